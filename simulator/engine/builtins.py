@@ -20,6 +20,12 @@ every other stock and vectorise over the ensemble axis for free:
 - ``delay3(x, T[, x0])`` / ``delayn(x, T, n[, x0])``: ``n`` first-order delays in
   series, each ``T/n``: mean transit time ``T``.
 - ``init(x)``: the value of ``x`` at the start time, held constant.
+- ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim
+  ``DELAY FIXED``: ``x(t - T)`` once ``t >= start + T``, ``x0`` (default
+  ``x(start)``) before. ``T`` is read once at the start and rounded to a whole
+  number (>= 1) of steps; the output changes only between steps (with RK4 too).
+  Expanded into a hidden flow-less stock whose value the integrator sets from
+  the recorded input history at every step.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ PURE_ARITY: dict[str, tuple[int, int]] = {
 STATEFUL_ARITY: dict[str, tuple[int, int]] = {
     "smooth": (2, 3), "smooth1": (2, 3), "smooth3": (2, 3), "smoothn": (3, 4),
     "delay1": (2, 3), "delay3": (2, 3), "delayn": (3, 4), "init": (1, 1),
+    "delay": (2, 3),
 }
 #: builtins whose value depends on ``time`` implicitly
 TIME_DEPENDENT = frozenset({"step", "ramp", "pulse"})

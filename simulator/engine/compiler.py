@@ -62,6 +62,8 @@ class _Expander:
         self.dims: dict[str, tuple[str, ...]] = {c.name: c.dims for c in model.components}
         self.new: list[Component] = []
         self.count = 0
+        #: pipeline delays: (output stock, input aux, delay-time aux)
+        self.pipes: list[tuple[str, str, str]] = []
 
     def fresh(self, stem: str, owner: str) -> str:
         self.count += 1
@@ -98,6 +100,14 @@ class _Expander:
             self._add(Stock(s, initial=x, dims=d, hidden=True, doc=f"INIT in {owner}"))
             return Var(s)
         T = args[1]
+        if func == "delay":
+            s = self.fresh("pipe", owner)
+            self._add(Aux(s + "_in", equation=x, dims=d, hidden=True))
+            self._add(Aux(s + "_time", equation=T, dims=infer_dims(T, self.dims, self.model, owner), hidden=True))
+            self._add(Stock(s, initial=args[2] if len(args) > 2 else x, dims=d, hidden=True,
+                            doc=f"DELAY in {owner}"))
+            self.pipes.append((s, s + "_in", s + "_time"))
+            return Var(s)
         if func in ("smoothn", "delayn"):
             if not isinstance(args[2], Num) or args[2].value < 1 or not float(args[2].value).is_integer():
                 raise ModelError(f"{owner}: {func}() order must be a literal integer >= 1")
@@ -139,6 +149,11 @@ def expand_model(model: Model) -> tuple[dict[str, Component], list[str]]:
 
     The second element lists the user-visible names in declaration order.
     """
+    out, visible, _ = _expand(model)
+    return out, visible
+
+
+def _expand(model: Model):
     ex = _Expander(model)
     out: dict[str, Component] = {}
     for c in model.components:
@@ -158,7 +173,7 @@ def expand_model(model: Model) -> tuple[dict[str, Component], list[str]]:
         out[h.name] = h
         i += 1
     visible = [c.name for c in model.components]
-    return out, visible
+    return out, visible, ex.pipes
 
 
 # ---------------------------------------------------------------------------
@@ -450,11 +465,12 @@ class CompiledModel:
     constants: list[str] = field(default_factory=list)
     timeseries: list = field(default_factory=list)
     order_index: dict[str, int] = field(default_factory=dict)
+    pipelines: list = field(default_factory=list)
 
 
 def compile_model(model: Model) -> CompiledModel:
     """Expand, check, order and compile ``model`` (see module docstring)."""
-    comps, visible = expand_model(model)
+    comps, visible, pipes = _expand(model)
     dims = {n: c.dims for n, c in comps.items()}
     sizes = {n: (len(model.dimensions[c.dims[0]]) if c.dims else None) for n, c in comps.items()}
     cm = CompiledModel(model=model, components=comps, visible=visible, dims=dims, sizes=sizes)
@@ -532,4 +548,5 @@ def compile_model(model: Model) -> CompiledModel:
     cm.stock_flows = [(cm.slices[s], comps[s].inflows, comps[s].outflows, sizes[s]) for s in stocks]
     cm.timeseries = [(n, np.asarray(c.x, float), np.asarray(c.y, float))
                      for n, c in comps.items() if isinstance(c, TimeSeries)]
+    cm.pipelines = list(pipes)
     return cm

@@ -234,6 +234,8 @@ def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progr
     if cm.nonneg_cols is not None:
         state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
 
+    pipes = _Pipelines(cm, env, state, n_steps, st.dt)
+
     views = [(name, cm.slices[name], sizes[name]) for name in cm.stocks]
     dynamic = cm.dynamic
 
@@ -275,6 +277,7 @@ def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progr
         evaluate(t, state)
         if check and not np.isfinite(state).all() or (check and i % stride == 0 and not _finite_env(env, visible)):
             _raise_nonfinite(cm, env, state, t)
+        pipes.record(i, env)
         if i % stride == 0:
             for n in visible:
                 out[n][:, k_save] = env[n] if sizes[n] else np.broadcast_to(env[n], (N,))
@@ -295,6 +298,7 @@ def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progr
             state = state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4)
         if cm.nonneg_cols is not None:
             state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
+        pipes.advance(i + 1, state)
         if progress is not None and i % report_every == 0:
             progress(i / n_steps)
     if progress is not None:
@@ -306,6 +310,54 @@ def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progr
     dims = {n: comps[n].dims for n in visible}
     docs = {n: comps[n].doc for n in visible}
     return Results(out, times, units, dims, dict(cm.model.dimensions), meta, docs)
+
+
+class _Pipelines:
+    """Input histories of pipeline delays (``delay(x, T, x0)``).
+
+    Each delay is a hidden flow-less stock (so it breaks dependency loops like
+    any stock and keeps its value through RK4 stages); after every step its
+    column is set to the input recorded ``n = round(T/dt)`` steps earlier, or
+    to its initial value while fewer than ``n`` steps have been taken. ``T``
+    may differ per ensemble member and per element.
+    """
+
+    def __init__(self, cm: CompiledModel, env, state, n_steps: int, dt: float):
+        self.items = []
+        N = state.shape[0]
+        for stock, inp, tname in cm.pipelines:
+            sl = cm.slices[stock]
+            shape = (N, sl.stop - sl.start)
+            T = _per_member(env[tname], shape)
+            n = np.rint(T / dt)
+            if not np.all(np.isfinite(n)) or np.any(n < 1):
+                owner = stock.split("_", 2)[-1]
+                raise ModelError(f"{owner}: DELAY time {np.min(T):g} is shorter than one step (dt = {dt:g})")
+            n = n.astype(int)
+            hist = np.empty((min(n_steps, int(n.max())) + 1,) + shape)
+            self.items.append((sl, inp, n, state[:, sl].copy(), hist))
+
+    def record(self, i: int, env) -> None:
+        """Store the inputs evaluated at step ``i``."""
+        for _, inp, _, _, hist in self.items:
+            hist[i % hist.shape[0]] = _per_member(env[inp], hist.shape[1:])
+
+    def advance(self, i: int, state) -> None:
+        """Set each delay's output for step ``i`` (the input of step ``i - n``)."""
+        for sl, _, n, init, hist in self.items:
+            src = i - n
+            rows = np.arange(n.shape[0])[:, None]
+            cols = np.arange(n.shape[1])[None, :]
+            past = hist[np.maximum(src, 0) % hist.shape[0], rows, cols]
+            state[:, sl] = np.where(src >= 0, past, init)
+
+
+def _per_member(v, shape) -> np.ndarray:
+    """A value (``()``, ``(N,)`` scalar per member, ``(1|N, k)`` arrayed) as an ``(N, k)`` array."""
+    v = np.asarray(v, dtype=float)
+    if v.ndim == 1:
+        v = v[:, None]
+    return np.broadcast_to(v, shape)
 
 
 def _finite_env(env, names) -> bool:
