@@ -1,13 +1,49 @@
-"""Entry point of the ``regsim`` command group."""
+"""Entry point of the ``regsim`` command group.
+
+Commands live in small modules of this package and are imported only when
+invoked (``regsim --help`` lists them from :data:`COMMANDS` without importing
+numpy, pandas or matplotlib), so the help answers fast.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from .._version import __version__
 
+#: command name -> ("module", "attribute", "one-line help"); modules are relative to simulator.cli
+COMMANDS: dict[str, tuple[str, str, str]] = {}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def register(name: str, module: str, attr: str, help: str) -> None:
+    """Register a lazily imported command."""
+    COMMANDS[name] = (module, attr, help)
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in COMMANDS:
+            return cmd
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"simulator.cli.{module}"), attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(n, COMMANDS[n][2]) for n in sorted(COMMANDS)]
+        rows += [(n, self.commands[n].get_short_help_str()) for n in sorted(self.commands) if n not in COMMANDS]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="regsim")
 def main() -> None:
     """regsim -- regional economic scenario simulator (system dynamics).
@@ -15,3 +51,12 @@ def main() -> None:
     Run what-if scenarios for Heilongjiang's trade, output and employment,
     compare them, and explore uncertainty.
     """
+
+
+# name, module, function, help -- one line per command keeps merges easy
+register("run", "run_cmds", "run", "Run a scenario file and write its results.")
+register("compare", "run_cmds", "compare_cmd", "Compare alternative scenarios against a base scenario.")
+register("plot", "run_cmds", "plot", "Plot trajectories of scenarios or results directories.")
+register("list", "run_cmds", "list_cmd", "List the scenarios with their descriptions.")
+register("levers", "run_cmds", "levers", "List the policy levers; `levers show NAME` for details.")
+register("validate", "run_cmds", "validate", "Check parameter and scenario files; report every problem.")

@@ -1,0 +1,360 @@
+"""Planner commands: run, compare, plot, list, levers, validate."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .._version import __version__
+from .errors import BadInput, friendly
+
+DEFAULT_SCENARIO_DIR = Path("scenarios")
+
+
+def _simulate_prepared(prep, seed=None):
+    from ..engine import simulate
+
+    meta = dict(prep.metadata)
+    meta.update({"regsim_version": __version__, "seed": seed if seed is not None else prep.metadata.get("seed")})
+    t0 = time.perf_counter()
+    res = simulate(prep.model, settings=prep.settings, metadata=meta)
+    res.metadata["run_seconds"] = round(time.perf_counter() - t0, 4)
+    res.metadata["run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return res
+
+
+def _run_scenario(path):
+    from ..scenarios import prepare
+
+    return _simulate_prepared(prepare(path))
+
+
+def _default_baseline(scenario: Path) -> Path | None:
+    cand = scenario.parent / "baseline.toml"
+    return cand if cand.exists() and cand.resolve() != scenario.resolve() else None
+
+
+def _fmt_table(df, floatfmt="{:,.1f}") -> str:
+    cols = [str(c) for c in df.columns]
+    rows = [[str(i)] + [floatfmt.format(v) if isinstance(v, float) else str(v) for v in r] for i, r in
+            zip(df.index, df.itertuples(index=False))]
+    head = [df.index.name or ""] + cols
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(x.ljust(w) if i == 0 else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths))))
+    return "\n".join(lines)
+
+
+@click.command("run")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
+              show_default=True, help="Directory; results go to OUTPUT/<scenario-name>/.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--force", is_flag=True, help="Replace existing results (atomically).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Scenario to compare against in the summary (default: baseline.toml beside SCENARIO).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
+@friendly
+def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | None, quiet: bool) -> None:
+    """Run SCENARIO (a TOML file) and write its trajectories.
+
+    Writes OUTPUT/<name>/timeseries.csv (long format: scenario, variable,
+    dimension, year, value, unit) and metadata.json (scenario files, parameter
+    hash, seed, regsim version, run time), then prints headline results at key
+    years and the difference from the baseline.
+    """
+    from ..analysis import compare, headline_table
+    from ..io import atomic_output_dir, write_results
+    from ..io.results_files import OutputExistsError
+    from ..scenarios import prepare
+
+    prep = prepare(scenario)
+    target = outdir / prep.name
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target}: output directory exists (use --force to replace it)")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise BadInput("--format parquet needs pyarrow: pip install 'regsim[parquet]'") from None
+    res = _simulate_prepared(prep)
+    with atomic_output_dir(target, force=force) as tmp:
+        path = write_results(res, tmp, scenario=prep.name, fmt=fmt)
+    final = target / path.name
+    if quiet:
+        click.echo(str(final))
+        return
+    click.echo(f"scenario {prep.name}: {prep.scenario.description.strip().splitlines()[0] if prep.scenario.description else ''}")
+    click.echo(_fmt_table(headline_table(res)))
+    base_path = baseline if baseline is not None else _default_baseline(scenario)
+    if base_path is not None:
+        base = _run_scenario(base_path)
+        diff = compare(base, {prep.name: res})
+        piv = diff.pivot_table(index="variable", columns="year", values="diff", sort=False)
+        piv.index.name = f"vs {base.metadata.get('scenario', 'baseline')}"
+        click.echo("")
+        click.echo(_fmt_table(piv))
+    click.echo(f"\nwrote {final} and {target / 'metadata.json'}")
+
+
+@click.command("compare")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("alternatives", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV file for the full comparison (default: results/compare_<base>.csv).")
+@click.option("--force", is_flag=True, help="Overwrite an existing CSV.")
+@friendly
+def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, force: bool) -> None:
+    """Compare ALTERNATIVES against BASE (scenario files).
+
+    Prints differences of the headline variables (absolute and %) at key years and,
+    per scenario, cumulative GDP gain, jobs and trade added, spending, GDP and
+    job-years per 100m yuan spent and the payback year; writes the comparison as CSV.
+    """
+    import pandas as pd
+
+    from ..analysis import compare, summary_metrics
+
+    b = _run_scenario(base)
+    alts = {}
+    for p in alternatives:
+        r = _run_scenario(p)
+        name = r.metadata["scenario"]
+        if name in alts or name == b.metadata["scenario"]:
+            name = f"{name} ({p})"
+        alts[name] = r
+    diff = compare(b, alts)
+    metrics = summary_metrics(b, alts)
+    out = out or Path("results") / f"compare_{b.metadata['scenario']}.csv"
+    if out.exists() and not force:
+        raise BadInput(f"{out}: file exists (use --force to overwrite)")
+    for name in alts:
+        sub = diff[diff.scenario == name]
+        t = sub.pivot_table(index="variable", columns="year", values="diff", sort=False)
+        p = sub.pivot_table(index="variable", columns="year", values="pct", sort=False)
+        t.columns = [f"{c}" for c in t.columns]
+        t[f"% {p.columns[-1]}"] = p[p.columns[-1]]
+        t.index.name = f"{name} - {b.metadata['scenario']}"
+        click.echo(_fmt_table(t))
+        click.echo("")
+    m = metrics.set_index("scenario").T
+    m.index.name = "indicator"
+    click.echo(_fmt_table(m, floatfmt="{:,.2f}"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    long_metrics = metrics.melt(id_vars="scenario", var_name="variable", value_name="diff")
+    full = pd.concat([diff, long_metrics], ignore_index=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    full.to_csv(tmp, index=False)
+    tmp.replace(out)
+    click.echo(f"\nwrote {out}")
+
+
+@click.command("plot")
+@click.argument("sources", nargs=-1, required=False, type=click.Path(path_type=Path))
+@click.option("--variables", "-v", default="gdp_real,trade_total,employment_total,population", show_default=True,
+              help="Comma-separated variables; NAME[element] picks one element of an arrayed variable.")
+@click.option("--fan", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Uncertainty results directory (from `regsim uncertainty`): draw fan charts.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("figure.png"),
+              show_default=True, help="Image file (.png, .svg or .pdf).")
+@click.option("--force", is_flag=True, help="Overwrite an existing image.")
+@friendly
+def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, force: bool) -> None:
+    """Plot trajectories of SOURCES (results directories or scenario files) on shared axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ..io import read_results_dir, results_frame
+
+    if out.exists() and not force:
+        raise BadInput(f"{out}: file exists (use --force to overwrite)")
+    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise BadInput(f"{out}: output must end in .png, .svg or .pdf")
+    names = [v.strip() for v in variables.split(",") if v.strip()]
+    if not names:
+        raise BadInput("--variables: give at least one variable")
+    if fan is not None:
+        fig = _fan_figure(fan, names)
+    else:
+        if not sources:
+            raise BadInput("give at least one results directory or scenario file (or --fan DIR)")
+        frames = {}
+        for src in sources:
+            if src.is_dir():
+                df, meta = read_results_dir(src)
+                frames[meta.get("scenario", src.name)] = df
+            elif src.suffix == ".toml":
+                r = _run_scenario(src)
+                frames[r.metadata["scenario"]] = results_frame(r, r.metadata["scenario"])
+            else:
+                raise BadInput(f"{src}: not a results directory or a .toml scenario file")
+        from ..plotting import plot_trajectories
+
+        for df in frames.values():
+            have = set(df["variable"].unique())
+            for v in names:
+                if v.split("[")[0] not in have:
+                    raise BadInput(f"--variables: unknown variable {v!r}")
+        axes = plot_trajectories(frames, names)
+        fig = axes[0].figure
+        fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    fig.savefig(tmp, dpi=110)
+    tmp.replace(out)
+    click.echo(f"wrote {out}")
+
+
+def _fan_figure(fan_dir: Path, names: list[str]):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    try:
+        from ..plotting.fan import fan_chart
+    except ImportError:
+        raise BadInput("fan charts are not available in this installation") from None
+    qpath = fan_dir / "quantiles.csv"
+    if not qpath.exists():
+        raise BadInput(f"{fan_dir}: no quantiles.csv (run `regsim uncertainty ... -o {fan_dir}` first)")
+    q = pd.read_csv(qpath, keep_default_na=False, dtype={"dimension": str})
+    n = len(names)
+    cols = min(n, 2)
+    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(6.4 * cols, 3.8 * ((n + cols - 1) // cols)),
+                             squeeze=False)
+    for ax, v in zip(axes.ravel(), names):
+        fan_chart(q, v, ax=ax)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+@click.command("list")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_SCENARIO_DIR,
+              show_default=True)
+@friendly
+def list_cmd(directory: Path) -> None:
+    """List the scenarios in DIR with their descriptions."""
+    from ..scenarios import ScenarioError, load_scenario
+
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise BadInput(f"{directory}: no scenario files (*.toml)")
+    width = max(len(f.name) for f in files)
+    for f in files:
+        try:
+            sc = load_scenario(f)
+            desc = " ".join(sc.description.split())
+            levers = ", ".join(sc.levers) or "-"
+            click.echo(f"{f.name.ljust(width)}  {sc.name}: {desc[:110]}{'...' if len(desc) > 110 else ''}")
+            click.echo(f"{''.ljust(width)}  levers: {levers}")
+        except ScenarioError as exc:
+            click.echo(f"{f.name.ljust(width)}  INVALID: {exc}")
+
+
+@click.group("levers", invoke_without_command=True)
+@click.pass_context
+@friendly
+def levers(ctx) -> None:
+    """List the policy levers (`regsim levers show NAME` for details)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..levers import LEVERS
+
+    for lv in LEVERS.values():
+        star = "*" if lv.core else " "
+        click.echo(f"{star} {lv.id:<24} {lv.title} [brief {lv.brief_section}]")
+    click.echo("\n* core levers of the design card. Settings: budget [100m yuan/yr], start, end, ramp [yr] + specific.")
+
+
+@levers.command("show")
+@click.argument("name")
+@friendly
+def levers_show(name: str) -> None:
+    """Print the mechanism, settings (units, ranges, sources) and touched model variables of lever NAME."""
+    import textwrap
+
+    from ..levers import get_lever, lever_settings, touched_by
+    from ..model import build_model
+    from ..scenarios import default_parameters
+
+    lv = get_lever(name)
+    ps = default_parameters()
+    click.echo(f"{lv.id}: {lv.title} (policy brief section {lv.brief_section})\n")
+    click.echo(textwrap.fill("Mechanism: " + lv.mechanism, 100))
+    click.echo("\nSettings (scenario key = value; model constant):")
+    for p in lever_settings(lv.id, ps):
+        key = p.name[len(lv.id) + 1:]
+        rng = f"[{p.range[0]}, {p.range[1]}]"
+        click.echo(f"  {key:<24} default {p.value!s:<10} {p.unit:<16} range {rng:<18} {p.name}")
+        click.echo(textwrap.fill(f"source: {p.source}", 100, initial_indent=" " * 28, subsequent_indent=" " * 28))
+    touched = touched_by(lv.id, build_model(ps))
+    click.echo("\nModel variables it acts on directly: " + (", ".join(touched) or "-"))
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check parameter and scenario files (or directories of them) and report every problem.
+
+    Exit code 0 if all are valid, 2 otherwise.
+    """
+    from ..params import ParameterError, load_parameters
+    from ..scenarios import default_parameters, validate_scenario
+    from ..scenarios.apply import NON_BLOCK_FILES
+
+    problems: list[str] = []
+    n_files = 0
+    param_files, scen_files = [], []
+    for p in paths:
+        if not p.exists():
+            problems.append(f"{p}: no such file or directory")
+            continue
+        files = sorted(p.glob("*.toml")) if p.is_dir() else [p]
+        for f in files:
+            is_param = f.parent.name == "params" or _looks_like_params(f)
+            (param_files if is_param else scen_files).append(f)
+    for f in param_files:
+        n_files += 1
+        if f.name in NON_BLOCK_FILES:
+            continue
+        try:
+            load_parameters([f])
+        except (ParameterError, OSError) as exc:
+            problems.append(str(exc))
+    if param_files:
+        dirs = {f.parent for f in param_files}
+        for d in dirs:
+            try:
+                default_parameters(d)
+            except (ParameterError, OSError) as exc:
+                msg = str(exc)
+                if msg not in problems:
+                    problems.append(msg)
+    if scen_files:
+        try:
+            ps = default_parameters()
+        except (ParameterError, OSError) as exc:
+            problems.append(str(exc))
+            ps = None
+        for f in scen_files:
+            n_files += 1
+            problems += validate_scenario(f, ps) if ps is not None else []
+    for pr in problems:
+        click.echo(pr, err=True)
+    if problems:
+        raise BadInput(f"{len(problems)} problem(s) in {n_files} file(s)")
+    click.echo(f"ok: {n_files} file(s) valid ({len(param_files)} parameter, {len(scen_files)} scenario)")
+
+
+def _looks_like_params(f: Path) -> bool:
+    try:
+        text = f.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[meta]" in text and "block" in text

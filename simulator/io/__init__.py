@@ -1,0 +1,5 @@
+"""Reading and writing results: long-format CSV/Parquet plus a ``metadata.json`` sidecar."""
+
+from .results_files import atomic_output_dir, read_results_dir, results_frame, write_results
+
+__all__ = ["atomic_output_dir", "read_results_dir", "results_frame", "write_results"]

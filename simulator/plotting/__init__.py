@@ -1,0 +1,5 @@
+"""Figures from results (matplotlib). Functions return Axes/Figures and never call ``plt.show()``."""
+
+from .trajectories import plot_trajectories
+
+__all__ = ["plot_trajectories"]
