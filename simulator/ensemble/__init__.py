@@ -1,0 +1,47 @@
+"""Ensembles: sampling uncertain parameters, running many members at once, summarising.
+
+Layer: above engine / params / scenarios, below plotting and cli. SALib and
+dask are imported lazily inside the functions that need them, so importing
+this package stays light.
+
+Public names
+------------
+- :func:`sample` -- a seeded Latin-hypercube / Sobol' / random sample of every
+  uncertain parameter (a DataFrame, one column per scalar or ``name[element]``),
+  with optional rank correlations (Iman-Conover);
+- :func:`run_ensemble` -- simulate every sample row, in chunks, in-process or on
+  Dask; returns an :class:`EnsembleResult` (quantiles, per-member values);
+- :func:`paired_comparison` -- a scenario's effect against a baseline on the same sample;
+- :func:`sensitivity` -- Sobol' indices or Morris screening of ``variable@year`` (SALib).
+"""
+
+from .compare import Comparison, paired_comparison
+from .runner import (
+    EXECUTORS,
+    QUANTILES,
+    EnsembleError,
+    EnsembleResult,
+    OutputSpec,
+    label_quantile,
+    parse_output,
+    quantile_label,
+    run_ensemble,
+)
+from .sampling import (
+    METHODS,
+    Marginal,
+    SamplingError,
+    load_correlations,
+    marginals,
+    member_seeds,
+    parse_correlations,
+    sample,
+)
+from .sensitivity import SA_METHODS, SensitivityResult, analyze_function, sensitivity
+
+__all__ = [
+    "EXECUTORS", "METHODS", "QUANTILES", "SA_METHODS", "Comparison", "EnsembleError", "EnsembleResult", "Marginal",
+    "OutputSpec", "SamplingError", "SensitivityResult", "analyze_function", "label_quantile", "load_correlations",
+    "marginals", "member_seeds", "paired_comparison", "parse_correlations", "parse_output", "quantile_label",
+    "run_ensemble", "sample", "sensitivity",
+]

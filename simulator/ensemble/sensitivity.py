@@ -1,0 +1,191 @@
+"""Global sensitivity analysis with SALib: Sobol' indices and Morris screening.
+
+Sample -> evaluate -> analyse, as separate steps (SALib's own structure):
+
+1. the design is drawn by SALib in the unit hypercube (``bounds = [0, 1]``
+   for every column): Saltelli's scheme via ``SALib.sample.sobol`` (scrambled
+   Sobol' sequence; ``N (D + 2)`` runs without second-order indices) or Morris
+   trajectories (``N (D + 1)`` runs);
+2. each column is mapped through the inverse CDF of its parameter's declared
+   distribution (:meth:`~simulator.ensemble.sampling.Marginal.ppf`) -- so the
+   indices refer to the distributions in the parameter files, not to uniform
+   boxes, and SALib's overloaded ``bounds`` (its issue #501) never carry
+   distribution parameters -- and the model is run as one vectorised ensemble;
+3. SALib analyses the output ``variable[element]@year``.
+
+Sobol' indices are invariant to this monotone per-column transform. Morris
+``mu_star`` and ``sigma`` are in output units per Morris step in the unit cube
+(a fraction ``num_levels / (2 (num_levels - 1))`` of each parameter's
+probability range), so they rank parameters on a common scale.
+
+SALib is imported only inside these functions (``import simulator`` stays light).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .runner import EnsembleError, OutputSpec, parse_output, run_ensemble
+from .sampling import Marginal, _entropy_words, _root, marginals, transform
+
+SA_METHODS = ("sobol", "morris")
+
+
+@dataclass
+class SensitivityResult:
+    """Ranked sensitivity indices of one output.
+
+    Attributes
+    ----------
+    method : str
+        ``"sobol"`` or ``"morris"``.
+    output : str
+        The analysed output (``variable[element]@year``) or a label.
+    table : pandas.DataFrame
+        Sobol': ``parameter, S1, S1_conf, ST, ST_conf`` sorted by ``ST``
+        (descending). Morris: ``parameter, mu, mu_star, mu_star_conf, sigma``
+        sorted by ``mu_star``.
+    X : pandas.DataFrame
+        The evaluated parameter values (one row per run).
+    Y : ndarray
+        The output of each run.
+    metadata : dict
+        Method options, seed, number of runs.
+    """
+
+    method: str
+    output: str
+    table: object
+    X: object
+    Y: np.ndarray
+    metadata: dict = field(default_factory=dict)
+
+
+def _problem(margs: list[Marginal]) -> dict:
+    return {"num_vars": len(margs), "names": [m.column for m in margs], "bounds": [[0.0, 1.0]] * len(margs)}
+
+
+def sa_design(margs: list[Marginal], method: str = "sobol", n: int = 512, seed=None, *,
+              calc_second_order: bool = False, num_levels: int = 4):
+    """The SALib design for ``margs``: ``(unit design (R, D), parameter DataFrame)``.
+
+    ``n`` is the base sample size: Sobol' needs a power of two and gives
+    ``n (D + 2)`` rows (``n (2D + 2)`` with second-order indices); Morris gives
+    ``n`` trajectories of ``D + 1`` rows.
+    """
+    if method not in SA_METHODS:
+        raise EnsembleError(f"unknown sensitivity method {method!r} (choose from {', '.join(SA_METHODS)})")
+    if not margs:
+        raise EnsembleError("no uncertain parameters to analyse (all are fixed or set by the scenario)")
+    if n < 2:
+        raise EnsembleError(f"sample size must be >= 2, got {n}")
+    problem = _problem(margs)
+    rng = np.random.default_rng(np.random.SeedSequence([*_entropy_words(_root(seed)), 2]))
+    if method == "sobol":
+        if n & (n - 1):
+            lo = 1 << (n.bit_length() - 1)
+            raise EnsembleError(f"Sobol' sample size must be a power of two (Saltelli scheme): "
+                                f"got {n}, try {lo} or {lo * 2}")
+        from SALib.sample import sobol as sobol_sample
+
+        U = sobol_sample.sample(problem, n, calc_second_order=calc_second_order, scramble=True, seed=rng)
+    else:
+        from SALib.sample import morris as morris_sample
+
+        U = morris_sample.sample(problem, n, num_levels=num_levels, seed=rng)
+    return U, transform(U, margs)
+
+
+def sa_analyze(margs: list[Marginal], method: str, U: np.ndarray, Y: np.ndarray, seed=None, *,
+               calc_second_order: bool = False, num_levels: int = 4, conf_level: float = 0.95,
+               num_resamples: int = 100):
+    """Analyse outputs ``Y`` of the design ``U``; returns the ranked table (see :class:`SensitivityResult`)."""
+    import pandas as pd
+
+    Y = np.asarray(Y, dtype=float).reshape(-1)
+    if not np.all(np.isfinite(Y)):
+        raise EnsembleError("the output is NaN or infinite for some runs: cannot compute sensitivity indices")
+    problem = _problem(margs)
+    rng_seed = int(np.random.SeedSequence([*_entropy_words(_root(seed)), 3]).generate_state(1)[0])
+    names = problem["names"]
+    if method == "sobol":
+        from SALib.analyze import sobol as sobol_analyze
+
+        if np.ptp(Y) == 0:  # constant output: every index is 0 (SALib would divide by a zero variance)
+            z = np.zeros(len(names))
+            si = {"S1": z, "S1_conf": z, "ST": z, "ST_conf": z}
+        else:
+            with np.errstate(all="ignore"):
+                si = sobol_analyze.analyze(problem, Y, calc_second_order=calc_second_order, conf_level=conf_level,
+                                           num_resamples=num_resamples, seed=rng_seed)
+        df = pd.DataFrame({"parameter": names, "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"],
+                           "ST_conf": si["ST_conf"]})
+        return df.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    from SALib.analyze import morris as morris_analyze
+
+    si = morris_analyze.analyze(problem, U, Y, num_resamples=num_resamples, conf_level=conf_level,
+                                num_levels=num_levels, seed=rng_seed)
+    df = pd.DataFrame({"parameter": names, "mu": np.asarray(si["mu"]), "mu_star": np.asarray(si["mu_star"]),
+                       "mu_star_conf": np.asarray(si["mu_star_conf"]), "sigma": np.asarray(si["sigma"])})
+    return df.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def analyze_function(func: Callable[[object], np.ndarray], margs: list[Marginal], *, method: str = "sobol",
+                     n: int = 512, seed=None, label: str = "f", **options) -> SensitivityResult:
+    """Sensitivity of any vectorised function ``func(X: DataFrame) -> (R,)`` of the marginals' columns."""
+    kw = {k: options[k] for k in ("calc_second_order", "num_levels") if k in options}
+    U, X = sa_design(margs, method, n, seed, **kw)
+    Y = np.asarray(func(X), dtype=float)
+    table = sa_analyze(margs, method, U, Y, seed, **options)
+    md = {"method": method, "n": n, "runs": int(U.shape[0]), "seed": seed, **options}
+    return SensitivityResult(method, label, table, X, Y, md)
+
+
+def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "sobol", n: int = 512, seed=None,
+                base_params: Mapping[str, object] | None = None, settings=None, include: Iterable[str] | None = None,
+                exclude: Iterable[str] = (), calc_second_order: bool = False, num_levels: int = 4,
+                conf_level: float = 0.95, num_resamples: int = 100, chunk_size: int = 2000,
+                executor: str = "inprocess", scheduler=None, progress=None) -> SensitivityResult:
+    """Sobol' indices or Morris screening of one model output.
+
+    Parameters
+    ----------
+    model : Model
+        The model (scenario applied).
+    parameters : ParameterSet
+        Parameters with distributions; ``fixed`` ones (and ``exclude``) are not varied.
+    output : str or OutputSpec
+        ``"gdp_real@2035"`` or ``"value_added[agri]@2035"``.
+    method : {"sobol", "morris"}
+        Variance-based indices (S1, ST with bootstrap confidence intervals) or
+        elementary effects (mu, mu_star, sigma).
+    n : int
+        Base sample size (Sobol': power of two, ``n (D + 2)`` runs; Morris:
+        trajectories, ``n (D + 1)`` runs).
+    seed : int, optional
+        Seed of the design and of the bootstrap.
+    base_params, settings, chunk_size, executor, scheduler, progress
+        As in :func:`~simulator.ensemble.run_ensemble`.
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    spec = parse_output(output) if isinstance(output, str) else output
+    dims = getattr(model, "dimensions", None)
+    margs = [m for m in marginals(parameters, dims, include=include, exclude=exclude) if m.parameter in model]
+    U, X = sa_design(margs, method, n, seed, calc_second_order=calc_second_order, num_levels=num_levels)
+    ens = run_ensemble(model, X, base_params, settings, variables=[spec.variable], chunk_size=chunk_size,
+                       executor=executor, scheduler=scheduler, seed=seed, progress=progress)
+    Y = ens.at(spec)
+    table = sa_analyze(margs, method, U, Y, seed, calc_second_order=calc_second_order, num_levels=num_levels,
+                       conf_level=conf_level, num_resamples=num_resamples)
+    md = {"method": method, "output": str(spec), "n": n, "runs": int(U.shape[0]), "seed": seed,
+          "parameters": [m.column for m in margs], "calc_second_order": calc_second_order,
+          "num_levels": num_levels if method == "morris" else None, "conf_level": conf_level,
+          "num_resamples": num_resamples, "units": ens.units.get(spec.variable, ""),
+          "elapsed_s": ens.metadata.get("elapsed_s")}
+    return SensitivityResult(method, str(spec), table, X, Y, md)
