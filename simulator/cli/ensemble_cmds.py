@@ -1,0 +1,364 @@
+"""Uncertainty and sensitivity commands: ``regsim uncertainty`` and ``regsim sensitivity``.
+
+Both sample every parameter with a distribution (not ``fixed``, not a policy
+lever, not set by the scenario), run the ensemble vectorised (in-process or on
+Dask) and write their tables atomically: output goes to a temporary directory
+renamed to ``DIR`` only when everything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .._version import __version__
+from .errors import BadInput, echo_err, friendly
+
+#: parameter blocks that hold policy settings, never sampled as uncertainties
+POLICY_BLOCKS = frozenset({"levers"})
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _progress_bar(total: float, desc: str, quiet: bool):
+    """A tqdm bar on stderr fed with fractions (0..1), or ``(None, no-op)`` when silent."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="member", file=sys.stderr, leave=False, dynamic_ncols=True)
+    state = {"last": 0.0}
+
+    def update(frac: float) -> None:
+        target = frac * total
+        if target > state["last"]:
+            bar.update(target - state["last"])
+            state["last"] = target
+
+    return update, bar.close
+
+
+def _prepare(path: Path):
+    from ..scenarios import prepare
+
+    return prepare(path)
+
+
+def _uncertain_columns(prep, exclude=()):
+    """(names to sample, {reason: [names]} of parameters left out)."""
+    from ..engine import Constant
+
+    model, ps = prep.model, prep.parameters
+    skipped: dict[str, list[str]] = {"fixed": [], "policy lever": [], "set by scenario": [], "not a model constant": []}
+    keep = []
+    set_by = set(prep.params) | set(exclude)
+    for name in ps:
+        p = ps[name]
+        if p.distribution == "fixed":
+            skipped["fixed"].append(name)
+        elif p.block in POLICY_BLOCKS:
+            skipped["policy lever"].append(name)
+        elif name in set_by:
+            skipped["set by scenario"].append(name)
+        elif name not in model or not isinstance(model[name], Constant):
+            skipped["not a model constant"].append(name)
+        else:
+            keep.append(name)
+    return keep, {k: v for k, v in skipped.items() if v}
+
+
+def _correlations(path: Path | None, prep):
+    from ..ensemble import load_correlations, parse_correlations
+
+    if path is not None:
+        return load_correlations(path)
+    table = prep.metadata.get("correlations") if isinstance(prep.metadata, dict) else None
+    return parse_correlations(table, f"{prep.name}: correlations") if table else []
+
+
+def _default_variables(model):
+    from ..analysis import HEADLINE
+
+    vs = [v for v in HEADLINE if v in model]
+    return vs or [n for n in model.names() if model[n].kind in ("stock", "flow", "aux") and not model[n].dims]
+
+
+def _variables(opt: str | None, model) -> list[str]:
+    if not opt:
+        return _default_variables(model)
+    vs = [v.strip() for v in opt.split(",") if v.strip()]
+    unknown = [v for v in vs if v not in model or model[v].kind not in ("stock", "flow", "aux", "timeseries")]
+    if unknown:
+        raise BadInput(f"--variables: unknown variable(s) {', '.join(unknown)}")
+    return vs
+
+
+def _seed(seed, prep) -> int:
+    if seed is not None:
+        return int(seed)
+    s = prep.metadata.get("seed") if isinstance(prep.metadata, dict) else None
+    if s is not None:
+        return int(s)
+    import numpy as np
+
+    return int(np.random.SeedSequence().entropy)  # fresh, but recorded in metadata.json
+
+
+def _atomic(target: Path, force: bool):
+    from ..io import atomic_output_dir
+
+    return atomic_output_dir(target, force=force)
+
+
+def _json(obj) -> str:
+    import numpy as np
+
+    def default(o):
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, np.ndarray):
+            return o.tolist()
+        if isinstance(o, Path):
+            return str(o)
+        return str(o)
+
+    return json.dumps(obj, indent=2, default=default, allow_nan=True)
+
+
+def _executor_options(f):
+    f = click.option("--executor", type=click.Choice(["inprocess", "dask"]), default="inprocess", show_default=True,
+                     help="Run chunks in this process (vectorised) or on a Dask cluster.")(f)
+    f = click.option("--scheduler", default=None, metavar="ADDR",
+                     help="Dask scheduler address, e.g. tcp://host:8786 (default: start a LocalCluster).")(f)
+    f = click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Workers of the LocalCluster started when --executor dask has no --scheduler [default: 2].")(f)
+    f = click.option("--chunk-size", type=click.IntRange(min=1), default=2000, show_default=True,
+                     help="Members simulated at once (memory vs speed; results do not depend on it).")(f)
+    return f
+
+
+def _check_dask(executor: str, scheduler: str | None):
+    if scheduler and executor != "dask":
+        raise BadInput("--scheduler needs --executor dask")
+    if executor == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise BadInput("--executor dask needs dask[distributed]: pip install 'regsim[dask]'") from None
+
+
+# -- uncertainty -----------------------------------------------------------------------
+
+@click.command("uncertainty")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-n", "--members", "n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Ensemble size.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed (default: the scenario's seed, else fresh and recorded in metadata.json).")
+@click.option("--sampler", type=click.Choice(["lhs", "sobol", "random"]), default="lhs", show_default=True,
+              help="Latin hypercube, scrambled Sobol' sequence, or independent draws.")
+@click.option("--compare", "compare_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="BASE.toml", help="Also run BASE on the same sample: distribution of the effect.")
+@click.option("--variables", default=None, metavar="A,B,...",
+              help="Variables to keep (default: the headline variables).")
+@click.option("--correlations", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML file with [correlations] pairs = [[a, b, rho], ...] (rank correlations).")
+@_executor_options
+@click.option("--parquet", is_flag=True, help="Also keep every member in DIR/members/ (Parquet dataset).")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory [default: results/<scenario>-uncertainty].")
+@click.option("--force", is_flag=True, help="Replace an existing output directory (atomically).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
+@friendly
+def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations, executor, scheduler, workers,
+                chunk_size, parquet, outdir, force, quiet):
+    """Run SCENARIO with every uncertain parameter sampled, and summarise the spread.
+
+    Writes DIR/quantiles.csv (variable, dimension, year, quantile, value for
+    p5, p25, p50, p75, p95), DIR/samples.csv (the parameter table, one row per
+    member) and DIR/metadata.json (scenario, seed, sampler, parameter hash,
+    version, timings). With --compare BASE.toml the baseline runs on the very
+    same sample, and DIR/effect_quantiles.csv (scenario - baseline, per member)
+    and DIR/effect_probability.csv (p_higher: share of members where the
+    scenario is above the baseline) are added.
+    """
+    from ..ensemble import paired_comparison, run_ensemble, sample
+
+    _check_dask(executor, scheduler)
+    t_start = time.perf_counter()
+    prep = _prepare(scenario)
+    base = _prepare(compare_to) if compare_to is not None else None
+    if base is not None and base.settings != prep.settings:
+        raise BadInput(f"--compare: {compare_to} has a different horizon/dt than {scenario}: paired runs need the same")
+    target = outdir if outdir is not None else Path("results") / f"{prep.name}-uncertainty"
+    if target.exists() and not force:
+        raise BadInput(f"{target}: output directory exists (use --force to replace it)")
+    seed = _seed(seed, prep)
+    vars_ = _variables(variables, prep.model)
+    exclude = set(base.params) if base is not None else set()
+    names, skipped = _uncertain_columns(prep, exclude)
+    if not names:
+        raise BadInput(f"{scenario}: no uncertain parameters to sample (all fixed, levers or set by the scenario)")
+    corr = _correlations(correlations, prep)
+    s = sample(prep.parameters, n, seed, sampler, correlations=corr,
+               dimensions=prep.model.dimensions, include=names)
+    if not quiet and skipped.get("not a model constant"):
+        echo_err(f"regsim: note: {len(skipped['not a model constant'])} parameter(s) are not model constants and "
+                 f"were not sampled: {', '.join(skipped['not a model constant'][:8])}"
+                 + (" ..." if len(skipped["not a model constant"]) > 8 else ""))
+    runs = [("scenario", prep)] + ([("baseline", base)] if base is not None else [])
+    results = {}
+    with _atomic(target, force) as tmp:
+        for label, p in runs:
+            update, close = _progress_bar(n, f"{p.name}", quiet)
+            try:
+                results[label] = run_ensemble(
+                    p.model, s, p.params, p.settings, variables=vars_, chunk_size=chunk_size, executor=executor,
+                    scheduler=scheduler, n_workers=workers, seed=seed, progress=update,
+                    parquet=(tmp / ("members" if label == "scenario" else "baseline_members")) if parquet else None)
+            finally:
+                close()
+        ens = results["scenario"]
+        q = ens.quantiles()
+        q.to_csv(tmp / "quantiles.csv", index=False)
+        s.to_csv(tmp / "samples.csv", index_label="member")
+        files = ["quantiles.csv", "samples.csv"]
+        if base is not None:
+            results["baseline"].quantiles().to_csv(tmp / "baseline_quantiles.csv", index=False)
+            cmp = paired_comparison(ens, results["baseline"])
+            cmp.effect.to_csv(tmp / "effect_quantiles.csv", index=False)
+            cmp.probability.to_csv(tmp / "effect_probability.csv", index=False)
+            files += ["baseline_quantiles.csv", "effect_quantiles.csv", "effect_probability.csv"]
+        meta = {
+            "command": "uncertainty", "regsim_version": __version__, "scenario": prep.name,
+            "scenario_metadata": prep.metadata, "parameter_hash": prep.metadata.get("parameter_hash"),
+            "n_members": n, "seed": seed, "sampler": sampler, "chunk_size": chunk_size, "executor": executor,
+            "scheduler": scheduler, "settings": ens.metadata["settings"], "variables": ens.variables,
+            "units": ens.units, "quantiles": ["p5", "p25", "p50", "p75", "p95"],
+            "sampled_parameters": names, "sampled_columns": list(s.columns), "not_sampled": skipped,
+            "correlations": [list(c) for c in corr],
+            "run_seconds": {k: r.metadata["elapsed_s"] for k, r in results.items()},
+            "total_seconds": round(time.perf_counter() - t_start, 3),
+            "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "files": files,
+        }
+        if base is not None:
+            meta["baseline"] = {"scenario": base.name, "metadata": base.metadata,
+                                "note": "paired: the same sample rows for both runs; effect = scenario - baseline"}
+        (tmp / "metadata.json").write_text(_json(meta), encoding="utf-8")
+    if quiet:
+        click.echo(str(target))
+        return
+    click.echo(f"{prep.name}: {n} members ({sampler}, seed {seed}) in {meta['total_seconds']:.2f} s -> {target}")
+    _print_summary(q, ens, cmp.probability if base is not None else None)
+
+
+def _print_summary(q, ens, prob):
+    years = ens.times
+    key = [y for y in (2025.0, 2035.0, 2050.0) if y in set(years)] or [float(years[-1])]
+    sub = q[(q["dimension"] == "") & q["year"].isin(key) & q["quantile"].isin(["p5", "p50", "p95"])]
+    if sub.empty:
+        return
+    wide = sub.pivot_table(index=["variable", "year"], columns="quantile", values="value")[["p5", "p50", "p95"]]
+    if prob is not None:
+        pr = prob[(prob["dimension"] == "")].set_index(["variable", "year"])["p_higher"]
+        wide["P(>base)"] = pr.reindex(wide.index)
+    click.echo(wide.to_string(float_format=lambda v: f"{v:,.3g}"))
+
+
+# -- sensitivity ------------------------------------------------------------------------
+
+@click.command("sensitivity")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol", show_default=True,
+              help="Sobol' variance indices (S1, ST) or Morris screening (mu*, sigma).")
+@click.option("--output", "output_spec", required=True, metavar="VAR@YEAR",
+              help="Output analysed: variable@year or variable[element]@year, e.g. gdp_real@2035.")
+@click.option("-n", "n", type=click.IntRange(min=2), default=None,
+              help="Base sample: Sobol' N (a power of two; N(D+2) runs) [512]; Morris trajectories (N(D+1) runs) [50].")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: the scenario's seed).")
+@click.option("--levels", "num_levels", type=click.IntRange(min=2), default=4, show_default=True,
+              help="Morris grid levels.")
+@_executor_options
+@click.option("-o", "--output-dir", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory [default: results/<scenario>-sensitivity].")
+@click.option("--force", is_flag=True, help="Replace an existing output directory (atomically).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
+@friendly
+def sensitivity(scenario, method, output_spec, n, seed, num_levels, executor, scheduler, workers, chunk_size, outdir,
+                force, quiet):
+    """Which uncertain parameters drive one result of SCENARIO (SALib).
+
+    Writes DIR/sobol.csv (parameter, S1, S1_conf, ST, ST_conf; ranked by ST)
+    or DIR/morris.csv (parameter, mu, mu_star, mu_star_conf, sigma; ranked by
+    mu_star), a bar chart DIR/sensitivity.png, DIR/samples.csv (the design)
+    and DIR/metadata.json.
+    """
+    from ..ensemble import parse_output
+    from ..ensemble import sensitivity as run_sa
+
+    _check_dask(executor, scheduler)
+    try:
+        import SALib  # noqa: F401
+    except ImportError:
+        raise BadInput("sensitivity needs SALib: pip install 'regsim[sensitivity]'") from None
+    spec = parse_output(output_spec)
+    t_start = time.perf_counter()
+    prep = _prepare(scenario)
+    if spec.variable not in prep.model or prep.model[spec.variable].kind not in ("stock", "flow", "aux", "timeseries"):
+        raise BadInput(f"--output {output_spec}: the model has no variable {spec.variable!r}")
+    target = outdir if outdir is not None else Path("results") / f"{prep.name}-sensitivity"
+    if target.exists() and not force:
+        raise BadInput(f"{target}: output directory exists (use --force to replace it)")
+    n = n if n is not None else (512 if method == "sobol" else 50)
+    seed = _seed(seed, prep)
+    names, skipped = _uncertain_columns(prep)
+    if not names:
+        raise BadInput(f"{scenario}: no uncertain parameters to analyse")
+    from ..ensemble import marginals
+
+    d = len(marginals(prep.parameters, prep.model.dimensions, include=names))
+    total = n * (d + 2) if method == "sobol" else n * (d + 1)
+    update, close = _progress_bar(total, f"{method} {spec}", quiet)
+    try:
+        res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,
+                     settings=prep.settings, include=names, num_levels=num_levels, chunk_size=chunk_size,
+                     executor=executor, scheduler=scheduler, progress=update)
+    finally:
+        close()
+    with _atomic(target, force) as tmp:
+        table_name = "sobol.csv" if method == "sobol" else "morris.csv"
+        res.table.to_csv(tmp / table_name, index=False)
+        res.X.assign(**{str(spec): res.Y}).to_csv(tmp / "samples.csv", index_label="run")
+        _bar_chart(res, tmp / "sensitivity.png", prep.name)
+        meta = {"command": "sensitivity", "regsim_version": __version__, "scenario": prep.name,
+                "scenario_metadata": prep.metadata, "parameter_hash": prep.metadata.get("parameter_hash"),
+                **res.metadata, "executor": executor, "chunk_size": chunk_size, "not_sampled": skipped,
+                "total_seconds": round(time.perf_counter() - t_start, 3),
+                "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "files": [table_name, "sensitivity.png", "samples.csv"]}
+        (tmp / "metadata.json").write_text(_json(meta), encoding="utf-8")
+    if quiet:
+        click.echo(str(target))
+        return
+    click.echo(f"{prep.name}: {method} sensitivity of {spec} ({res.metadata['runs']} runs, seed {seed}, "
+               f"{meta['total_seconds']:.2f} s) -> {target}")
+    click.echo(res.table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+
+
+def _bar_chart(res, path: Path, scenario: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..plotting.fan import sensitivity_chart
+
+    ax = sensitivity_chart(res.table, title=f"{scenario}: {res.method} sensitivity of {res.output}")
+    fig = ax.figure
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
