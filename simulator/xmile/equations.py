@@ -1,0 +1,545 @@
+"""XMILE equation syntax -> regsim expression trees.
+
+A small hand-written tokenizer and recursive-descent parser for the XMILE
+1.0 expression language (OASIS standard, section 3.3). It produces the same
+frozen nodes as :func:`simulator.engine.expr.parse` (:class:`Num`,
+:class:`Var`, :class:`Call`, ...), so an imported model is an ordinary regsim
+model. Nothing here calls ``eval`` or ``exec``: text that is not an XMILE
+expression is refused with :class:`~simulator.xmile.errors.XmileError`.
+
+Precedence, loosest first (XMILE 1.0, 3.3.1)::
+
+    IF c THEN a ELSE b
+    OR
+    AND
+    =  <>
+    <  <=  >  >=
+    +  -
+    *  /  MOD
+    unary  -  +  NOT
+    ^                      (right-associative: 2^3^2 = 2^9; -2^2 = -4)
+    f(...)  x[...]  (...)
+
+Names are case-insensitive and spaces and underscores are equivalent
+(``Stock_1`` = ``"Stock 1"`` = ``STOCK 1``); see :func:`canonical`.
+Comments in braces ``{...}`` are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from simulator.engine.expr import Bin, Call, IfElse, Index, Node, Num, Unary, Var
+
+from .errors import XmileError
+
+_MAX_EQUATION_CHARS = 100_000
+_MAX_DEPTH = 60
+
+# -- names ---------------------------------------------------------------------
+
+_SEP = re.compile(r"(?:\\n|\\r|[\s_])+")
+
+
+def canonical(name: str) -> str:
+    """The XMILE canonical form of a name: case-folded, spaces = underscores.
+
+    >>> canonical('Stock  1') == canonical('stock_1') == 'stock_1'
+    True
+    """
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1].replace('\\"', '"')
+    return _SEP.sub("_", name.casefold()).strip("_")
+
+
+# -- symbols -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What a name in an equation refers to.
+
+    Parameters
+    ----------
+    ident : str
+        The regsim component name.
+    kind : str
+        ``'stock'``, ``'flow'``, ``'aux'``, ``'gf'`` (a standalone graphical
+        function, callable only) or ``'aux_gf'`` (an auxiliary with an
+        embedded graphical function: a value, and callable as a function).
+    gf : str or None
+        For ``'gf'`` and ``'aux_gf'``: the name of the regsim :class:`Lookup`.
+    dims : tuple of str
+        Dimensions the variable is arrayed over.
+    """
+
+    ident: str
+    kind: str = "aux"
+    gf: str | None = None
+    dims: tuple[str, ...] = ()
+
+
+#: names with a fixed meaning in XMILE equations -> regsim names
+SPECIAL_NAMES = {
+    "time": "time",
+    "dt": "dt",
+    "starttime": "initial_time",
+    "stoptime": "final_time",
+}
+
+
+# -- tokens --------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<qname>"(?:\\.|[^"\\])*")
+  | (?P<name>[^\W\d][\w$']*)
+  | (?P<op><=|>=|<>|[-+*/^(),\[\]<>=:!.])
+    """,
+    re.VERBOSE | re.UNICODE,
+)
+_KEYWORDS = {"if", "then", "else", "and", "or", "not", "mod"}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # num, name, qname, op, kw, end
+    text: str
+    pos: int
+
+
+def _strip_comments(text: str, variable: str | None) -> str:
+    out, depth, in_quote = [], 0, False
+    for ch in text:
+        if ch == '"' and depth == 0:
+            in_quote = not in_quote
+        if not in_quote:
+            if ch == "{":
+                depth += 1
+                continue
+            if ch == "}":
+                if depth == 0:
+                    raise XmileError(f"unmatched '}}' in equation {text!r}", variable=variable)
+                depth -= 1
+                continue
+        if depth == 0:
+            out.append(ch)
+    if depth:
+        raise XmileError(f"unterminated comment in equation {text!r}", variable=variable)
+    return "".join(out)
+
+
+def tokenize(text: str, variable: str | None = None) -> list[_Tok]:
+    """Split an equation into tokens (raises :class:`XmileError` on stray characters)."""
+    text = _strip_comments(text, variable)
+    toks: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise XmileError(f"unexpected character {text[pos]!r} at position {pos} in equation {text!r}",
+                             variable=variable)
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "name" and tok.casefold() in _KEYWORDS:
+            toks.append(_Tok("kw", tok.casefold(), pos))
+        elif kind != "ws":
+            toks.append(_Tok(kind, tok, pos))
+        pos = m.end()
+    toks.append(_Tok("end", "", len(text)))
+    return toks
+
+
+# -- builtins ------------------------------------------------------------------
+
+Builder = Callable[[Sequence[Node]], Node]
+
+
+def _same(name: str) -> Builder:
+    return lambda args: Call(name, tuple(args))
+
+
+def _trunc(x: Node) -> Node:
+    # XMILE INT (as in the SDXorg suite's canonical outputs): the integer part,
+    # rounding toward zero: INT(-9.9) = -9.
+    return Bin("*", Call("sign", (x,)), Call("int", (Call("abs", (x,)),)))
+
+
+def _mod(a: Node, b: Node) -> Node:
+    # a MOD b = a - b*INT(a/b): the remainder takes the sign of a (-10 MOD 3 = -1).
+    return Bin("-", a, Bin("*", b, _trunc(Bin("/", a, b))))
+
+
+def _safediv(args: Sequence[Node]) -> Node:
+    a, b = args[0], args[1]
+    alt = args[2] if len(args) == 3 else Num(0.0)
+    return IfElse(Bin("==", b, Num(0.0)), alt, Bin("/", a, b))
+
+
+#: XMILE builtin (canonical name) -> (min args, max args, builder)
+BUILTINS: dict[str, tuple[int, int, Builder]] = {
+    **{f: (1, 1, _same(f)) for f in ("abs", "exp", "ln", "log10", "sqrt", "sin", "cos", "tan",
+                                      "arcsin", "arccos", "arctan")},
+    "int": (1, 1, lambda a: _trunc(a[0])),
+    "mod": (2, 2, lambda a: _mod(a[0], a[1])),
+    "min": (1, 99, _same("min")),
+    "max": (1, 99, _same("max")),
+    "sum": (1, 1, _same("sum")),
+    "mean": (1, 99, lambda a: Call("mean", tuple(a)) if len(a) == 1
+             else Bin("/", _sum_nodes(a), Num(float(len(a))))),
+    "pi": (0, 0, lambda a: Num(math.pi)),
+    "inf": (0, 0, lambda a: Num(math.inf)),
+    "step": (2, 2, _same("step")),
+    "ramp": (2, 3, _same("ramp")),
+    "pulse": (2, 3, _same("pulse")),
+    "smth1": (2, 3, _same("smooth")),
+    "smth3": (2, 3, _same("smooth3")),
+    "smthn": (3, 4, _same("smoothn")),
+    "delay": (2, 3, _same("delay")),
+    "delay1": (2, 3, _same("delay1")),
+    "delay3": (2, 3, _same("delay3")),
+    "delayn": (3, 4, _same("delayn")),
+    "init": (1, 1, _same("init")),
+    "safediv": (2, 3, _safediv),
+    "time": (0, 0, lambda a: Var("time")),
+    "dt": (0, 0, lambda a: Var("dt")),
+    "starttime": (0, 0, lambda a: Var("initial_time")),
+    "stoptime": (0, 0, lambda a: Var("final_time")),
+}
+
+#: XMILE builtins regsim refuses (stateful or stochastic ones it does not implement)
+UNSUPPORTED_BUILTINS = {
+    "trend", "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
+    "poisson", "random", "binomial", "uniform", "triangular", "weibull", "gamma", "beta",
+    "negbinomial", "geometric", "logistic", "pareto", "montecarlo", "rank", "size",
+    "stddev", "npv", "delay_fixed", "counter", "interpolate",
+}
+
+
+def _sum_nodes(nodes: Sequence[Node]) -> Node:
+    out = nodes[0]
+    for n in nodes[1:]:
+        out = Bin("+", out, n)
+    return out
+
+
+# -- parser --------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str, symbols: Mapping[str, Symbol] | None,
+                 dimensions: Mapping[str, Sequence[str]] | None, variable: str | None):
+        self.text = text
+        self.symbols = symbols
+        self.dimensions = {canonical(k): tuple(v) for k, v in (dimensions or {}).items()}
+        self.variable = variable
+        self.toks = tokenize(text, variable)
+        self.i = 0
+        self.depth = 0
+
+    # helpers
+    def error(self, msg: str, tok: _Tok | None = None) -> XmileError:
+        tok = tok or self.peek()
+        where = f"at position {tok.pos}" if tok.kind != "end" else "at end"
+        return XmileError(f"{msg} {where} in equation {self.text!r}", variable=self.variable)
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def next(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def accept(self, kind: str, text: str | None = None) -> _Tok | None:
+        tok = self.peek()
+        if tok.kind == kind and (text is None or tok.text == text):
+            self.i += 1
+            return tok
+        return None
+
+    def expect(self, kind: str, text: str) -> _Tok:
+        tok = self.accept(kind, text)
+        if tok is None:
+            got = self.peek().text or "end of equation"
+            raise self.error(f"expected {text.upper() if kind == 'kw' else repr(text)}, found {got!r}")
+        return tok
+
+    # grammar
+    def parse(self) -> Node:
+        if self.peek().kind == "end":
+            raise XmileError(f"empty equation {self.text!r}", variable=self.variable)
+        node = self.expr()
+        if self.peek().kind != "end":
+            raise self.error(f"unexpected {self.peek().text!r}")
+        return node
+
+    def expr(self) -> Node:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise XmileError(f"equation nested deeper than {_MAX_DEPTH} levels", variable=self.variable)
+        try:
+            if self.accept("kw", "if"):
+                cond = self.expr()
+                self.expect("kw", "then")
+                then = self.expr()
+                self.expect("kw", "else")
+                orelse = self.expr()
+                return IfElse(cond, then, orelse)
+            return self.or_expr()
+        finally:
+            self.depth -= 1
+
+    def or_expr(self) -> Node:
+        node = self.and_expr()
+        while self.accept("kw", "or"):
+            node = Bin("or", node, self.and_expr())
+        return node
+
+    def and_expr(self) -> Node:
+        node = self.eq_expr()
+        while self.accept("kw", "and"):
+            node = Bin("and", node, self.eq_expr())
+        return node
+
+    def eq_expr(self) -> Node:
+        node = self.rel_expr()
+        while True:
+            if self.accept("op", "="):
+                node = Bin("==", node, self.rel_expr())
+            elif self.accept("op", "<>"):
+                node = Bin("!=", node, self.rel_expr())
+            else:
+                return node
+
+    def rel_expr(self) -> Node:
+        node = self.add_expr()
+        while self.peek().kind == "op" and self.peek().text in ("<", "<=", ">", ">="):
+            op = self.next().text
+            node = Bin(op, node, self.add_expr())
+        return node
+
+    def add_expr(self) -> Node:
+        node = self.mul_expr()
+        while self.peek().kind == "op" and self.peek().text in ("+", "-"):
+            op = self.next().text
+            node = Bin(op, node, self.mul_expr())
+        return node
+
+    def mul_expr(self) -> Node:
+        node = self.unary()
+        while True:
+            tok = self.peek()
+            if tok.kind == "op" and tok.text in ("*", "/"):
+                self.next()
+                node = Bin(tok.text, node, self.unary())
+            elif tok.kind == "kw" and tok.text == "mod":
+                self.next()
+                node = _mod(node, self.unary())
+            else:
+                return node
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "op" and tok.text in ("-", "+"):
+            self.next()
+            operand = self.unary()
+            if tok.text == "+":
+                return operand
+            return Num(-operand.value) if isinstance(operand, Num) else Unary("-", operand)
+        if tok.kind == "kw" and tok.text == "not":
+            self.next()
+            return Unary("not", self.unary())
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.accept("op", "^"):
+            return Bin("**", base, self.unary())  # right-associative, exponent may be signed
+        return base
+
+    def postfix(self) -> Node:
+        return self.primary()
+
+    def primary(self) -> Node:
+        tok = self.next()
+        if tok.kind == "num":
+            return Num(float(tok.text))
+        if tok.kind == "op" and tok.text == "(":
+            node = self.expr()
+            self.expect("op", ")")
+            return node
+        if tok.kind == "kw" and tok.text == "if":
+            self.i -= 1
+            return self.expr()
+        if tok.kind in ("name", "qname"):
+            if self.peek().kind == "op" and self.peek().text == ".":
+                raise XmileError(f"module-qualified name {tok.text}.{self.toks[self.i + 1].text} "
+                                 "(modules are not supported)", variable=self.variable, construct="module")
+            if canonical(tok.text) == "lookup" and self.accept("op", "("):
+                gf_tok = self.next()
+                self.expect("op", ",")
+                arg = self.expr()
+                self.expect("op", ")")
+                return self.call(gf_tok, [arg])
+            if self.accept("op", "("):
+                args = []
+                if not self.accept("op", ")"):
+                    while True:
+                        args.append(self.expr())
+                        if self.accept("op", ")"):
+                            break
+                        self.expect("op", ",")
+                return self.call(tok, args)
+            node = self.reference(tok)
+            if self.accept("op", "["):
+                node = self.subscript(node, tok)
+            return node
+        if tok.kind == "end":
+            raise self.error("unexpected end of equation", tok)
+        raise self.error(f"unexpected {tok.text!r}", tok)
+
+    # name resolution
+    def reference(self, tok: _Tok) -> Node:
+        key = canonical(tok.text)
+        if self.symbols is None:
+            if key in SPECIAL_NAMES:
+                return Var(SPECIAL_NAMES[key])
+            return Var(identifier(key))
+        sym = self.symbols.get(key)
+        if sym is None:
+            if key in SPECIAL_NAMES:
+                return Var(SPECIAL_NAMES[key])
+            raise XmileError(f"unknown name {tok.text!r} in equation {self.text!r}", variable=self.variable)
+        if sym.kind == "gf":
+            raise XmileError(f"graphical function {tok.text!r} used as a value (call it: {tok.text}(x))",
+                             variable=self.variable)
+        return Var(sym.ident)
+
+    def subscript(self, node: Node, name_tok: _Tok) -> Node:
+        subs = []
+        while True:
+            tok = self.next()
+            if tok.kind in ("name", "qname", "num"):
+                subs.append(tok.text)
+            elif tok.kind == "op" and tok.text == "*":
+                subs.append("*")
+            else:
+                raise self.error(f"expected a subscript of {name_tok.text!r}", tok)
+            if self.accept("op", "]"):
+                break
+            if self.accept("op", ","):
+                raise XmileError(f"multi-dimensional subscript of {name_tok.text!r} (only one dimension is "
+                                 "supported)", variable=self.variable, construct="array")
+            raise self.error("expected ']'")
+        sub = subs[0]
+        key = canonical(sub)
+        if sub == "*" or key in self.dimensions:
+            return node  # the whole (single) dimension
+        dims = None
+        if self.symbols is not None:
+            sym = self.symbols.get(canonical(name_tok.text))
+            dims = sym.dims if sym else None
+        if dims:
+            elems = self.dimensions.get(canonical(dims[0]), ())
+            match = [e for e in elems if canonical(e) == key]
+            if not match:
+                raise XmileError(f"{name_tok.text}[{sub}]: {sub!r} is not an element of dimension "
+                                 f"{dims[0]!r}", variable=self.variable)
+            return Index(node, match[0])
+        if self.symbols is not None:
+            raise XmileError(f"{name_tok.text}[{sub}]: {name_tok.text!r} is not arrayed",
+                             variable=self.variable)
+        return Index(node, sub)
+
+    def call(self, tok: _Tok, args: list[Node]) -> Node:
+        key = canonical(tok.text)
+        sym = self.symbols.get(key) if self.symbols is not None else None
+        if sym is not None and sym.gf is not None:
+            if len(args) != 1:
+                raise XmileError(f"graphical function {tok.text!r} takes 1 argument, got {len(args)}",
+                                 variable=self.variable)
+            return Call(sym.gf, (args[0],))
+        if key in BUILTINS:
+            lo, hi, build = BUILTINS[key]
+            if not lo <= len(args) <= hi:
+                want = f"{lo}" if lo == hi else f"{lo} to {hi}"
+                raise XmileError(f"{tok.text.upper()} takes {want} arguments, got {len(args)} in equation "
+                                 f"{self.text!r}", variable=self.variable)
+            if key in ("smthn", "delayn") and not isinstance(args[2], Num):
+                raise XmileError(f"{tok.text.upper()}: the order n must be a number in equation {self.text!r}",
+                                 variable=self.variable, construct=tok.text.upper())
+            return build(args)
+        if key in UNSUPPORTED_BUILTINS:
+            raise XmileError(f"builtin {tok.text.upper()} is not supported", variable=self.variable,
+                             construct=tok.text.upper())
+        if sym is not None:
+            raise XmileError(f"{tok.text!r} is not a graphical function and cannot be called",
+                             variable=self.variable)
+        raise XmileError(f"unknown function {tok.text!r} (macros are not supported) in equation {self.text!r}",
+                         variable=self.variable, construct="function")
+
+
+_IDENT_BAD = re.compile(r"\W", re.UNICODE)
+
+
+def identifier(key: str) -> str:
+    """A regsim identifier for a canonical XMILE name (``'stock_1'`` -> ``'stock_1'``).
+
+    Characters outside ``[A-Za-z0-9_]`` (and Unicode letters) become ``_``; a
+    leading digit gets a ``v_`` prefix. Uniqueness and reserved names are the
+    reader's business.
+    """
+    ident = _IDENT_BAD.sub("_", key) or "v"
+    if ident[0].isdigit():
+        ident = "v_" + ident
+    return ident
+
+
+def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
+                   dimensions: Mapping[str, Sequence[str]] | None = None,
+                   variable: str | None = None) -> Node:
+    """Parse one XMILE equation into a regsim expression tree.
+
+    Parameters
+    ----------
+    text : str
+        The equation, as in an ``<eqn>`` element (XML entities already decoded).
+    symbols : mapping of str to Symbol, optional
+        The model's names, keyed by :func:`canonical` name. Without it every
+        name becomes ``Var(identifier(canonical(name)))`` (for tests and tools).
+    dimensions : mapping, optional
+        Dimension name -> element names, to resolve subscripts.
+    variable : str, optional
+        The variable being parsed, named in error messages.
+
+    Raises
+    ------
+    XmileError
+        On syntax errors, unknown names or functions, unsupported builtins.
+    """
+    if not isinstance(text, str):
+        raise XmileError(f"equation must be text, not {type(text).__name__}", variable=variable)
+    if len(text) > _MAX_EQUATION_CHARS:
+        raise XmileError(f"equation longer than {_MAX_EQUATION_CHARS} characters", variable=variable)
+    try:
+        return _Parser(text, symbols, dimensions, variable).parse()
+    except RecursionError:
+        raise XmileError("equation nested too deeply", variable=variable) from None
+
+
+def parse_number_list(text: str) -> list[float] | None:
+    """``'1, 2, 3'`` -> ``[1.0, 2.0, 3.0]``; ``None`` if ``text`` is not a plain list of numbers."""
+    parts = [p.strip() for p in re.split(r"[,;]", text)]
+    if len(parts) < 2:
+        return None
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        return None
