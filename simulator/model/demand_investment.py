@@ -1,0 +1,92 @@
+"""Demand and investment block.
+
+Demand for sector ``s`` (real, 2018 prices) combines five sources with 2018 shares
+from ``params/demand_investment.toml`` (each sector's shares sum to 1)::
+
+    sector_demand = va_2018 * (sh_local * local_demand_index
+                               + sh_investment * investment_demand_index
+                               + sh_rest_of_china * rest_of_china_demand_index
+                               + sh_abroad * abroad_demand_index
+                               + sh_credit * credit_demand_index) * sector_demand_multiplier
+
+Local demand follows expected regional income (households) and population x China
+per-capita income (government, largely funded by central transfers), minus the
+locally financed share of lever spending (the money is not free). Investment by
+sector is ``(delta + g_2018) * K`` scaled by expected profitability, expected
+utilisation, the cost of capital and credit availability relative to 2018, plus
+industrial-chain spending, relocated capital and FDI.
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow
+from ._base import EPS, MONEY, S, selector
+
+G = "demand_investment"
+
+
+def components() -> list:
+    """Components of the demand and investment block."""
+    return [
+        selector("is_digital", "sector", ("digital_economy",), "1 for the digital-economy sector"),
+        selector("is_producer_service", "sector", ("logistics_trade", "finance_services", "digital_economy"),
+                 "1 for producer-service sectors (logistics, finance & business services, IT)"),
+        # demand components
+        Aux("local_demand_2018", MONEY, "Local (household + government) demand in 2018", (), G,
+            equation="sum(va_2018 * demand_share_local)"),
+        Aux("private_local_demand_index", "1", "Household demand index: expected real GDP relative to 2018", (), G,
+            equation="(expected_gdp_real / gdp_real_2018) ** local_income_elasticity"),
+        Aux("government_demand_index", "1", "Government demand index: population x China per-capita GDP", (), G,
+            equation="population / population_2018 * china_gdp_per_capita_index"),
+        Aux("lever_crowding_out", MONEY, "Local demand displaced by locally financed lever spending", (), G,
+            equation="lever_local_financing_share * lever_spending"),
+        Aux("local_demand_index", "1", "Local demand relative to 2018", (), G,
+            equation="max(0, (1 - government_share_of_local_demand) * private_local_demand_index"
+                     " + government_share_of_local_demand * government_demand_index"
+                     f" - lever_crowding_out / max(local_demand_2018, {EPS}))"),
+        Aux("total_investment_2018", MONEY, "Total investment demand in 2018", (), G,
+            equation="sum((depreciation_rate + investment_net_growth_2018) * capital_2018)"
+                     " + (public_investment_share + digital_investment_share) * gdp_real_2018"),
+        Aux("total_investment", MONEY,
+            "Total investment demand: sector investment + public + digital + lever spending (industrial chains counted once)", (), G,
+            equation="sum(investment) + public_investment_share * expected_gdp_real + baseline_digital_investment"
+                     " + lever_spending - spending_industrial_chains"),
+        Aux("investment_demand_index", "1", "Investment demand relative to 2018", (), G,
+            equation="total_investment / total_investment_2018"),
+        Aux("rest_of_china_demand_index", "1", "Rest-of-China demand: China GDP^elasticity x competitiveness drift", S, G,
+            equation="china_gdp_index ** rest_of_china_income_elasticity"
+                     " * exp(regional_competitiveness_drift * (time - initial_time))"),
+        Aux("abroad_demand_index", "1", "Foreign demand: real exports relative to 2018", (), G,
+            equation="exports_real / sum(exports_2018_by_partner)"),
+        Aux("credit_demand_index", "1", "Intermediation demand: real credit relative to 2018", (), G,
+            equation="credit / credit_2018"),
+        Aux("sector_demand_multiplier", "1", "Digital adoption (digital sector) and producer-services lever (service sectors)", S, G,
+            equation="(1 + is_digital * (digital_demand_factor - 1)) * (1 + is_producer_service * producer_services_demand_gain)"),
+        Aux("sector_demand", MONEY, "Real demand for each sector's output", S, G,
+            equation="va_2018 * (demand_share_local * local_demand_index"
+                     " + demand_share_investment * investment_demand_index"
+                     " + demand_share_rest_of_china * rest_of_china_demand_index"
+                     " + demand_share_abroad * abroad_demand_index"
+                     " + demand_share_credit * credit_demand_index) * sector_demand_multiplier"),
+        # investment
+        Aux("return_on_capital", "1/yr", "Gross return on capital: alpha * VA / K", S, G,
+            equation=f"capital_share * value_added / max(capital, {EPS})"),
+        Aux("return_on_capital_2018", "1/yr", "Return on capital in 2018", S, G,
+            equation=f"capital_share / max(capital_output_ratio_2018, {EPS})"),
+        Aux("expected_profitability", "1", "Expected return on capital relative to 2018", S, G,
+            equation=f"smooth(return_on_capital / max(return_on_capital_2018, {EPS}), expectation_time, 1)"),
+        Aux("expected_utilization", "1", "Expected capacity utilisation", S, G,
+            equation="smooth(capacity_utilization, expectation_time, 1)"),
+        Aux("investment_rate", "1/yr", "Gross private investment / capital", S, G,
+            equation="(depreciation_rate + investment_net_growth_2018)"
+                     " * expected_profitability ** investment_return_elasticity"
+                     " * expected_utilization ** investment_utilization_elasticity"
+                     " * (cost_of_capital_2018 / cost_of_capital) ** investment_cost_of_capital_elasticity"
+                     " * credit_availability ** credit_investment_elasticity"),
+        Aux("private_investment", MONEY, "Private (market-driven) investment by sector", S, G,
+            equation="investment_rate * capital"),
+        Flow("investment", MONEY, "Gross investment by sector: private + industrial chains + relocated capital + FDI", S, G,
+             equation="private_investment + industrial_chains_investment + relocated_capital_inflow + fdi_inflow"),
+        Aux("investment_to_gdp", "1", "Total investment demand / real GDP", (), G,
+            equation=f"total_investment / max(gdp_real, {EPS})"),
+    ]

@@ -1,0 +1,55 @@
+"""Digital block: digital capital -> attainable coverage -> S-shaped adoption -> TFP.
+
+::
+
+    attainable_coverage = ceiling * K_d / (K_d + K_half)
+    d coverage/dt       = r * coverage * (1 - coverage / attainable_coverage)      (logistic)
+    d ln(tfp_d)/dt      = (b / 0.1) * (coverage - coverage_2018)
+                          * (ceiling - coverage) / (ceiling - coverage_2018)
+
+``b`` (``broadband_growth_effect``) is the extra growth per +10 pp of coverage
+(Qiang & Rossotto; Czernich et al.); the last factor makes it fade to zero as
+coverage saturates. Demand for the digital-economy sector scales with coverage.
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import EPS, MONEY, MONEY_STOCK
+
+G = "digital"
+
+
+def components() -> list:
+    """Components of the digital block."""
+    return [
+        Stock("digital_capital", MONEY_STOCK, "Digital infrastructure capital (fibre, 5G, data centres, industrial internet)", (), G,
+              initial="digital_capital_2018", inflows=("digital_investment",), outflows=("digital_depreciation",),
+              non_negative=True),
+        Aux("baseline_digital_investment", MONEY, "Baseline digital investment (share of expected GDP)", (), G,
+            equation="digital_investment_share * expected_gdp_real"),
+        Aux("lever_digital_investment", MONEY, "Digital capital coming into service from the digital_infrastructure lever", (), G,
+            equation="delay3(spending_digital_infrastructure * digital_infrastructure_efficiency,"
+                     " digital_infrastructure_build_delay, 0)"),
+        Flow("digital_investment", MONEY, "Additions to digital capital", (), G,
+             equation="baseline_digital_investment + lever_digital_investment"),
+        Flow("digital_depreciation", MONEY, "Depreciation of digital capital", (), G,
+             equation="digital_depreciation_rate * digital_capital"),
+        Aux("digital_half_saturation", MONEY_STOCK, "Digital capital at which attainable coverage is half the ceiling", (), G,
+            equation="digital_capital_2018 * (digital_coverage_ceiling / digital_attainable_2018 - 1)"),
+        Aux("attainable_coverage", "1", "Coverage the digital capital can support", (), G,
+            equation=f"digital_coverage_ceiling * digital_capital / max(digital_capital + digital_half_saturation, {EPS})"),
+        Stock("digital_coverage", "1", "Digital coverage/adoption index (share of population and firms using broadband-based services)",
+              (), G, initial="digital_coverage_2018", inflows=("digital_adoption",), non_negative=True),
+        Flow("digital_adoption", "1/yr", "Logistic adoption toward attainable coverage (negative if capital shrinks)", (), G,
+             equation="max(digital_adoption_rate * digital_coverage * (1 - digital_coverage / max(attainable_coverage, 0.01)),"
+                      " -0.5 * digital_coverage)"),
+        Stock("digital_tfp_log", "1", "Log TFP gain from digital coverage since 2018", (), G, initial=0.0,
+              inflows=("digital_tfp_growth",)),
+        Flow("digital_tfp_growth", "1/yr", "TFP growth from coverage above 2018, fading with saturation", (), G,
+             equation="broadband_growth_effect / 0.1 * (digital_coverage - digital_coverage_2018)"
+                      " * max(0, digital_coverage_ceiling - digital_coverage) / (digital_coverage_ceiling - digital_coverage_2018)"),
+        Aux("digital_tfp_effect", "1", "TFP multiplier from digital coverage", (), G, equation="exp(digital_tfp_log)"),
+        Aux("digital_demand_factor", "1", "Demand for digital-economy output relative to 2018 coverage", (), G,
+            equation="(digital_coverage / digital_coverage_2018) ** digital_demand_elasticity"),
+    ]

@@ -1,0 +1,51 @@
+"""External conditions and shocks: exogenous drivers a scenario may replace by name.
+
+Time series (from ``data/drivers/*.csv``): ``china_gdp_growth``, ``oil_price``,
+``usd_cny``, ``interest_rate``, ``cpi_inflation``, ``china_population``,
+``russia_import_demand``, ``china_export_market``, ``russia_gas_pipeline``,
+``trade_diversion_to_russia``. Scenario hooks that default to 1 in every year:
+``border_capacity_multiplier`` (pandemic / border closure: multiplies the usable
+border-port capacity) and ``russia_demand_multiplier`` (Russia's demand for HLJ
+exports). Derived: the price level, China's real GDP index and the oil price in
+yuan.
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import driver, flat_series
+
+G = "external"
+
+
+def components() -> list:
+    """Components of the external-conditions block."""
+    return [
+        driver("china_gdp_growth", "China real GDP growth rate (rate of year Y placed at Y-0.5)", "1/yr", shift=-0.5),
+        driver("oil_price", "Brent crude oil price, annual average", "USD/bbl"),
+        driver("usd_cny", "Exchange rate, annual average", "CNY/USD"),
+        driver("interest_rate", "National 1-year loan prime rate", "1/yr"),
+        driver("cpi_inflation", "Consumer price inflation (rate of year Y placed at Y-0.5)", "1/yr", shift=-0.5),
+        driver("china_population", "China resident population, year-end", "10k persons"),
+        driver("russia_import_demand", "Russia's real import demand, index 2018 = 1", "1"),
+        driver("china_export_market", "China's real goods exports (market for HLJ's non-Russian exports), 2018 = 1", "1"),
+        driver("russia_gas_pipeline", "Power of Siberia gas deliveries entering China at Heihe", "bcm/yr"),
+        driver("trade_diversion_to_russia", "Sanctions-era diversion raising Russia trade demand (fraction)", "1"),
+        flat_series("border_capacity_multiplier", 1.0,
+                    "Scenario hook: multiplier on usable border-port capacity (pandemic closure 2020-2022 is a scenario; 1 = open)"),
+        flat_series("russia_demand_multiplier", 1.0,
+                    "Scenario hook: multiplier on Russia's demand for HLJ exports (1 = drivers as given)"),
+        Stock("price_level", "1", "General price level (CPI-based), 2018 = 1", group=G, initial=1.0,
+              inflows=("price_inflation",), non_negative=True),
+        Flow("price_inflation", "1/yr", "Change of the price level", group=G, equation="cpi_inflation * price_level"),
+        Stock("china_gdp_index", "1", "China real GDP, index 2018 = 1", group=G, initial=1.0,
+              inflows=("china_gdp_increase",), non_negative=True),
+        Flow("china_gdp_increase", "1/yr", "Growth of China's real GDP index", group=G,
+             equation="china_gdp_growth * china_gdp_index"),
+        Aux("china_population_index", "1", "China population relative to the start year", group=G,
+            equation="china_population / init(china_population)"),
+        Aux("china_gdp_per_capita_index", "1", "China real GDP per capita, index 2018 = 1", group=G,
+            equation="china_gdp_index / china_population_index"),
+        Aux("oil_price_cny_index", "1", "Oil price in yuan relative to the start year", group=G,
+            equation="oil_price * usd_cny / (init(oil_price) * init(usd_cny))"),
+    ]

@@ -1,0 +1,44 @@
+"""Finance block: credit stock, credit/GDP, cost of capital, finance-TFP effect.
+
+The loan stock adjusts toward ``credit_depth_target * expected_gdp_real``; the
+finance_clustering lever raises the target depth and cuts the regional premium.
+The TFP effect of credit depth ``c`` (smoothed) is::
+
+    finance_tfp_effect = exp(e * (ln(c / c_2018) - (c - c_2018) / threshold))
+
+whose marginal effect ``e * (1/c - 1/threshold)`` is positive below the threshold
+and negative above it (Arcand, Berkes & Panizza): HLJ starts above it, so more
+credit helps through investment and finance-sector output but not productivity.
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import EPS, MONEY, MONEY_STOCK
+
+G = "finance"
+
+
+def components() -> list:
+    """Components of the finance block."""
+    return [
+        Aux("credit_2018", MONEY_STOCK, "Loan stock in 2018", (), G, equation="credit_to_gdp_2018 * gdp_real_2018"),
+        Stock("credit", MONEY_STOCK, "Loan stock (2018 prices)", (), G, initial="credit_2018", inflows=("net_lending",),
+              non_negative=True),
+        Aux("credit_depth_target", "1", "Target loans / GDP (raised by finance clustering)", (), G,
+            equation="credit_to_gdp_2018 * (1 + finance_credit_depth_gain)"),
+        Flow("net_lending", MONEY, "Net new lending", (), G,
+             equation="(credit_depth_target * expected_gdp_real - credit) / credit_adjustment_time"),
+        Aux("credit_to_gdp", "1", "Loans / GDP", (), G, equation=f"credit / max(gdp_real, {EPS})"),
+        Aux("credit_availability", "1", "Credit relative to the 2018 depth at expected GDP", (), G,
+            equation=f"credit / max(credit_to_gdp_2018 * expected_gdp_real, {EPS})"),
+        Aux("cost_of_capital", "1/yr", "Lending rate: national rate + regional premium", (), G,
+            equation="interest_rate + regional_risk_premium * (1 - finance_premium_reduction)"),
+        Aux("cost_of_capital_2018", "1/yr", "Cost of capital at the start", (), G,
+            equation="init(interest_rate) + regional_risk_premium"),
+        Aux("perceived_credit_to_gdp", "1", "Smoothed credit/GDP used by the TFP effect", (), G,
+            equation="smooth(credit_to_gdp, credit_tfp_smoothing_time, credit_to_gdp_2018)"),
+        Aux("finance_tfp_effect", "1", "TFP effect of finance depth (negative marginal effect above the threshold)", (), G,
+            equation="exp(finance_tfp_elasticity * (ln(max(perceived_credit_to_gdp, 0.01) / credit_to_gdp_2018)"
+                     " - (perceived_credit_to_gdp - credit_to_gdp_2018) / finance_growth_threshold))"),
+    ]

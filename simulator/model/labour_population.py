@@ -1,0 +1,59 @@
+"""Labour and population block.
+
+``population`` is a stock with ``d population/dt = births - deaths + net_migration``;
+birth and death rates are driver series (``data/drivers/hlj_*_rate.csv``, per mille).
+Net migration responds to the gap between HLJ's and China's per-capita GDP and to
+local unemployment::
+
+    net_migration_rate = mobility * m_y * ln(relative_income / relative_income_equilibrium)
+                         - m_u * (unemployment_rate - unemployment_rate_2018)
+
+where ``mobility`` (the working-age share relative to 2018) damps migration as the
+population ages
+
+(bounded by ``max_migration_rate``). The labour force is the population times a
+participation ratio that drifts down with ageing; unemployment = 1 - employment /
+labour force.
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import EPS, PERSONS, driver
+
+G = "labour_population"
+PY = "10k persons/yr"
+
+
+def components() -> list:
+    """Components of the labour and population block."""
+    return [
+        driver("birth_rate", "HLJ crude birth rate (rate of year Y placed at Y-0.5)", "1/yr", scale=0.001, shift=-0.5,
+               group=G, name_override="hlj_birth_rate"),
+        driver("death_rate", "HLJ crude death rate (rate of year Y placed at Y-0.5)", "1/yr", scale=0.001, shift=-0.5,
+               group=G, name_override="hlj_death_rate"),
+        Stock("population", PERSONS, "Resident population (post-2020-census basis)", (), G, initial="population_2018",
+              inflows=("births", "net_migration"), outflows=("deaths",), non_negative=True),
+        Flow("births", PY, "Births", (), G, equation="birth_rate * population"),
+        Flow("deaths", PY, "Deaths", (), G, equation="death_rate * population"),
+        Flow("net_migration", PY, "Net migration (negative = out-migration)", (), G,
+             equation="net_migration_rate * population"),
+        Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
+        Aux("china_gdp_per_capita_2018", "10k yuan/person/yr", "China GDP per resident in 2018", (), G,
+            equation="china_gdp_2018 / init(china_population)"),
+        Aux("relative_income", "1", "HLJ / China real GDP per capita (expected HLJ income)", (), G,
+            equation=f"expected_gdp_real / max(population, {EPS}) / (china_gdp_per_capita_2018 * china_gdp_per_capita_index)"),
+        Aux("net_migration_rate", "1/yr", "Net migration / population", (), G,
+            equation="clip(mobility_factor * migration_income_sensitivity"
+                     " * ln(max(relative_income, 0.01) / relative_income_equilibrium)"
+                     " - migration_unemployment_sensitivity * (unemployment_rate - unemployment_rate_2018),"
+                     " -max_migration_rate, max_migration_rate)"),
+        Aux("mobility_factor", "1", "Mobile (working-age) share of the population relative to 2018: ageing damps migration", (), G,
+            equation="exp(-ageing_labour_force_drift * (time - initial_time))"),
+        Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
+            equation="sum(employment_2018) / (1 - unemployment_rate_2018) / population_2018"),
+        Aux("labour_force", PERSONS, "Labour force: population x participation ratio drifting down with ageing", (), G,
+            equation="population * labour_force_ratio_2018 * exp(-ageing_labour_force_drift * (time - initial_time))"),
+        Aux("unemployment_rate", "1", "1 - employment_total / labour_force", (), G,
+            equation=f"clip(1 - employment_total / max(labour_force, {EPS}), 0, 1)"),
+    ]

@@ -1,0 +1,128 @@
+"""Trade block: exports and imports by partner, border-port capacity, trade costs.
+
+Real flows (2018 prices) by partner ``p``::
+
+    desired_exports = exports_2018 * partner_demand^e_d * export_supply * cost_factor
+    desired_imports = imports_2018 * absorption_index * cost_factor
+    cost_factor     = trade_cost_index^sigma * exp(-b * border_share * (clearance_days - days_2018))
+
+with ``sigma = trade_cost_elasticity`` (Limão & Venables) and ``b`` the per-day
+effect (Djankov, Freund & Pham). The border share of each flow must pass the
+border-port/corridor capacity (a stock built with a construction delay): a smooth
+minimum ``throughput = demand / (1 + (demand/capacity)^n)^(1/n)`` (normalised to
+2018) limits it, and congestion (perceived utilisation^4) raises trade costs.
+Current-yuan values: exports x price level; imports x (energy share x oil price in
+yuan + rest x price level).
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import EPS, MONEY, P, selector
+
+G = "trade"
+CUR = "100m yuan/yr (current prices)"
+
+
+def components() -> list:
+    """Components of the trade block."""
+    return [
+        selector("is_russia", "partner", ("russia",), "1 for Russia"),
+        selector("is_other_bri", "partner", ("other_bri",), "1 for other Belt and Road partners"),
+        selector("is_rest_of_world", "partner", ("rest_of_world",), "1 for the rest of the world"),
+        # prices
+        Aux("export_price_index", "1", "Export price index, 2018 = 1", (), G, equation="price_level"),
+        Aux("import_price_index", "1", "Import price index by partner (energy share follows the oil price in yuan)", P, G,
+            equation="energy_share_of_imports * oil_price_cny_index + (1 - energy_share_of_imports) * price_level"),
+        # capacity and costs
+        Aux("border_trade_2018", MONEY, "Trade crossing HLJ's border ports in 2018", (), G,
+            equation="sum(border_share * (exports_2018_by_partner + imports_2018_by_partner))"),
+        Aux("port_capacity_2018", MONEY, "Border-port/corridor capacity in 2018", (), G,
+            equation="border_trade_2018 / port_utilization_2018"),
+        Aux("perceived_port_utilization", "1", "Utilisation as perceived by traders (smoothed)", (), G,
+            equation="smooth(port_utilization, 0.5, port_utilization_2018)"),
+        Aux("congestion_cost", "1", "Trade-cost mark-up from congestion relative to 2018", (), G,
+            equation="congestion_cost_coefficient * (perceived_port_utilization ** 4 - port_utilization_2018 ** 4)"),
+        Aux("border_cost_factor", "1", "Border trade-cost factor: infrastructure and congestion, 2018 = 1", (), G,
+            equation=f"(max(port_capacity, {EPS}) / port_capacity_2018) ** (-infrastructure_trade_cost_elasticity)"
+                     " * (1 + congestion_cost)"),
+        Aux("trade_cost_index", "1", "Trade-cost index by partner, 2018 = 1", P, G,
+            equation="((1 - border_share) + border_share * border_cost_factor) * (1 - ftz_trade_cost_reduction)"),
+        Aux("clearance_days", "day", "Border clearance time", (), G,
+            equation="clearance_days_2018 * (1 - ftz_clearance_reduction)"),
+        Aux("trade_cost_volume_factor", "1", "Effect of trade costs and clearance time on volumes, 2018 = 1", P, G,
+            equation="trade_cost_index ** trade_cost_elasticity"
+                     " * exp(-delay_trade_semi_elasticity * border_share * (clearance_days - clearance_days_2018))"),
+        # demand for trade
+        Aux("partner_demand_index", "1", "Partner import demand index (Russia incl. shocks and diversion)", P, G,
+            equation="is_russia * russia_import_demand * russia_demand_multiplier * (1 + trade_diversion_to_russia)"
+                     " + is_other_bri * china_export_market * exp(bri_growth_premium * (time - initial_time))"
+                     " + is_rest_of_world * china_export_market"),
+        Aux("export_supply_index", "1", "HLJ exportable output index (expected output, export weights) x participation", (), G,
+            equation="(sum(expected_value_added * export_weight) / sum(va_2018 * export_weight)) ** export_supply_elasticity"
+                     " * (1 + ftz_participation_gain)"),
+        Aux("desired_exports_real", MONEY, "Exports demanded by partner before the border-capacity limit", P, G,
+            equation="exports_2018_by_partner * partner_demand_index ** partner_demand_elasticity"
+                     " * export_supply_index * trade_cost_volume_factor"),
+        Aux("import_demand_index", "1", "Import absorption: energy feedstock (petrochem output) and GDP, plus diversion", P, G,
+            equation="(energy_share_of_imports * (expected_value_added['energy_petrochem'] / va_2018['energy_petrochem'])"
+                     " ** import_absorption_elasticity"
+                     " + (1 - energy_share_of_imports) * (expected_gdp_real / gdp_real_2018) ** import_absorption_elasticity)"
+                     " * (1 + is_russia * trade_diversion_to_russia)"),
+        Aux("desired_imports_real", MONEY, "Imports demanded by partner before the border-capacity limit", P, G,
+            equation="imports_2018_by_partner * import_demand_index * trade_cost_volume_factor"),
+        Aux("border_trade_demand", MONEY, "Trade that would cross HLJ's border ports", (), G,
+            equation="sum(border_share * (desired_exports_real + desired_imports_real))"),
+        Aux("effective_port_capacity", MONEY, "Usable capacity: capacity x border_capacity_multiplier", (), G,
+            equation="port_capacity * border_capacity_multiplier"),
+        Aux("capacity_ratio", "1", "Border trade demand / usable capacity", (), G,
+            equation=f"min(border_trade_demand / max(effective_port_capacity, {EPS}), 1e6)"),
+        Aux("border_flow_factor", "1", "Share of border trade demand that gets through (smooth minimum, 2018 = 1)", (), G,
+            equation="((1 + port_utilization_2018 ** capacity_constraint_sharpness)"
+                     " / (1 + capacity_ratio ** capacity_constraint_sharpness)) ** (1 / capacity_constraint_sharpness)"),
+        Aux("flow_factor", "1", "Share of each partner's trade demand realised", P, G,
+            equation="(1 - border_share) + border_share * border_flow_factor"),
+        # realised flows
+        Aux("exports_real_by_partner", MONEY, "Exports by partner, 2018 prices", P, G,
+            equation="desired_exports_real * flow_factor"),
+        Aux("gas_imports_real", MONEY, "Pipeline gas imports from Russia recorded in HLJ (2018 prices; outside port capacity)", (), G,
+            equation="russia_gas_pipeline * russia_gas_value_per_bcm * russia_gas_hlj_share * russia_demand_multiplier"),
+        Aux("imports_real_by_partner", MONEY, "Imports by partner, 2018 prices (incl. pipeline gas from Russia)", P, G,
+            equation="desired_imports_real * flow_factor + is_russia * gas_imports_real"),
+        Aux("exports_real", MONEY, "Exports, 2018 prices", (), G, equation="sum(exports_real_by_partner)"),
+        Aux("imports_real", MONEY, "Imports, 2018 prices", (), G, equation="sum(imports_real_by_partner)"),
+        Aux("border_throughput", MONEY, "Trade crossing HLJ's border ports (2018 prices; pipeline gas excluded)", (), G,
+            equation="sum(border_share * (desired_exports_real + desired_imports_real) * flow_factor)"),
+        Aux("port_utilization", "1", "Border throughput / usable capacity", (), G,
+            equation=f"min(1, border_throughput / max(effective_port_capacity, {EPS}))"),
+        Aux("exports_by_partner", CUR, "Exports by partner at current prices", P, G,
+            equation="exports_real_by_partner * export_price_index"),
+        Aux("imports_by_partner", CUR, "Imports by partner at current prices (pipeline gas priced off oil)", P, G,
+            equation="(imports_real_by_partner - is_russia * gas_imports_real) * import_price_index"
+                     " + is_russia * gas_imports_real * oil_price_cny_index"),
+        Aux("exports", CUR, "Exports at current prices (= sum over partners)", (), G, equation="sum(exports_by_partner)"),
+        Aux("imports", CUR, "Imports at current prices (= sum over partners)", (), G, equation="sum(imports_by_partner)"),
+        Aux("trade_total", CUR, "Exports + imports at current prices", (), G, equation="exports + imports"),
+        Aux("trade_balance", CUR, "Exports - imports at current prices", (), G, equation="exports - imports"),
+        Aux("russia_trade_share", "1", "Share of Russia in total trade (current prices)", (), G,
+            equation=f"(exports_by_partner['russia'] + imports_by_partner['russia']) / max(trade_total, {EPS})"),
+        # capacity stock
+        Stock("port_capacity", MONEY, "Border-port/corridor capacity (trade volume per year at 2018 prices)", (), G,
+              initial="port_capacity_2018", inflows=("port_capacity_completion",),
+              outflows=("port_capacity_depreciation",), non_negative=True),
+        Aux("expected_capacity_pressure", "1", "Planners' expected demand / capacity", (), G,
+            equation=f"smooth(border_trade_demand / max(port_capacity, {EPS}), expectation_time, port_utilization_2018)"),
+        Aux("baseline_port_starts", "100m yuan/yr/yr", "Capacity put under construction by baseline planning", (), G,
+            equation="port_capacity * (port_depreciation_rate"
+                     " + max(0, expected_capacity_pressure / port_utilization_2018 - 1) / port_planning_time)"),
+        Aux("baseline_port_completion", "100m yuan/yr/yr", "Baseline capacity completed after the construction delay", (), G,
+            equation="delay3(baseline_port_starts, port_construction_delay)"),
+        Aux("lever_port_starts", "100m yuan/yr/yr", "Capacity started by the port_investment lever", (), G,
+            equation="spending_port_investment * (1 - port_investment_public_capital_share) / port_investment_cost_per_capacity"),
+        Aux("lever_port_completion", "100m yuan/yr/yr", "Lever capacity completed after the construction delay", (), G,
+            equation="delay3(lever_port_starts, port_investment_construction_delay, 0)"),
+        Flow("port_capacity_completion", "100m yuan/yr/yr", "Capacity completed", (), G,
+             equation="baseline_port_completion + lever_port_completion"),
+        Flow("port_capacity_depreciation", "100m yuan/yr/yr", "Capacity retired", (), G,
+             equation="port_depreciation_rate * port_capacity"),
+    ]

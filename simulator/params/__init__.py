@@ -1,0 +1,17 @@
+"""Typed, validated model parameters loaded from TOML files (``params/*.toml``).
+
+Public names: :func:`load_parameters`, :class:`Parameter`, :class:`ParameterSet`,
+:class:`ParameterError`, :data:`DISTRIBUTIONS`. See :mod:`.loader` for the file
+format.
+"""
+
+from .loader import (
+    ALLOWED_FIELDS,
+    DISTRIBUTIONS,
+    Parameter,
+    ParameterError,
+    ParameterSet,
+    load_parameters,
+)
+
+__all__ = ["ALLOWED_FIELDS", "DISTRIBUTIONS", "Parameter", "ParameterError", "ParameterSet", "load_parameters"]

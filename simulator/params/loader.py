@@ -1,0 +1,423 @@
+"""Load and validate parameter files.
+
+File format (one TOML file per model block)::
+
+    [meta]
+    block = "trade"
+    description = "..."
+
+    [trade_cost_elasticity]
+    value = -3.0
+    unit = "1"
+    range = [-3.5, -2.0]            # required: lo <= value <= hi
+    distribution = "triangular"     # uniform (default) | triangular | normal | lognormal | fixed
+    mode = -3.0                     # triangular only
+    source = "Limão & Venables (2001), WBER 15(3)"
+    free = false                    # true = estimated by calibration
+    doc = "what it means"
+
+Arrayed parameters add ``dims = "sector"`` and give ``value`` as a list; the
+range then applies element-wise (``range = [lo, hi]``) or per element
+(``range_lo = [...]``, ``range_hi = [...]``). A normal distribution takes
+``mean`` and ``sd``; a lognormal ``median`` and ``sigma`` (explicit names, never
+overloaded bounds).
+
+Every problem raises :class:`ParameterError` with a one-line message naming the
+file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import numpy as np
+
+#: Distributions a parameter may declare for uncertainty analysis.
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "fixed")
+
+#: Fields allowed in a parameter table.
+ALLOWED_FIELDS = frozenset({
+    "value", "unit", "range", "range_lo", "range_hi", "distribution", "mode", "mean", "sd",
+    "median", "sigma", "source", "free", "doc", "dims",
+})
+_REQUIRED = ("value", "unit", "source")
+_META_FIELDS = frozenset({"block", "description"})
+
+
+class ParameterError(ValueError):
+    """A malformed parameter file or value (message: ``file: key: problem``)."""
+
+
+Number = float
+Value = float | tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter with its provenance.
+
+    Parameters
+    ----------
+    name : str
+        Identifier (becomes a model constant of the same name).
+    value : float or tuple of float
+        Default value (one per element for arrayed parameters).
+    unit : str
+        Units, e.g. ``"1/yr"``; ``"1"`` for dimensionless.
+    range : tuple
+        ``(lo, hi)``: each a float, or a tuple per element for arrayed parameters.
+    distribution : str
+        One of :data:`DISTRIBUTIONS`.
+    source : str
+        Literature reference, ``"assumption: ..."`` or ``"data: ..."``.
+    free : bool
+        Whether calibration estimates it.
+    doc : str
+        Meaning.
+    dims : tuple of str
+        ``()`` for scalars, ``("sector",)`` etc. for arrayed parameters.
+    file : str
+        File it was read from (not part of the hash).
+    block : str
+        Model block (``[meta] block`` of the file).
+    mode, mean, sd, median, sigma : float or None
+        Distribution shape parameters (triangular / normal / lognormal).
+    """
+
+    name: str
+    value: Value
+    unit: str
+    range: tuple
+    source: str
+    distribution: str = "uniform"
+    free: bool = False
+    doc: str = ""
+    dims: tuple[str, ...] = ()
+    file: str = field(default="", compare=False)
+    block: str = ""
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    median: float | None = None
+    sigma: float | None = None
+
+    @property
+    def is_array(self) -> bool:
+        """True for parameters with one value per element of a dimension."""
+        return bool(self.dims)
+
+    def array(self) -> np.ndarray:
+        """The value as a float array (shape ``()`` or ``(n,)``)."""
+        return np.asarray(self.value, dtype=float)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(lo, hi)`` as arrays broadcast to the value's shape."""
+        v = self.array()
+        lo = np.broadcast_to(np.asarray(self.range[0], dtype=float), v.shape)
+        hi = np.broadcast_to(np.asarray(self.range[1], dtype=float), v.shape)
+        return lo, hi
+
+    def as_dict(self) -> dict:
+        """Plain-data form (lists instead of tuples; no ``file``)."""
+        d = {"name": self.name, "value": _plain(self.value), "unit": self.unit,
+             "range": [_plain(self.range[0]), _plain(self.range[1])], "source": self.source,
+             "distribution": self.distribution, "free": self.free, "doc": self.doc,
+             "dims": list(self.dims), "block": self.block}
+        for k in ("mode", "mean", "sd", "median", "sigma"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        return d
+
+
+def _plain(v):
+    return list(v) if isinstance(v, tuple) else v
+
+
+class ParameterSet:
+    """An immutable, ordered collection of :class:`Parameter` (unique names).
+
+    Behaves like a read-only mapping from name to :class:`Parameter`
+    (``ps["name"]``, ``"name" in ps``, iteration over names, ``len``), plus:
+
+    - :meth:`values` -- ``{name: float or ndarray}`` for the model;
+    - :meth:`hash` -- a stable sha256 of the contents (not of file paths);
+    - :meth:`free` -- parameters marked ``free = true``;
+    - :meth:`with_values` -- a copy with some values replaced (validated).
+    """
+
+    def __init__(self, parameters: Iterable[Parameter] = (), blocks: Mapping[str, str] | None = None):
+        params: dict[str, Parameter] = {}
+        for p in parameters:
+            if p.name in params:
+                raise ParameterError(f"{p.file}: {p.name}: duplicate parameter name (also in {params[p.name].file})")
+            params[p.name] = p
+        self._params = params
+        self._blocks = dict(blocks or {})
+
+    # mapping-like protocol
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self._params[name]
+        except KeyError:
+            raise KeyError(f"no parameter {name!r}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._params
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def __repr__(self) -> str:
+        return f"ParameterSet({len(self)} parameters, {len(self.blocks)} blocks, hash={self.hash()[:12]})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ParameterSet) and self.hash() == other.hash()
+
+    def __hash__(self) -> int:
+        return hash(self.hash())
+
+    def names(self) -> list[str]:
+        """Parameter names in file order."""
+        return list(self._params)
+
+    def items(self):
+        """``(name, Parameter)`` pairs."""
+        return self._params.items()
+
+    def get(self, name: str, default=None):
+        """The parameter ``name`` or ``default``."""
+        return self._params.get(name, default)
+
+    @property
+    def blocks(self) -> dict[str, str]:
+        """Block name -> description (from each file's ``[meta]``)."""
+        return dict(self._blocks)
+
+    def in_block(self, block: str) -> list[Parameter]:
+        """Parameters of one block, in file order."""
+        return [p for p in self._params.values() if p.block == block]
+
+    def values(self) -> dict[str, float | np.ndarray]:
+        """``{name: value}``: floats for scalars, float arrays for arrayed parameters."""
+        return {n: (np.asarray(p.value, dtype=float) if p.dims else float(p.value)) for n, p in self._params.items()}
+
+    def free(self) -> list[Parameter]:
+        """Parameters marked ``free = true`` (estimated by calibration)."""
+        return [p for p in self._params.values() if p.free]
+
+    def hash(self) -> str:
+        """Stable sha256 (hex) of every parameter's contents, independent of file paths."""
+        payload = [self._params[n].as_dict() for n in sorted(self._params)]
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def with_values(self, values: Mapping[str, object], *, check_range: bool = True) -> "ParameterSet":
+        """A copy with new values (by name), validated like file values.
+
+        Parameters
+        ----------
+        values : mapping of str to float or sequence
+            New values.
+        check_range : bool
+            If true (default), values outside the declared range are an error.
+        """
+        new = dict(self._params)
+        for name, v in values.items():
+            if name not in new:
+                raise ParameterError(f"<override>: {name}: unknown parameter")
+            p = new[name]
+            val = _coerce_value(v, p.file or "<override>", name, p.dims)
+            lo, hi = p.bounds()
+            arr = np.asarray(val, dtype=float)
+            if arr.shape != p.array().shape:
+                raise ParameterError(f"<override>: {name}: expected shape {p.array().shape}, got {arr.shape}")
+            if check_range and (np.any(arr < lo) or np.any(arr > hi)):
+                raise ParameterError(f"<override>: {name}: value {_plain(val)} outside range [{_plain(p.range[0])}, {_plain(p.range[1])}]")
+            new[name] = replace(p, value=val)
+        return ParameterSet(new.values(), self._blocks)
+
+
+# -- loading -----------------------------------------------------------------
+
+def load_parameters(path: str | Path | Iterable[str | Path]) -> ParameterSet:
+    """Load every parameter file of a directory (``*.toml``, sorted) or the given file(s).
+
+    Parameters
+    ----------
+    path : str, Path or iterable of them
+        A directory, a single ``.toml`` file, or several files.
+
+    Returns
+    -------
+    ParameterSet
+
+    Raises
+    ------
+    ParameterError
+        Missing path, bad TOML, unknown field, missing unit/source/range, value
+        outside its range, NaN, duplicate name across files, ...
+    """
+    if isinstance(path, (str, Path)):
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(p.glob("*.toml"))
+            if not files:
+                raise ParameterError(f"{p}: no *.toml parameter files in directory")
+        elif p.is_file():
+            files = [p]
+        else:
+            raise ParameterError(f"{p}: no such file or directory")
+    else:
+        files = [Path(f) for f in path]
+    params: list[Parameter] = []
+    blocks: dict[str, str] = {}
+    for f in files:
+        block, desc, ps = _load_file(f)
+        if block in blocks:
+            raise ParameterError(f"{f}: meta.block: block {block!r} defined in more than one file")
+        blocks[block] = desc
+        params.extend(ps)
+    return ParameterSet(params, blocks)
+
+
+def _load_file(f: Path) -> tuple[str, str, list[Parameter]]:
+    try:
+        doc = tomllib.loads(f.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{f}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{f}: bad TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{f}: not UTF-8 text: {exc}") from None
+    meta = doc.pop("meta", None)
+    if not isinstance(meta, dict):
+        raise ParameterError(f"{f}: meta: missing [meta] table with block and description")
+    for k in meta:
+        if k not in _META_FIELDS:
+            raise ParameterError(f"{f}: meta.{k}: unknown field (allowed: block, description)")
+    block = meta.get("block")
+    if not isinstance(block, str) or not block:
+        raise ParameterError(f"{f}: meta.block: missing or not a string")
+    desc = meta.get("description", "")
+    if not isinstance(desc, str) or not desc.strip():
+        raise ParameterError(f"{f}: meta.description: missing or empty")
+    out = []
+    for name, table in doc.items():
+        if not isinstance(table, dict):
+            raise ParameterError(f"{f}: {name}: expected a table [{name}], got a bare value")
+        out.append(_parse_parameter(f, name, table, block))
+    return block, desc, out
+
+
+def _num(v, f, key, what) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ParameterError(f"{f}: {key}: {what} must be a number, got {v!r}")
+    x = float(v)
+    if not math.isfinite(x):
+        raise ParameterError(f"{f}: {key}: {what} is not finite ({v!r})")
+    return x
+
+
+def _coerce_value(v, f, key, dims) -> Value:
+    if dims:
+        if isinstance(v, np.ndarray):
+            v = v.tolist()
+        if not isinstance(v, (list, tuple)) or not v:
+            raise ParameterError(f"{f}: {key}: arrayed parameter (dims = {dims[0]!r}) needs a non-empty list value")
+        return tuple(_num(x, f, key, "value element") for x in v)
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = float(v)
+    return _num(v, f, key, "value")
+
+
+def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
+    if not name.isidentifier() or name != name.lower():
+        raise ParameterError(f"{f}: {name}: parameter names must be lower-case identifiers")
+    for k in t:
+        if k not in ALLOWED_FIELDS:
+            raise ParameterError(f"{f}: {name}.{k}: unknown field (allowed: {', '.join(sorted(ALLOWED_FIELDS))})")
+    for k in _REQUIRED:
+        if k not in t:
+            raise ParameterError(f"{f}: {name}: missing {k}")
+    unit = t["unit"]
+    if not isinstance(unit, str) or not unit.strip():
+        raise ParameterError(f"{f}: {name}.unit: must be a non-empty string ('1' for dimensionless)")
+    source = t["source"]
+    if not isinstance(source, str) or not source.strip():
+        raise ParameterError(f"{f}: {name}.source: must be a non-empty string (reference, 'assumption: ...' or 'data: ...')")
+    dims_raw = t.get("dims", "")
+    if isinstance(dims_raw, str):
+        dims = (dims_raw,) if dims_raw else ()
+    elif isinstance(dims_raw, list) and all(isinstance(d, str) for d in dims_raw) and len(dims_raw) <= 1:
+        dims = tuple(dims_raw)
+    else:
+        raise ParameterError(f"{f}: {name}.dims: must be one dimension name, e.g. \"sector\"")
+    value = _coerce_value(t["value"], f, name, dims)
+    n = len(value) if dims else None
+
+    # range
+    if "range" in t and ("range_lo" in t or "range_hi" in t):
+        raise ParameterError(f"{f}: {name}: give either range or range_lo/range_hi, not both")
+    if "range" in t:
+        r = t["range"]
+        if not isinstance(r, list) or len(r) != 2:
+            raise ParameterError(f"{f}: {name}.range: must be [lo, hi]")
+        lo, hi = _num(r[0], f, name, "range lo"), _num(r[1], f, name, "range hi")
+        rng: tuple = (lo, hi)
+    elif "range_lo" in t and "range_hi" in t:
+        if not dims:
+            raise ParameterError(f"{f}: {name}: range_lo/range_hi are for arrayed parameters; use range = [lo, hi]")
+        los, his = t["range_lo"], t["range_hi"]
+        for k, lst in (("range_lo", los), ("range_hi", his)):
+            if not isinstance(lst, list) or len(lst) != n:
+                raise ParameterError(f"{f}: {name}.{k}: must be a list of {n} numbers (one per element)")
+        rng = (tuple(_num(x, f, name, "range_lo") for x in los), tuple(_num(x, f, name, "range_hi") for x in his))
+    else:
+        raise ParameterError(f"{f}: {name}: missing range (range = [lo, hi])")
+    lo_a = np.broadcast_to(np.asarray(rng[0], dtype=float), (n,) if n else ())
+    hi_a = np.broadcast_to(np.asarray(rng[1], dtype=float), (n,) if n else ())
+    if np.any(lo_a > hi_a):
+        raise ParameterError(f"{f}: {name}.range: lo > hi")
+    v_a = np.asarray(value, dtype=float)
+    if np.any(v_a < lo_a) or np.any(v_a > hi_a):
+        raise ParameterError(f"{f}: {name}: value {_plain(value)} outside range [{_plain(rng[0])}, {_plain(rng[1])}]")
+
+    # distribution
+    dist = t.get("distribution", "uniform")
+    if dist not in DISTRIBUTIONS:
+        raise ParameterError(f"{f}: {name}.distribution: unknown {dist!r} (allowed: {', '.join(DISTRIBUTIONS)})")
+    shape = {k: _num(t[k], f, name, k) for k in ("mode", "mean", "sd", "median", "sigma") if k in t}
+    need = {"triangular": {"mode"}, "normal": {"mean", "sd"}, "lognormal": {"median", "sigma"}}.get(dist, set())
+    extra = set(shape) - need
+    if extra:
+        raise ParameterError(f"{f}: {name}: field(s) {', '.join(sorted(extra))} not used by distribution {dist!r}")
+    missing = need - set(shape)
+    if missing:
+        raise ParameterError(f"{f}: {name}: distribution {dist!r} needs {', '.join(sorted(missing))}")
+    if dist == "triangular" and (np.any(shape["mode"] < lo_a) or np.any(shape["mode"] > hi_a)):
+        raise ParameterError(f"{f}: {name}.mode: {shape['mode']} outside range")
+    if dist == "normal" and shape["sd"] <= 0:
+        raise ParameterError(f"{f}: {name}.sd: must be > 0")
+    if dist == "lognormal" and (shape["median"] <= 0 or shape["sigma"] <= 0):
+        raise ParameterError(f"{f}: {name}: lognormal needs median > 0 and sigma > 0")
+
+    free = t.get("free", False)
+    if not isinstance(free, bool):
+        raise ParameterError(f"{f}: {name}.free: must be true or false")
+    if free and dist == "fixed":
+        raise ParameterError(f"{f}: {name}: a fixed parameter cannot be free")
+    doc = t.get("doc", "")
+    if not isinstance(doc, str):
+        raise ParameterError(f"{f}: {name}.doc: must be a string")
+    return Parameter(name=name, value=value, unit=unit.strip(), range=rng, source=source.strip(),
+                     distribution=dist, free=free, doc=doc.strip(), dims=dims, file=str(f), block=block,
+                     **shape)
