@@ -376,10 +376,8 @@ class _Checker:
         return None
 
     def expect(self, node: Node, want, what: str) -> None:
-        if want is None:
-            return
-        got = self.units(node)
-        if got is None or isinstance(got, _Literal):
+        got = self.units(node)  # always walk: operations inside are checked even if the result is unspecified
+        if want is None or got is None or isinstance(got, _Literal):
             return
         if got != want:
             kind = "scale" if got.same_dims(want) else "units"

@@ -70,9 +70,10 @@ class _Equations:
         self.lookups = {c.name for c in model.components if isinstance(c, Lookup)}
 
     def dims_of(self, node: Node) -> tuple[str, ...]:
-        if isinstance(node, Var):
-            return self.model[node.name].dims if node.name in self.model else ()
-        return ()
+        from simulator.engine.compiler import infer_dims
+
+        dims = {c.name: c.dims for c in self.model.components}
+        return infer_dims(node, dims, self.model, "export")
 
     def text(self, node: Node, owner: str, elementwise: bool) -> str:
         t = lambda n, ew=elementwise: self.text(n, owner, ew)  # noqa: E731
@@ -81,7 +82,7 @@ class _Equations:
         if isinstance(node, Var):
             if node.name in _SPECIAL:
                 return _SPECIAL[node.name]
-            d = self.dims_of(node)
+            d = self.model[node.name].dims if node.name in self.model else ()
             return f"{node.name}[{d[0]}]" if d and elementwise else node.name
         if isinstance(node, Str):
             raise XmileError(f"string literal {node.value!r} outside a subscript", variable=owner)
@@ -109,8 +110,7 @@ class _Equations:
             # written element by element (x[a] + x[b] + ...): every XMILE reader understands it
             a = args[0]
             if not self.dims_of(a):
-                if isinstance(a, Var) or not isinstance(a, Call):
-                    return t(a)
+                return t(a)  # of a scalar: the scalar itself (as the engine computes it)
             if not isinstance(a, Var):
                 raise XmileError(f"{f}() of an expression: only {f}() of an arrayed variable can be written",
                                  variable=owner)
