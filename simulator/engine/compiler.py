@@ -340,10 +340,26 @@ def compile_expr(node: Node, dims: dict, model: Model, where: str) -> tuple[Fn |
         infer_dims(node, dims, model, where)
         idx = model.dimensions[d[0]].index(node.element)
         f = _fn(f)
-        return (lambda env: f(env)[..., idx]), ()
+        return (lambda env: _element(f(env), idx)), ()
     if isinstance(node, Call):
         return _compile_call(node, dims, model, where)
     raise ModelError(f"{where}: unsupported expression {node!r}")
+
+
+def _element(v, idx: int):
+    """Element ``idx`` of an arrayed value. Arrayed values are ``(1|N, n)``; an arrayed
+    variable whose equation is scalar (e.g. a stock with initial value 0, before the
+    first step) may still hold a ``()``/``(N,)`` value that is the same for every element."""
+    v = np.asarray(v)
+    return v[..., idx] if v.ndim >= 2 else v
+
+
+def _reduce(red, v, k: int):
+    """``sum``/``mean``/``min``/``max`` over the element axis (see :func:`_element` for scalar values)."""
+    v = np.asarray(v)
+    if v.ndim >= 2:
+        return red(v, axis=-1)
+    return v * k if red is np.sum else v
 
 
 def _fn(f) -> Fn:
@@ -388,7 +404,8 @@ def _compile_call(node: Call, dims: dict, model: Model, where: str):
         red = {"sum": np.sum, "mean": np.mean, "min": np.min, "max": np.max}[f]
         if not ad:
             return a, ()
-        return (lambda env: red(a(env), axis=-1)), ()
+        k = len(model.dimensions[ad[0]])
+        return (lambda env: _reduce(red, a(env), k)), ()
     args = [_fn(_align(g, x, d)) for g, x in compiled]
     if f in B.UNARY_UFUNCS:
         u = B.UNARY_UFUNCS[f]

@@ -1,4 +1,5 @@
-"""Engine: the pipeline (fixed) delay ``delay(x, T[, x0])`` (XMILE DELAY, Vensim DELAY FIXED).
+"""Engine features added for XMILE: the pipeline delay ``delay(x, T[, x0])`` (XMILE DELAY,
+Vensim DELAY FIXED) and element access/reductions of arrayed variables holding a scalar value.
 
 Exact tier: the output is the input ``T/dt`` steps earlier, so every check is
 to machine precision (``rtol=1e-12``).
@@ -70,3 +71,21 @@ def test_delay_breaks_an_algebraic_loop_and_feeds_a_stock():
 def test_delay_shorter_than_a_step_is_refused():
     with pytest.raises(ModelError, match="shorter than one step"):
         simulate(_model(lag=0.2), settings=SimSettings(0, 5, 1, save_every=1))
+
+
+def test_element_and_reduction_of_an_arrayed_stock_with_a_scalar_initial_value():
+    # before the first step the stock's value is the scalar 2.0 for every element
+    m = Model("arr", [
+        Stock("k", initial=2.0, inflows=("f",), dims=("r",)),
+        Constant("g", value=[1.0, 3.0], dims=("r",)),
+        Flow("f", equation="g", dims=("r",)),
+        Aux("kb", equation="k['b']"),
+        Aux("tot", equation="sum(k)"),
+        Aux("top", equation="max(k)"),
+        Aux("avg", equation="mean(k)"),
+    ], dimensions={"r": ("a", "b")})
+    res = simulate(m, params={"g": np.array([[1.0, 3.0], [2.0, 2.0]])}, settings=SimSettings(0, 2, 1, save_every=1))
+    np.testing.assert_allclose(res["kb"], [[2, 5, 8], [2, 4, 6]])
+    np.testing.assert_allclose(res["tot"], [[4, 8, 12], [4, 8, 12]])
+    np.testing.assert_allclose(res["top"], [[2, 5, 8], [2, 4, 6]])
+    np.testing.assert_allclose(res["avg"], [[2, 4, 6], [2, 4, 6]])
