@@ -55,10 +55,20 @@ def test_names_xmile_would_confuse_are_refused():
         to_string(Model("bad", [Constant("delay", value=1)]))
 
 
-def test_expressions_without_xmile_form_are_refused():
-    m = Model("bad", [Constant("a", value=[1.0, 2.0], dims=("d",)), Aux("s", equation="sum(a * 2)")],
+def test_reductions_of_expressions_are_written_element_by_element():
+    m = Model("red", [Constant("a", value=[1.0, 2.0], dims=("d",)), Constant("w", value=[3.0, 4.0], dims=("d",)),
+                      Aux("s", equation="sum(a * w) + max(a - w) + mean(a)")],
               dimensions={"d": ("x", "y")})
-    with pytest.raises(XmileError, match="only sum\\(\\) of an arrayed variable"):
+    text = to_string(m)
+    assert "((a[x] * w[x]) + (a[y] * w[y]))" in text and "MAX((a[x] - w[x]), (a[y] - w[y]))" in text
+    res = simulate(read_string(text).model, settings=SimSettings(0, 1, 1, save_every=1))
+    np.testing.assert_allclose(res["s"][0], 11 - 2 + 1.5)
+
+
+def test_element_selection_of_an_expression_is_refused():
+    m = Model("bad", [Constant("a", value=[1.0, 2.0], dims=("d",)), Aux("s", equation="(a * 2)['x']")],
+              dimensions={"d": ("x", "y")})
+    with pytest.raises(XmileError, match="element selection of an expression"):
         to_string(m)
 
 

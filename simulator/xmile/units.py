@@ -11,7 +11,8 @@ number with a suffix: ``"100m yuan/yr"`` (10^8 yuan per year), ``"10k persons"``
 ``"1"`` (dimensionless), ``"1/yr"``, ``"yuan/(person*yr)"``, ``"m^2"``, ``"%"``
 (0.01). Suffixes: ``k`` 10^3, ``m``/``mn``/``million`` 10^6, ``bn``/``billion``
 10^9; a suffix only scales when attached to a number (``m`` alone is a unit
-name). Spelling variants of the same unit (``years``/``year``/``yr``/``a``...)
+name). A trailing annotation in parentheses after a space, like the price basis in
+``"100m yuan/yr (2018 prices)"``, is ignored. Spelling variants of the same unit (``years``/``year``/``yr``/``a``...)
 are merged by :data:`SYNONYMS`. An empty string means *unspecified*: such
 variables are skipped, not guessed.
 
@@ -122,6 +123,11 @@ _TOK = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)(?P<suf>bn|mn|k
                   r"(?![A-Za-z_])|(?P<name>[^\W\d][\w$]*)|(?P<op>[*/^()·%-]))")
 
 
+#: a trailing annotation such as "(2018 prices)" or "(current prices)": words in parentheses
+#: after a space, without operators. It qualifies the unit and is ignored by the check.
+_ANNOTATION = re.compile(r"(?<=\s)\((?:[^()*/^]*)\)\s*$")
+
+
 def parse_units(text: str) -> Units | None:
     """Parse a unit string; ``None`` for an empty (unspecified) one.
 
@@ -132,6 +138,9 @@ def parse_units(text: str) -> Units | None:
     """
     if text is None or not text.strip():
         return None
+    text = _ANNOTATION.sub("", text)
+    if not text.strip():
+        raise UnitsSyntaxError("units consist of an annotation only")
     toks: list[tuple[str, str, str]] = []
     pos, s = 0, text.strip()
     while pos < len(s):

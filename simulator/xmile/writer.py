@@ -15,8 +15,8 @@ Mapping (regsim -> XMILE):
 - Builtins: ``smooth``/``smooth3``/``smoothn`` -> ``SMTH1``/``SMTH3``/``SMTHN``;
   ``delay1``/``delay3``/``delayn``/``delay`` -> ``DELAY1``/``DELAY3``/``DELAYN``/``DELAY``;
   ``init`` -> ``INIT``; ``step``/``ramp``/``pulse`` -> ``STEP``/``RAMP``/``PULSE``;
-  ``sum``/``mean`` and one-argument ``min``/``max`` of an arrayed variable are
-  written element by element (``(x[a] + x[b])``, ``MAX(x[a], x[b])``);
+  ``sum``/``mean`` and one-argument ``min``/``max`` of an arrayed expression are
+  written element by element (``((x[a] * w[a]) + (x[b] * w[b]))``, ``MAX(x[a], x[b])``);
   ``min``/``max`` of more than two arguments are nested; ``clip`` and ``sign``
   are written out with ``MIN``/``MAX`` and ``IF``. Every operation is
   parenthesised so no tool's precedence rules matter.
@@ -75,14 +75,18 @@ class _Equations:
         dims = {c.name: c.dims for c in self.model.components}
         return infer_dims(node, dims, self.model, "export")
 
-    def text(self, node: Node, owner: str, elementwise: bool) -> str:
-        t = lambda n, ew=elementwise: self.text(n, owner, ew)  # noqa: E731
+    def text(self, node: Node, owner: str, elementwise: bool, at: str | None = None) -> str:
+        """XMILE text of ``node``; arrayed variables become ``x[dim]`` if ``elementwise``,
+        or ``x[at]`` when rendering one element ``at`` (inside a written-out reduction)."""
+        t = lambda n, ew=elementwise: self.text(n, owner, ew, at)  # noqa: E731
         if isinstance(node, Num):
             return _num(node.value)
         if isinstance(node, Var):
             if node.name in _SPECIAL:
                 return _SPECIAL[node.name]
             d = self.model[node.name].dims if node.name in self.model else ()
+            if d and at is not None:
+                return f"{node.name}[{at}]"
             return f"{node.name}[{d[0]}]" if d and elementwise else node.name
         if isinstance(node, Str):
             raise XmileError(f"string literal {node.value!r} outside a subscript", variable=owner)
@@ -98,23 +102,21 @@ class _Equations:
                                  variable=owner)
             return f"{node.operand.name}[{node.element}]"
         if isinstance(node, Call):
-            return self.call(node, owner, elementwise)
+            return self.call(node, owner, elementwise, at)
         raise XmileError(f"cannot write expression {node!r}", variable=owner)
 
-    def call(self, node: Call, owner: str, elementwise: bool) -> str:
+    def call(self, node: Call, owner: str, elementwise: bool, at: str | None = None) -> str:
         f, args = node.func, node.args
-        t = lambda n: self.text(n, owner, elementwise)  # noqa: E731
+        t = lambda n: self.text(n, owner, elementwise, at)  # noqa: E731
         if f in self.lookups:
             return f"{f}({t(args[0])})"
         if f in ("sum", "mean") or (f in ("min", "max") and len(args) == 1):
-            # written element by element (x[a] + x[b] + ...): every XMILE reader understands it
+            # written element by element ((x[a]*w[a]) + (x[b]*w[b]) ...): every XMILE reader understands it
             a = args[0]
-            if not self.dims_of(a):
+            d = self.dims_of(a)
+            if not d:
                 return t(a)  # of a scalar: the scalar itself (as the engine computes it)
-            if not isinstance(a, Var):
-                raise XmileError(f"{f}() of an expression: only {f}() of an arrayed variable can be written",
-                                 variable=owner)
-            parts = [f"{a.name}[{e}]" for e in self.model.dimensions[self.dims_of(a)[0]]]
+            parts = [self.text(a, owner, False, e) for e in self.model.dimensions[d[0]]]
             if f in ("min", "max"):
                 out = parts[-1]
                 for p in reversed(parts[:-1]):
