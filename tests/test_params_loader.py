@@ -120,3 +120,16 @@ def test_with_values_validates(tmp_path):
     assert ps.with_values({"alpha": 2.0}, check_range=False)["alpha"].value == 2.0
     assert isinstance(ps, ParameterSet) and "alpha" in ps and len(ps) == 2
     assert math.isclose(ps.values()["alpha"], 0.5)
+
+
+def test_overlay_files_are_skipped_by_default_and_applied_on_request(tmp_path):
+    write(tmp_path, GOOD, "demo.toml")
+    write(tmp_path, GOOD.replace('block = "demo"', 'block = "calibrated"').replace("value = 0.5", "value = 0.7", 1)
+          .split("[shares]")[0], "calibrated.toml")
+    assert load_parameters(tmp_path)["alpha"].value == 0.5
+    ps = load_parameters(tmp_path, overlays=True)
+    assert ps["alpha"].value == 0.7 and ps["alpha"].block == "demo" and ps["shares"].value == (0.2, 0.8)
+    write(tmp_path, GOOD.replace('block = "demo"', 'block = "calibrated"').replace("[alpha]", "[gamma]")
+          .split("[shares]")[0], "calibrated.toml")
+    with pytest.raises(ParameterError, match="gamma: overlay defines an unknown parameter"):
+        load_parameters(tmp_path, overlays=True)

@@ -16,8 +16,8 @@ Example
 (1, 33)
 """
 
-from .build import BLOCKS, HEADLINE, build_model, default_parameters, model_constants, run_baseline
 from ._base import DIMENSIONS, LEVERS, PARTNERS, SECTORS, data_dir, params_dir
+from .build import BLOCKS, HEADLINE, build_model, default_parameters, model_constants, run_baseline
 
 __all__ = [
     "BLOCKS", "DIMENSIONS", "HEADLINE", "LEVERS", "PARTNERS", "SECTORS", "build_model", "data_dir",

@@ -48,7 +48,8 @@ def components() -> list:
             equation="sum((depreciation_rate + investment_net_growth_2018) * capital_2018)"
                      " + (public_investment_share + digital_investment_share) * gdp_real_2018"),
         Aux("total_investment", MONEY,
-            "Total investment demand: sector investment + public + digital + lever spending (industrial chains counted once)", (), G,
+            "Total investment demand: sector investment + public + digital + lever spending (industrial chains counted once)",
+                (), G,
             equation="sum(investment) + public_investment_share * expected_gdp_real + baseline_digital_investment"
                      " + lever_spending - spending_industrial_chains"),
         Aux("investment_demand_index", "1", "Investment demand relative to 2018", (), G,
@@ -60,8 +61,10 @@ def components() -> list:
             equation="exports_real / sum(exports_2018_by_partner)"),
         Aux("credit_demand_index", "1", "Intermediation demand: real credit relative to 2018", (), G,
             equation="credit / credit_2018"),
-        Aux("sector_demand_multiplier", "1", "Digital adoption (digital sector) and producer-services lever (service sectors)", S, G,
-            equation="(1 + is_digital * (digital_demand_factor - 1)) * (1 + is_producer_service * producer_services_demand_gain)"),
+        Aux("sector_demand_multiplier", "1", "Digital adoption (digital sector) and producer-services lever (service sectors)",
+            S, G,
+            equation="(1 + is_digital * (digital_demand_factor - 1)) * (1 + is_producer_service *"
+                 " producer_services_demand_gain)"),
         Aux("sector_demand", MONEY, "Real demand for each sector's output", S, G,
             equation="va_2018 * (demand_share_local * local_demand_index"
                      " + demand_share_investment * investment_demand_index"

@@ -23,7 +23,8 @@ G = "digital"
 def components() -> list:
     """Components of the digital block."""
     return [
-        Stock("digital_capital", MONEY_STOCK, "Digital infrastructure capital (fibre, 5G, data centres, industrial internet)", (), G,
+        Stock("digital_capital", MONEY_STOCK, "Digital infrastructure capital (fibre, 5G, data centres, industrial internet)",
+            (), G,
               initial="digital_capital_2018", inflows=("digital_investment",), outflows=("digital_depreciation",),
               non_negative=True),
         Aux("baseline_digital_investment", MONEY, "Baseline digital investment (share of expected GDP)", (), G,
@@ -39,7 +40,8 @@ def components() -> list:
             equation="digital_capital_2018 * (digital_coverage_ceiling / digital_attainable_2018 - 1)"),
         Aux("attainable_coverage", "1", "Coverage the digital capital can support", (), G,
             equation=f"digital_coverage_ceiling * digital_capital / max(digital_capital + digital_half_saturation, {EPS})"),
-        Stock("digital_coverage", "1", "Digital coverage/adoption index (share of population and firms using broadband-based services)",
+        Stock("digital_coverage", "1",
+            "Digital coverage/adoption index (share of population and firms using broadband-based services)",
               (), G, initial="digital_coverage_2018", inflows=("digital_adoption",), non_negative=True),
         Flow("digital_adoption", "1/yr", "Logistic adoption toward attainable coverage (negative if capital shrinks)", (), G,
              equation="max(digital_adoption_rate * digital_coverage * (1 - digital_coverage / max(attainable_coverage, 0.01)),"
@@ -48,7 +50,8 @@ def components() -> list:
               inflows=("digital_tfp_growth",)),
         Flow("digital_tfp_growth", "1/yr", "TFP growth from coverage above 2018, fading with saturation", (), G,
              equation="broadband_growth_effect / 0.1 * (digital_coverage - digital_coverage_2018)"
-                      " * max(0, digital_coverage_ceiling - digital_coverage) / (digital_coverage_ceiling - digital_coverage_2018)"),
+                      " * max(0, digital_coverage_ceiling - digital_coverage) / (digital_coverage_ceiling -"
+                           " digital_coverage_2018)"),
         Aux("digital_tfp_effect", "1", "TFP multiplier from digital coverage", (), G, equation="exp(digital_tfp_log)"),
         Aux("digital_demand_factor", "1", "Demand for digital-economy output relative to 2018 coverage", (), G,
             equation="(digital_coverage / digital_coverage_2018) ** digital_demand_elasticity"),

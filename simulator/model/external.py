@@ -32,7 +32,8 @@ def components() -> list:
         driver("russia_gas_pipeline", "Power of Siberia gas deliveries entering China at Heihe", "bcm/yr"),
         driver("trade_diversion_to_russia", "Sanctions-era diversion raising Russia trade demand (fraction)", "1"),
         flat_series("border_capacity_multiplier", 1.0,
-                    "Scenario hook: multiplier on usable border-port capacity (pandemic closure 2020-2022 is a scenario; 1 = open)"),
+                    "Scenario hook: multiplier on usable border-port capacity (pandemic closure 2020-2022 is a"
+                         " scenario; 1 = open)"),
         flat_series("russia_demand_multiplier", 1.0,
                     "Scenario hook: multiplier on Russia's demand for HLJ exports (1 = drivers as given)"),
         Stock("price_level", "1", "General price level (CPI-based), 2018 = 1", group=G, initial=1.0,

@@ -48,7 +48,8 @@ def components() -> list:
                      " * ln(max(relative_income, 0.01) / relative_income_equilibrium)"
                      " - migration_unemployment_sensitivity * (unemployment_rate - unemployment_rate_2018),"
                      " -max_migration_rate, max_migration_rate)"),
-        Aux("mobility_factor", "1", "Mobile (working-age) share of the population relative to 2018: ageing damps migration", (), G,
+        Aux("mobility_factor", "1", "Mobile (working-age) share of the population relative to 2018: ageing damps migration",
+            (), G,
             equation="exp(-ageing_labour_force_drift * (time - initial_time))"),
         Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
             equation="sum(employment_2018) / (1 - unemployment_rate_2018) / population_2018"),

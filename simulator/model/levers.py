@@ -40,7 +40,8 @@ G = "levers"
 
 def _spending(lid: str) -> Aux:
     return Aux(f"spending_{lid}", MONEY, f"Spending of the {lid} lever", (), G,
-               equation=f"{lid}_budget * if_then_else({lid}_ramp > 0, clip((time - {lid}_start) / max({lid}_ramp, {EPS}), 0, 1), 1)"
+               equation=f"{lid}_budget * if_then_else({lid}_ramp > 0, clip((time - {lid}_start) / max({lid}_ramp,"
+                        f" {EPS}), 0, 1), 1)"
                         f" * (time >= {lid}_start) * (time < {lid}_end)")
 
 
@@ -106,8 +107,10 @@ def components() -> list:
             equation="spending_industrial_chains * industrial_chains_target_share"),
         Stock("chain_capital", MONEY_STOCK, "Accumulated industrial-chain capital by sector", S, G, initial=0.0,
               inflows=("chain_capital_inflow",), outflows=("chain_capital_decay",), non_negative=True),
-        Flow("chain_capital_inflow", MONEY, "Industrial-chain spending accumulating", S, G, equation="industrial_chains_investment"),
-        Flow("chain_capital_decay", MONEY, "Decay of chain capital", S, G, equation="industrial_chains_depreciation * chain_capital"),
+        Flow("chain_capital_inflow", MONEY, "Industrial-chain spending accumulating",
+            S, G, equation="industrial_chains_investment"),
+        Flow("chain_capital_decay", MONEY, "Decay of chain capital",
+            S, G, equation="industrial_chains_depreciation * chain_capital"),
         Aux("industrial_chains_tfp_effect", "1", "TFP gain in target sectors (saturating)", S, G,
             equation="1 + industrial_chains_tfp_gain_max * chain_capital"
                      f" / (chain_capital + max(industrial_chains_half_saturation_ratio * va_2018, {EPS}))"),

@@ -86,7 +86,8 @@ def components() -> list:
         Aux("desired_employment", PERSONS, "Labour demand: output elasticity and trend labour shedding", S, G,
             equation=f"employment_2018 * (value_added / max(va_2018, {EPS})) ** employment_elasticity"
                      " * exp(-labour_shedding_rate * (time - initial_time))"),
-        Aux("labour_supply_factor", "1", "Share of job positions the labour force can fill (frictional unemployment floor)", (), G,
+        Aux("labour_supply_factor", "1", "Share of job positions the labour force can fill (frictional unemployment floor)",
+            (), G,
             equation=f"min(1, labour_force * (1 - frictional_unemployment) / max(sum(jobs), {EPS}))"),
         Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
         Aux("employment_total", PERSONS, "Total employment (= sum over sectors)", (), G, equation="sum(employment)"),

@@ -85,7 +85,8 @@ def components() -> list:
         # realised flows
         Aux("exports_real_by_partner", MONEY, "Exports by partner, 2018 prices", P, G,
             equation="desired_exports_real * flow_factor"),
-        Aux("gas_imports_real", MONEY, "Pipeline gas imports from Russia recorded in HLJ (2018 prices; outside port capacity)", (), G,
+        Aux("gas_imports_real", MONEY, "Pipeline gas imports from Russia recorded in HLJ (2018 prices; outside port capacity)",
+            (), G,
             equation="russia_gas_pipeline * russia_gas_value_per_bcm * russia_gas_hlj_share * russia_demand_multiplier"),
         Aux("imports_real_by_partner", MONEY, "Imports by partner, 2018 prices (incl. pipeline gas from Russia)", P, G,
             equation="desired_imports_real * flow_factor + is_russia * gas_imports_real"),

@@ -8,10 +8,11 @@ format.
 from .loader import (
     ALLOWED_FIELDS,
     DISTRIBUTIONS,
+    OVERLAY_FILES,
     Parameter,
     ParameterError,
     ParameterSet,
     load_parameters,
 )
 
-__all__ = ["ALLOWED_FIELDS", "DISTRIBUTIONS", "Parameter", "ParameterError", "ParameterSet", "load_parameters"]
+__all__ = ["ALLOWED_FIELDS", "DISTRIBUTIONS", "OVERLAY_FILES", "Parameter", "ParameterError", "ParameterSet", "load_parameters"]

@@ -32,14 +32,18 @@ import hashlib
 import json
 import math
 import tomllib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 
 #: Distributions a parameter may declare for uncertainty analysis.
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "fixed")
+
+#: Files in a parameter directory that are overlays (they redefine parameters of the
+#: block files, e.g. the output of calibration) rather than blocks of their own.
+OVERLAY_FILES = ("calibrated.toml",)
 
 #: Fields allowed in a parameter table.
 ALLOWED_FIELDS = frozenset({
@@ -220,7 +224,23 @@ class ParameterSet:
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def with_values(self, values: Mapping[str, object], *, check_range: bool = True) -> "ParameterSet":
+    def overlay(self, other: ParameterSet) -> ParameterSet:
+        """A copy where the parameters of ``other`` replace those of the same name.
+
+        Every parameter of ``other`` must already exist here (an overlay, such as
+        ``params/calibrated.toml``, refines values; it cannot add parameters) and keep
+        its dimensions.
+        """
+        new = dict(self._params)
+        for name, p in other.items():
+            if name not in new:
+                raise ParameterError(f"{p.file}: {name}: overlay defines an unknown parameter")
+            if p.dims != new[name].dims or p.array().shape != new[name].array().shape:
+                raise ParameterError(f"{p.file}: {name}: overlay changes the dimensions of the parameter")
+            new[name] = replace(p, block=new[name].block)
+        return ParameterSet(new.values(), self._blocks)
+
+    def with_values(self, values: Mapping[str, object], *, check_range: bool = True) -> ParameterSet:
         """A copy with new values (by name), validated like file values.
 
         Parameters
@@ -241,20 +261,25 @@ class ParameterSet:
             if arr.shape != p.array().shape:
                 raise ParameterError(f"<override>: {name}: expected shape {p.array().shape}, got {arr.shape}")
             if check_range and (np.any(arr < lo) or np.any(arr > hi)):
-                raise ParameterError(f"<override>: {name}: value {_plain(val)} outside range [{_plain(p.range[0])}, {_plain(p.range[1])}]")
+                raise ParameterError(f"<override>: {name}: value {_plain(val)} outside range [{_plain(p.range[0])},"
+                                     f" {_plain(p.range[1])}]")
             new[name] = replace(p, value=val)
         return ParameterSet(new.values(), self._blocks)
 
 
 # -- loading -----------------------------------------------------------------
 
-def load_parameters(path: str | Path | Iterable[str | Path]) -> ParameterSet:
+def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool = False) -> ParameterSet:
     """Load every parameter file of a directory (``*.toml``, sorted) or the given file(s).
 
     Parameters
     ----------
     path : str, Path or iterable of them
         A directory, a single ``.toml`` file, or several files.
+    overlays : bool
+        For a directory: also apply its overlay files (:data:`OVERLAY_FILES`, e.g.
+        ``calibrated.toml``) on top of the block files, replacing parameters by name.
+        By default overlays are skipped, so the result is the documented priors.
 
     Returns
     -------
@@ -269,9 +294,15 @@ def load_parameters(path: str | Path | Iterable[str | Path]) -> ParameterSet:
     if isinstance(path, (str, Path)):
         p = Path(path)
         if p.is_dir():
-            files = sorted(p.glob("*.toml"))
+            files = sorted(f for f in p.glob("*.toml") if f.name not in OVERLAY_FILES)
             if not files:
                 raise ParameterError(f"{p}: no *.toml parameter files in directory")
+            base = load_parameters(files)
+            if overlays:
+                for name in OVERLAY_FILES:
+                    if (p / name).is_file():
+                        base = base.overlay(load_parameters(p / name))
+            return base
         elif p.is_file():
             files = [p]
         else:
