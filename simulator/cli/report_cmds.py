@@ -1,0 +1,95 @@
+"""``regsim report``: one self-contained HTML scenario report (English or Chinese)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import click
+
+from .errors import BadInput, echo_err, friendly
+
+
+def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
+    """Write ``path`` via a temporary file in the same directory and ``os.replace`` (never half-written)."""
+    from ..io.results_files import OutputExistsError
+
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path}: file exists (use --force to replace it)")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"{parent}: output directory does not exist")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("report")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--compare", "compare_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Comparison scenario (e.g. scenarios/baseline.toml): differences, returns and paired fans.")
+@click.option("--uncertainty", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Ensemble size N for fan charts (0 = none; 200-1000 is typical).")
+@click.option("--seed", type=int, default=None, help="Seed of the uncertainty sample (default: the scenario's).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of labels and figures.")
+@click.option("--no-sensitivity", is_flag=True, help="Skip the key-assumptions (sensitivity) runs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+              show_default=True, help="HTML file to write.")
+@click.option("--figures-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each figure as a PNG into this directory (e.g. for documentation).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
+@friendly
+def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, lang: str,
+           no_sensitivity: bool, output: Path, figures_dir: Path | None, force: bool, quiet: bool) -> None:
+    """Write a self-contained HTML report of SCENARIO for planners.
+
+    The page embeds every figure (no network needed to view it): levers and
+    spending, headline results vs the comparison at 2025/2030/2035/2050,
+    trajectories, trade by partner, employment by sector, fan charts (with
+    --uncertainty N), jobs and GDP per 100m yuan, payback, the parameters the
+    result is most sensitive to with their sources, the model's validation
+    summary and the run's metadata. --lang zh labels everything in Chinese.
+    """
+    from ..io.results_files import OutputExistsError
+    from ..plotting.fonts import CJKFontWarning
+    from ..report import collect, render, report_figures
+
+    if output.exists() and not force:
+        raise OutputExistsError(f"{output}: file exists (use --force to replace it)")
+    if output.exists() and output.is_dir():
+        raise BadInput(f"{output}: is a directory")
+    data = collect(scenario, compare_to, uncertainty=uncertainty or None, seed=seed,
+                   sensitivity=None if no_sensitivity else "oat")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CJKFontWarning)
+        figs, fallback = report_figures(data, lang)
+    for w in caught:
+        if issubclass(w.category, CJKFontWarning):
+            echo_err(f"regsim: warning: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    html = render(data, lang, figures=figs, fallback=fallback)
+    write_atomic(output, html, force=True)
+    if figures_dir is not None:
+        figures_dir.mkdir(parents=True, exist_ok=True)
+        for key, png in figs.items():
+            write_atomic(figures_dir / f"{data.prep.name}_{key}_{lang}.png", png, force=True)
+    if quiet:
+        click.echo(str(output))
+        return
+    extra = f", {len(figs)} figures in {figures_dir}" if figures_dir is not None else ""
+    click.echo(f"{data.prep.name}: report ({lang}, {len(figs)} figures, {len(html) / 1024:.0f} kB) -> {output}{extra}")

@@ -1,0 +1,319 @@
+"""Everything a scenario report shows, computed once: :func:`collect` -> :class:`ReportData`.
+
+This module runs the model through the package's own layers (scenarios,
+engine, ensemble, analysis); it contains no model equations. Rendering
+(:mod:`.render`) only reads a :class:`ReportData`, so one collection can be
+rendered in several languages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+
+#: scalar variables of the headline table and trajectories (those the model has)
+REPORT_HEADLINE = ("gdp_real", "gdp_nominal", "trade_total", "exports", "imports", "employment_total",
+                   "unemployment_rate", "population", "net_migration", "port_utilization", "digital_coverage",
+                   "credit_to_gdp", "tfp")
+#: key years of the headline table (those within the horizon)
+REPORT_YEARS = (2025, 2030, 2035, 2050)
+#: variables whose fans the uncertainty section draws
+FAN_VARIABLES = ("gdp_real", "employment_total", "trade_total", "population")
+#: parameter blocks that hold policy settings, never sampled as uncertainty
+POLICY_BLOCKS = frozenset({"levers"})
+
+
+@dataclass
+class ReportData:
+    """The inputs of a report.
+
+    Attributes
+    ----------
+    prep, base_prep : Prepared
+        The scenario and the comparison scenario (``None`` if none).
+    results, base : Results
+        One deterministic run of each (``base`` may be ``None``).
+    metrics : dict or None
+        Policy-return indicators (:func:`simulator.analysis.summary_metrics`) vs the base.
+    uncertainty : dict or None
+        ``n, seed, quantiles`` (scenario levels), ``effect`` and ``probability``
+        (paired against the base, or ``None``), ``variables``.
+    sensitivity : dict or None
+        ``method, output, unit, runs, table`` (one row per parameter column,
+        most influential first).
+    validation : dict or None
+        ``source`` and ``markdown`` (the summary of ``docs/validation.md``) or ``table``.
+    metadata : dict
+        Provenance (no absolute paths).
+    """
+
+    prep: object
+    base_prep: object
+    results: object
+    base: object
+    metrics: dict | None = None
+    uncertainty: dict | None = None
+    sensitivity: dict | None = None
+    validation: dict | None = None
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def headline(self) -> list[str]:
+        return [v for v in REPORT_HEADLINE if v in self.results and self.results[v].ndim == 2]
+
+    @property
+    def years(self) -> list[int]:
+        t = self.results.times
+        return [y for y in REPORT_YEARS if np.any(np.isclose(t, y))]
+
+
+def display_path(p) -> str:
+    """A path for display: relative to the working directory or the repository, else the file name only."""
+    path = Path(p)
+    try:
+        rp = path.resolve()
+    except OSError:
+        return path.name
+    for root in (Path.cwd().resolve(), _repo_root()):
+        try:
+            return rp.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def _run(prep):
+    from ..engine import simulate
+
+    meta = dict(prep.metadata)
+    meta["scenario_files"] = [display_path(p) for p in meta.get("scenario_files", [])]
+    meta.pop("scenario_contents", None)
+    meta["regsim_version"] = __version__
+    t0 = time.perf_counter()
+    res = simulate(prep.model, settings=prep.settings, metadata=meta)
+    res.metadata["run_seconds"] = round(time.perf_counter() - t0, 3)
+    return res
+
+
+def uncertain_parameters(prep, exclude=()) -> list[str]:
+    """Parameters to vary: not fixed, not policy settings, not set by a scenario, model constants."""
+    from ..engine import Constant
+
+    model, ps = prep.model, prep.parameters
+    skip = set(prep.params) | set(exclude)
+    out = []
+    for name in ps:
+        p = ps[name]
+        if p.distribution == "fixed" or p.block in POLICY_BLOCKS or name in skip:
+            continue
+        if name in model and isinstance(model[name], Constant):
+            out.append(name)
+    return out
+
+
+def run_uncertainty(prep, base_prep, n: int, seed: int, *, variables=FAN_VARIABLES, chunk_size: int = 2000) -> dict:
+    """Latin-hypercube ensemble of ``n`` members for the scenario (and the base, paired on the same sample)."""
+    from ..ensemble import paired_comparison, run_ensemble, sample
+
+    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    s = sample(prep.parameters, n, seed, "lhs", dimensions=prep.model.dimensions, include=names)
+    vars_ = [v for v in variables if v in prep.model]
+    ens = run_ensemble(prep.model, s, prep.params, prep.settings, variables=vars_, chunk_size=chunk_size, seed=seed)
+    out = {"n": n, "seed": seed, "variables": vars_, "quantiles": ens.quantiles(), "effect": None,
+           "probability": None, "sampled_columns": len(s.columns), "elapsed_s": ens.metadata.get("elapsed_s")}
+    if base_prep is not None:
+        bens = run_ensemble(base_prep.model, s, base_prep.params, base_prep.settings, variables=vars_,
+                            chunk_size=chunk_size, seed=seed)
+        cmp = paired_comparison(ens, bens)
+        out["effect"], out["probability"] = cmp.effect, cmp.probability
+    return out
+
+
+def one_at_a_time(prep, base_prep=None, *, variable: str = "gdp_real", year: float | None = None,
+                  chunk_size: int = 2000) -> dict:
+    """Swing of the headline result when each uncertain parameter moves across its range, alone.
+
+    Member 0 keeps every parameter at its value; members ``2k+1`` / ``2k+2`` set
+    column ``k`` to the low / high end of its range. All ``2D + 1`` members run
+    as one vectorised ensemble (and, with a base, the base on the same rows, so
+    the result is the scenario's effect ``scenario - base``).
+
+    Returns
+    -------
+    dict
+        ``method="oat"``, ``output`` (``variable@year``, ``effect`` flag),
+        ``unit``, ``runs`` and ``table`` with columns ``parameter, column, value,
+        lo, hi, unit, low_effect, high_effect, swing, elasticity, source``,
+        sorted by ``|swing|`` (NaN last).
+    """
+    import pandas as pd
+
+    from ..ensemble import marginals, run_ensemble
+
+    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    margs = [m for m in marginals(prep.parameters, prep.model.dimensions, include=names) if not m.degenerate]
+    if not margs:
+        return {"method": "oat", "output": "", "unit": "", "runs": 0, "table": pd.DataFrame()}
+    cols = [m.column for m in margs]
+    centre = np.array([m.value for m in margs])
+    X = np.repeat(centre[None, :], 2 * len(margs) + 1, axis=0)
+    for k, m in enumerate(margs):
+        X[2 * k + 1, k], X[2 * k + 2, k] = m.lo, m.hi
+    samples = pd.DataFrame(X, columns=cols)
+    samples.index.name = "member"
+    settings = dataclasses.replace(prep.settings, on_nonfinite="ignore")
+    y_out = _output_year_from_settings(settings, year)
+    spec = f"{variable}@{y_out:g}"
+    ens = run_ensemble(prep.model, samples, prep.params, settings, variables=[variable], chunk_size=chunk_size)
+    Y = ens.at(spec)
+    if base_prep is not None:
+        bset = dataclasses.replace(base_prep.settings, on_nonfinite="ignore")
+        bens = run_ensemble(base_prep.model, samples, base_prep.params, bset, variables=[variable],
+                            chunk_size=chunk_size)
+        Y = Y - bens.at(spec)
+    y0 = Y[0]
+    lo_eff, hi_eff = Y[1::2] - y0, Y[2::2] - y0
+    swing = hi_eff - lo_eff
+    span = np.array([m.hi - m.lo for m in margs])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        elast = np.where((centre != 0) & (y0 != 0), (swing / y0) / (span / centre), np.nan)
+    ps = prep.parameters
+    table = pd.DataFrame({
+        "parameter": [m.parameter for m in margs], "column": cols, "value": centre,
+        "lo": [m.lo for m in margs], "hi": [m.hi for m in margs],
+        "unit": [ps[m.parameter].unit for m in margs],
+        "low_effect": lo_eff, "high_effect": hi_eff, "swing": swing, "elasticity": elast,
+        "source": [ps[m.parameter].source for m in margs],
+    })
+    table["_k"] = np.abs(table["swing"]).fillna(-1.0)
+    table = table.sort_values("_k", ascending=False, kind="stable").drop(columns="_k").reset_index(drop=True)
+    return {"method": "oat", "output": spec, "variable": variable, "year": y_out, "effect": base_prep is not None,
+            "unit": ens.units.get(variable, ""), "runs": int(len(samples) * (2 if base_prep is not None else 1)),
+            "central": float(y0), "table": table}
+
+
+def _output_year_from_settings(settings, year):
+    t = np.arange(settings.start, settings.stop + 1e-9, settings.save_every)
+    want = 2035.0 if year is None else float(year)
+    return want if np.any(np.isclose(t, want)) else float(t[-1])
+
+
+def validation_summary() -> dict | None:
+    """The model's validation summary: from the validation layer if it offers one, else ``docs/validation.md``."""
+    try:
+        from ..validation import report as vreport  # landing with the validation layer
+    except ImportError:
+        vreport = None
+    fn = getattr(vreport, "summary_table", None) if vreport is not None else None
+    if callable(fn):
+        try:
+            table = fn()
+        except (OSError, ValueError, KeyError):
+            table = None
+        if table is not None:
+            return {"source": "simulator.validation", "table": table}
+    md = _repo_root() / "docs" / "validation.md"
+    if md.is_file():
+        return {"source": "docs/validation.md", "markdown": summary_markdown(md.read_text(encoding="utf-8"))}
+    return None
+
+
+def summary_markdown(text: str, max_blocks: int = 2) -> str:
+    """The opening paragraph(s) and first table(s) of a markdown document (the validation summary).
+
+    Takes the section titled "Summary" if there is one, else the document from
+    its start; stops after ``max_blocks`` tables or at the second heading.
+    """
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.lstrip("#").strip().lower().startswith("summary")
+                  and ln.startswith("#")), None)
+    body = lines[start + 1:] if start is not None else lines
+    out, tables, in_table, headings = [], 0, False, 0
+    for ln in body:
+        if ln.startswith("#"):
+            headings += 1
+            if start is not None or headings > 1:
+                break
+            continue
+        is_row = ln.strip().startswith("|")
+        if in_table and not is_row:
+            tables += 1
+            in_table = False
+            if tables >= max_blocks:
+                break
+        in_table = in_table or is_row
+        out.append(ln)
+    return "\n".join(out).strip()
+
+
+def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int | None = None,
+            sensitivity: str | None = "oat", validation: bool = True) -> ReportData:
+    """Run everything the report shows.
+
+    Parameters
+    ----------
+    scenario : path
+        Scenario file.
+    compare : path, optional
+        Comparison scenario (e.g. ``scenarios/baseline.toml``).
+    uncertainty : int, optional
+        Ensemble size of the fan charts (none if ``None`` or 0).
+    seed : int, optional
+        Seed of the uncertainty sample (default: the scenario's seed, else 20240501).
+    sensitivity : {"oat", None}
+        One-at-a-time swings of the headline result, or skip the section.
+    validation : bool
+        Include the model's validation summary.
+    """
+    from ..analysis import summary_metrics
+    from ..scenarios import prepare
+
+    t0 = time.perf_counter()
+    prep = prepare(scenario)
+    base_prep = prepare(compare) if compare is not None else None
+    if base_prep is not None and base_prep.settings != prep.settings:
+        raise ValueError(f"{display_path(compare)}: horizon or time step differs from {display_path(scenario)}: "
+                         "the comparison needs the same")
+    results = _run(prep)
+    base = _run(base_prep) if base_prep is not None else None
+    metrics = None
+    if base is not None and {"gdp_real", "lever_spending", "employment_total", "trade_total"} <= set(results.variables):
+        metrics = summary_metrics(base, {prep.name: results}).iloc[0].to_dict()
+    seed = seed if seed is not None else (prep.metadata.get("seed") or 20240501)
+    unc = run_uncertainty(prep, base_prep, int(uncertainty), int(seed)) if uncertainty else None
+    sens = None
+    if sensitivity == "oat":
+        sens = one_at_a_time(prep, base_prep)
+    elif sensitivity is not None:
+        raise ValueError(f"unknown sensitivity method {sensitivity!r} (choose 'oat' or None)")
+    val = validation_summary() if validation else None
+    meta = {
+        "scenario": prep.name,
+        "scenario_files": [display_path(p) for p in prep.metadata.get("scenario_files", [])],
+        "comparison": base_prep.name if base_prep is not None else None,
+        "comparison_files": [display_path(p) for p in base_prep.metadata.get("scenario_files", [])]
+        if base_prep is not None else None,
+        "parameter_hash": prep.metadata.get("parameter_hash"),
+        "comparison_parameter_hash": base_prep.metadata.get("parameter_hash") if base_prep is not None else None,
+        "uncertainty_seed": seed if uncertainty else None,
+        "settings": dataclasses.asdict(prep.settings),
+        "uncertainty_members": int(uncertainty or 0),
+        "sensitivity_runs": sens["runs"] if sens else 0,
+        "regsim_version": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "compute_seconds": round(time.perf_counter() - t0, 2),
+    }
+    return ReportData(prep, base_prep, results, base, metrics, unc, sens, val, meta)

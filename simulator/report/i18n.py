@@ -1,0 +1,246 @@
+"""Label tables of the report and figures: English and Chinese (simplified).
+
+:func:`labels` returns a :class:`Labels` object for one language: ``L.var(name)``,
+``L.element(name)``, ``L.lever(id)``, ``L.unit(text)`` and ``L[key]`` for the
+report's own phrases. Names without a translation come back unchanged, so a new
+model variable shows its identifier rather than breaking the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("en", "zh")
+
+#: model variables
+VARIABLES = {
+    "gdp_nominal": ("GDP (nominal)", "地区生产总值（现价）"),
+    "gdp_real": ("GDP (2018 prices)", "地区生产总值（2018年不变价）"),
+    "value_added": ("Value added", "增加值"),
+    "exports": ("Exports", "出口"),
+    "imports": ("Imports", "进口"),
+    "trade_total": ("Trade (exports + imports)", "进出口总额"),
+    "exports_by_partner": ("Exports by partner", "分国别（地区）出口"),
+    "imports_by_partner": ("Imports by partner", "分国别（地区）进口"),
+    "trade_by_partner": ("Trade by partner", "分国别（地区）进出口"),
+    "port_capacity": ("Border-port capacity", "口岸通关能力"),
+    "port_utilization": ("Port utilisation", "口岸利用率"),
+    "employment": ("Employment", "就业人数"),
+    "employment_total": ("Employment", "就业人数"),
+    "unemployment_rate": ("Unemployment rate", "失业率"),
+    "population": ("Population", "常住人口"),
+    "net_migration": ("Net migration", "净迁移人口"),
+    "labour_force": ("Labour force", "劳动力"),
+    "capital": ("Capital stock", "资本存量"),
+    "tfp": ("Total factor productivity", "全要素生产率"),
+    "digital_coverage": ("Digital coverage", "数字化覆盖率"),
+    "credit_to_gdp": ("Credit / GDP", "信贷/地区生产总值"),
+    "lever_spending": ("Policy spending", "政策投入"),
+}
+
+#: elements of the model's dimensions
+ELEMENTS = {
+    "agri_food": ("Agriculture & food", "农业与食品加工"),
+    "energy_petrochem": ("Energy & petrochemicals", "能源与石化"),
+    "mining_materials": ("Mining & new materials", "采矿与新材料"),
+    "equipment_mfg": ("Equipment manufacturing", "装备制造"),
+    "construction": ("Construction", "建筑业"),
+    "logistics_trade": ("Logistics & trade", "商贸物流"),
+    "finance_services": ("Finance & business services", "金融与商务服务"),
+    "tourism_consumer": ("Tourism & consumer services", "旅游与消费服务"),
+    "digital_economy": ("Digital economy", "数字经济"),
+    "russia": ("Russia", "俄罗斯"),
+    "other_bri": ("Other Belt & Road", "其他“一带一路”国家"),
+    "rest_of_world": ("Rest of world", "世界其他地区"),
+}
+
+#: policy levers (ids of simulator.levers)
+LEVERS = {
+    "port_investment": ("Border ports and corridors", "口岸与通道建设"),
+    "digital_infrastructure": ("Digital infrastructure", "数字基础设施"),
+    "industry_transfer": ("Taking over relocating industries", "承接产业转移"),
+    "finance_clustering": ("Finance clustering", "金融集聚"),
+    "ftz_opening": ("Free-trade-zone opening", "自贸试验区开放"),
+    "innovation_chain": ("Innovation chain", "创新链"),
+    "industrial_chains": ("Industrial chains", "产业链"),
+    "producer_services": ("Producer services", "生产性服务业"),
+}
+
+#: the report's phrases
+PHRASES = {
+    "title": ("Scenario report", "情景分析报告"),
+    "subtitle": ("regsim: Heilongjiang economy system-dynamics simulator",
+                 "regsim：黑龙江经济系统动力学模拟器"),
+    "contents": ("Contents", "目录"),
+    "scenario": ("Scenario", "情景"),
+    "base": ("Comparison", "对照情景"),
+    "description": ("Description", "说明"),
+    "sec_levers": ("Levers and spending", "政策工具与投入"),
+    "sec_headline": ("Headline results", "主要结果"),
+    "sec_trajectories": ("Trajectories", "发展轨迹"),
+    "sec_trade": ("Trade by partner", "分国别（地区）贸易"),
+    "sec_employment": ("Employment by sector", "分行业就业"),
+    "sec_uncertainty": ("Uncertainty", "不确定性分析"),
+    "sec_returns": ("Returns on spending", "政策投入回报"),
+    "sec_assumptions": ("Key assumptions", "关键假设"),
+    "sec_validation": ("Model validation", "模型检验"),
+    "sec_metadata": ("Run metadata", "运行信息"),
+    "lever": ("Lever", "政策工具"),
+    "budget": ("Budget [100m yuan/yr]", "年度预算［亿元/年］"),
+    "start": ("Start", "开始年份"),
+    "end": ("End (excl.)", "结束年份（不含）"),
+    "ramp": ("Ramp-up [yr]", "爬坡期［年］"),
+    "other_settings": ("Other settings", "其他设置"),
+    "no_levers": ("This scenario sets no policy lever (no new spending).", "本情景未设置任何政策工具（无新增投入）。"),
+    "total_spending": ("Total spending over the horizon", "模拟期内政策投入合计"),
+    "spending_chart": ("Policy spending per year", "年度政策投入"),
+    "shocks": ("Shocks", "外部冲击"),
+    "overrides": ("Parameter overrides", "参数调整"),
+    "variable": ("Indicator", "指标"),
+    "unit": ("Unit", "单位"),
+    "year": ("Year", "年份"),
+    "value": ("Scenario", "本情景"),
+    "base_value": ("Comparison", "对照"),
+    "diff": ("Difference", "差值"),
+    "pct": ("Difference [%]", "差异［%］"),
+    "headline_note": ("Values of the scenario and of the comparison scenario at key years; "
+                      "difference = scenario − comparison.",
+                      "关键年份本情景与对照情景的取值；差值 = 本情景 − 对照情景。"),
+    "headline_note_nobase": ("Values of the scenario at key years (no comparison scenario given).",
+                             "关键年份本情景的取值（未指定对照情景）。"),
+    "traj_note": ("Solid lines: the scenario; dashed: the comparison scenario.",
+                  "实线：本情景；虚线：对照情景。"),
+    "trade_note": ("Exports plus imports by partner in the scenario (stacked), and the change against the "
+                   "comparison scenario.", "本情景分国别（地区）进出口（堆积图），以及相对对照情景的变化。"),
+    "employment_note": ("Employment by sector in the scenario (stacked), and the change against the comparison "
+                        "scenario at the key years.", "本情景分行业就业（堆积图），以及关键年份相对对照情景的变化。"),
+    "change_vs_base": ("Change vs comparison", "相对对照情景的变化"),
+    "fan_note": ("Median and 50% / 90% bands over {n} model runs whose uncertain parameters are drawn from the "
+                 "distributions in the parameter files (Latin hypercube, seed {seed}). The effect bands pair each "
+                 "draw with the comparison scenario run on the same draw.",
+                 "基于 {n} 次模型运行的中位数及 50% / 90% 区间；不确定参数按参数文件中的分布抽样（拉丁超立方，"
+                 "随机种子 {seed}）。效果区间将每次抽样与使用相同抽样的对照情景配对计算。"),
+    "fan_level": ("Scenario level", "本情景水平"),
+    "fan_effect": ("Effect vs comparison", "相对对照情景的效果"),
+    "prob_table": ("Probability that the scenario beats the comparison", "本情景优于对照情景的概率"),
+    "probability": ("Probability", "概率"),
+    "mean_effect": ("Mean effect", "平均效果"),
+    "no_uncertainty": ("Not computed: run with --uncertainty N to add fan charts.",
+                       "未计算：使用 --uncertainty N 参数可生成扇形图。"),
+    "returns_note": ("Cumulative over the horizon, relative to the comparison scenario. GDP per 100m yuan is yuan of "
+                     "extra real GDP per yuan of extra spending; payback is the first year in which the cumulative GDP "
+                     "gain reaches the cumulative spending.",
+                     "按模拟期累计、相对对照情景计算。每亿元GDP为每1元新增投入带来的新增实际地区生产总值（元）；"
+                     "回收年份为累计GDP增量首次达到累计投入的年份。"),
+    "no_returns": ("Not applicable: no comparison scenario, or no extra spending.",
+                   "不适用：未指定对照情景，或无新增投入。"),
+    "cum_gdp_gain": ("Cumulative GDP gain [100m yuan]", "累计GDP增量［亿元］"),
+    "cum_spending": ("Cumulative extra spending [100m yuan]", "累计新增投入［亿元］"),
+    "gdp_per_100m": ("GDP per yuan spent", "每元投入带来的GDP［元］"),
+    "gdp_per_100m_yuan": ("GDP per 100m yuan spent [100m yuan]", "每亿元投入带来的GDP［亿元］"),
+    "job_years_per_100m": ("Job-years per 100m yuan", "每亿元投入带来的就业［人·年］"),
+    "jobs_added": ("Jobs added in {y} [10k persons]", "{y}年新增就业［万人］"),
+    "gdp_added": ("GDP added in {y} [100m yuan]", "{y}年新增GDP［亿元］"),
+    "trade_added": ("Trade added in {y} [100m yuan]", "{y}年新增进出口［亿元］"),
+    "payback_year": ("Payback year", "投入回收年份"),
+    "never": ("not within the horizon", "模拟期内未回收"),
+    "assumptions_note": ("Parameters to which the result ({output}) is most sensitive. Each parameter is moved "
+                         "alone from the low to the high end of its plausible range, all others at their values, "
+                         "in one vectorised ensemble ({runs} runs); swing = result at high − result at low; "
+                         "elasticity = % change of the result per % change of the parameter around its value.",
+                         "结果（{output}）最敏感的参数。每次仅将一个参数从其合理区间的下限调至上限，其他参数保持不变，"
+                         "在一次向量化集合运行中完成（{runs} 次运行）；摆幅 = 上限时结果 − 下限时结果；"
+                         "弹性 = 参数在取值附近每变化1%时结果变化的百分比。"),
+    "assumptions_sobol_note": ("Parameters ranked by their total Sobol' index for {output} ({runs} runs).",
+                               "按 {output} 的总Sobol'指数排序的参数（{runs} 次运行）。"),
+    "parameter": ("Parameter", "参数"),
+    "value_param": ("Value", "取值"),
+    "range": ("Plausible range", "合理区间"),
+    "swing": ("Swing", "摆幅"),
+    "elasticity": ("Elasticity", "弹性"),
+    "source": ("Source", "来源"),
+    "no_sensitivity": ("Sensitivity not computed.", "未计算敏感性。"),
+    "validation_none": ("No validation summary available (run `regsim validate-model`).",
+                        "暂无模型检验摘要（请运行 `regsim validate-model`）。"),
+    "validation_note": ("From the model's validation against Heilongjiang statistics ({source}).",
+                        "摘自模型对黑龙江统计数据的检验结果（{source}）。"),
+    "meta_key": ("Item", "项目"),
+    "meta_value": ("Value", "内容"),
+    "generated_by": ("Generated by regsim {version}.", "由 regsim {version} 生成。"),
+    "figure_lang_fallback": ("Figure labels are in English: no font with Chinese glyphs was found on this machine.",
+                             "图中标注为英文：本机未找到可显示中文的字体。"),
+    "year_axis": ("year", "年份"),
+    "pareto": ("Pareto frontier", "帕累托前沿"),
+    "low_end": ("low end of range", "区间下限"),
+    "high_end": ("high end of range", "区间上限"),
+    "baseline_label": ("comparison", "对照"),
+    "scenario_label": ("scenario", "本情景"),
+}
+
+#: unit fragments, longest first
+UNITS = [
+    ("100m yuan/yr (current prices)", "亿元/年（现价）"),
+    ("100m yuan (current prices)", "亿元（现价）"),
+    ("(current prices)", "（现价）"),
+    ("(2018 prices)", "（2018年价格）"),
+    ("100m yuan/yr (2018 prices)", "亿元/年（2018年价格）"),
+    ("100m yuan (2018 prices)", "亿元（2018年价格）"),
+    ("100m yuan/yr", "亿元/年"),
+    ("100m yuan", "亿元"),
+    ("10k persons/yr", "万人/年"),
+    ("10k persons", "万人"),
+    ("persons", "人"),
+    ("1/yr", "1/年"),
+    ("yr", "年"),
+    ("yuan", "元"),
+]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Labels of one language (see the module docstring)."""
+
+    lang: str
+
+    @property
+    def _i(self) -> int:
+        return LANGS.index(self.lang)
+
+    def __getitem__(self, key: str) -> str:
+        return PHRASES[key][self._i]
+
+    def get(self, key: str, **fmt) -> str:
+        """A phrase, formatted with ``fmt`` (an unknown key comes back unchanged)."""
+        text = PHRASES[key][self._i] if key in PHRASES else key
+        return text.format(**fmt) if fmt else text
+
+    def var(self, name: str) -> str:
+        """Label of a variable (``name[element]`` gives ``Label: Element``)."""
+        if name.endswith("]") and "[" in name:
+            base, el = name[:-1].split("[", 1)
+            return f"{self.var(base)}: {self.element(el)}"
+        return VARIABLES[name][self._i] if name in VARIABLES else name
+
+    def element(self, name: str) -> str:
+        """Label of a sector or partner."""
+        return ELEMENTS[name][self._i] if name in ELEMENTS else name
+
+    def lever(self, lever_id: str) -> str:
+        """Label of a lever."""
+        return LEVERS[lever_id][self._i] if lever_id in LEVERS else lever_id
+
+    def unit(self, unit: str) -> str:
+        """A unit in this language (fragments translated, the rest kept)."""
+        if self.lang == "en" or not unit:
+            return unit
+        out = unit
+        for en, zh in sorted(UNITS, key=lambda p: -len(p[0])):
+            out = out.replace(en, zh)
+        return out
+
+
+def labels(lang: str = "en") -> Labels:
+    """Labels for ``lang`` (``"en"`` or ``"zh"``)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r} (choose from {', '.join(LANGS)})")
+    return Labels(lang)

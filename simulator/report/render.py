@@ -1,0 +1,378 @@
+"""Render a :class:`~.data.ReportData` as one self-contained HTML page.
+
+The page has no external resources: styles are inline, figures are embedded
+as base64 PNG, and no local absolute path is written. Every text from files
+(scenario descriptions, parameter sources, the validation summary) is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+import numpy as np
+
+from .._version import __version__
+from .i18n import labels
+
+#: section ids, in page order
+SECTIONS = ("levers", "headline", "trajectories", "trade", "employment", "uncertainty", "returns", "assumptions",
+            "validation", "metadata")
+_TITLES = {"levers": "sec_levers", "headline": "sec_headline", "trajectories": "sec_trajectories",
+           "trade": "sec_trade", "employment": "sec_employment", "uncertainty": "sec_uncertainty",
+           "returns": "sec_returns", "assumptions": "sec_assumptions", "validation": "sec_validation",
+           "metadata": "sec_metadata"}
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",-apple-system,
+"Segoe UI",Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1b1b1b;line-height:1.45}
+h1{margin-bottom:.1em}h2{border-bottom:2px solid #2c5d8a;padding-bottom:.15em;margin-top:1.8em;color:#2c5d8a}
+.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.3em .55em;vertical-align:top}th{background:#eef3f8;text-align:left}
+td.num{text-align:right;white-space:nowrap}small,.note{color:#555}.note{font-size:.9em}
+img{max-width:100%;height:auto;display:block;margin:.6em 0}nav ol{columns:2}
+.pos{color:#1a7f37}.neg{color:#b42318}code{background:#f4f4f4;padding:0 .2em}
+.desc{white-space:pre-wrap;background:#f8f8f8;padding:.6em;border-left:3px solid #2c5d8a}
+"""
+
+
+def esc(x) -> str:
+    """HTML-escaped text."""
+    return html.escape(str(x), quote=True)
+
+
+def fmt(v, digits: int | None = None) -> str:
+    """A number for a table: thousands separators, sensible precision, empty for NaN/None."""
+    if v is None:
+        return ""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if not math.isfinite(x):
+        return ""
+    if digits is not None:
+        return f"{x:,.{digits}f}"
+    a = abs(x)
+    if a >= 100:
+        return f"{x:,.0f}"
+    if a >= 1:
+        return f"{x:,.1f}"
+    if a == 0:
+        return "0"
+    return f"{x:.3g}"
+
+
+def _signed(v, digits=None, suffix="") -> str:
+    s = fmt(v, digits)
+    if not s:
+        return ""
+    if float(v) > 0:
+        s = "+" + s
+    cls = "pos" if float(v) > 0 else "neg" if float(v) < 0 else ""
+    return f'<span class="{cls}">{esc(s)}{esc(suffix)}</span>'
+
+
+def _table(head: list[str], rows: list[list[str]], num_cols=()) -> str:
+    """A table from already-escaped cells."""
+    out = ["<table><thead><tr>", "".join(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    for r in rows:
+        out.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in num_cols else f"<td>{c}</td>"
+                                    for i, c in enumerate(r)) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _img(key, figs, alt) -> str:
+    from .figures import data_uri
+
+    if key not in figs:
+        return ""
+    return f'<img src="{data_uri(figs[key])}" alt="{esc(alt)}">'
+
+
+# -- sections ---------------------------------------------------------------------
+
+def _levers(d, L, figs) -> str:
+    sc = d.prep.scenario
+    parts = []
+    if sc.levers:
+        rows = []
+        for lid, spec in sc.levers.items():
+            other = {k: v for k, v in spec.items() if k not in ("budget", "start", "end", "ramp")}
+            rows.append([esc(L.lever(lid)) + f"<br><small><code>{esc(lid)}</code></small>",
+                         esc(fmt(spec.get("budget"))), esc(_year(spec.get("start"))), esc(_year(spec.get("end"))),
+                         esc(fmt(spec.get("ramp"))),
+                         esc(", ".join(f"{k} = {v}" for k, v in other.items()))])
+        parts.append(_table([esc(L[k]) for k in ("lever", "budget", "start", "end", "ramp", "other_settings")],
+                            rows, num_cols=(1, 2, 3, 4)))
+        parts.append(f'<p class="note">{esc(L["budget"])}: '
+                     f'{esc(fmt(sum(float(s.get("budget", 0)) for s in sc.levers.values())))}; '
+                     f'{esc(L["total_spending"])}: <b>{esc(fmt(_total(d.results, "lever_spending")))}</b> '
+                     f'{esc(L.unit("100m yuan"))}</p>')
+    else:
+        parts.append(f"<p>{esc(L['no_levers'])}</p>")
+    if sc.shocks:
+        parts.append(f"<h3>{esc(L['shocks'])}</h3><ul>" + "".join(
+            f"<li><code>{esc(k)}</code>: {esc(json.dumps(v, ensure_ascii=False))}</li>" for k, v in sc.shocks.items())
+            + "</ul>")
+    if sc.parameters:
+        parts.append(f"<h3>{esc(L['overrides'])}</h3><ul>" + "".join(
+            f"<li><code>{esc(k)}</code> = {esc(v)}</li>" for k, v in sc.parameters.items()) + "</ul>")
+    parts.append(_img("spending", figs, L["spending_chart"]))
+    return "".join(parts)
+
+
+def _year(v) -> str:
+    return "" if v is None else f"{float(v):g}"
+
+
+#: variables that are shares [1], shown in percent
+PERCENT_VARS = frozenset({"unemployment_rate", "port_utilization", "digital_coverage", "credit_to_gdp"})
+
+
+def _decimals(ref: float) -> int:
+    a = abs(ref)
+    return 0 if a >= 100 else 1 if a >= 1 else 2 if a >= 0.1 else 3
+
+
+def _total(res, v) -> float:
+    return float(np.sum(res[v][0])) if v in res else float("nan")
+
+
+def _headline(d, L, figs) -> str:
+    r, b = d.results, d.base
+    years = d.years
+    head = [esc(L["variable"]), esc(L["unit"])] + [esc(y) for y in years]
+    rows = []
+    for v in d.headline:
+        scale, unit = (100.0, "%") if v in PERCENT_VARS and r.units.get(v, "1") in ("1", "") else \
+            (1.0, r.units.get(v, ""))
+        cells = [esc(L.var(v)), esc(L.unit(unit))]
+        for y in years:
+            a = float(r.at(v, y)) * scale
+            k = _decimals(a)
+            cell = f"<b>{esc(fmt(a, k))}</b>"
+            if b is not None and v in b:
+                bb = float(b.at(v, y)) * scale
+                dd = round(a - bb, k) + 0.0
+                pct = 100.0 * (a - bb) / abs(bb) if bb != 0 else float("nan")
+                cell += (f"<br><small>{esc(L['base_value'])} {esc(fmt(bb, k))}<br>Δ {_signed(dd, k)}"
+                         + (f" ({_signed(round(pct, 1) + 0.0, 1, '%')})" if math.isfinite(pct) and unit != "%" else "")
+                         + "</small>")
+            cells.append(cell)
+        rows.append(cells)
+    note = L["headline_note"] if b is not None else L["headline_note_nobase"]
+    return f'<p class="note">{esc(note)}</p>' + _table(head, rows, num_cols=tuple(range(2, 2 + len(years))))
+
+
+def _fig_section(key, note_key):
+    def render(d, L, figs):
+        if d.base is None and note_key in ("trade_note", "employment_note"):
+            note = ""
+        elif note_key == "traj_note" and d.base is None:
+            note = ""
+        else:
+            note = f'<p class="note">{esc(L[note_key])}</p>'
+        return note + _img(key, figs, L[_TITLES[key]])
+    return render
+
+
+def _uncertainty(d, L, figs) -> str:
+    u = d.uncertainty
+    if u is None:
+        return f'<p class="note">{esc(L["no_uncertainty"])}</p>'
+    parts = [f'<p class="note">{esc(L.get("fan_note", n=u["n"], seed=u["seed"]))}</p>',
+             _img("fans", figs, L["sec_uncertainty"])]
+    if u["probability"] is not None:
+        prob = u["probability"]
+        years = d.years
+        rows = []
+        for v in u["variables"]:
+            row = [esc(L.var(v))]
+            for y in years:
+                hit = prob[(prob["variable"] == v) & np.isclose(prob["year"].astype(float), y)]
+                row.append(esc(f"{100 * float(hit['p_higher'].iloc[0]):.0f}%") if len(hit) else "")
+            rows.append(row)
+        parts.append(f"<h3>{esc(L['prob_table'])}</h3>"
+                     + _table([esc(L["variable"])] + [esc(y) for y in years], rows,
+                              num_cols=tuple(range(1, 1 + len(years)))))
+    return "".join(parts)
+
+
+def _returns(d, L, figs) -> str:
+    m = d.metrics
+    if not m or not (m.get("cum_spending") or 0) > 0:
+        return f'<p class="note">{esc(L["no_returns"])}</p>'
+    rows = [[esc(L["cum_spending"]), esc(fmt(m["cum_spending"]))],
+            [esc(L["cum_gdp_gain"]), _signed(m["cum_gdp_gain"])],
+            [esc(L["gdp_per_100m_yuan"]), _signed(m["gdp_per_100m"], 2)],
+            [esc(L["job_years_per_100m"]), _signed(m["job_years_per_100m"])]]
+    for y in (2035, 2050):
+        if f"jobs_added_{y}" in m:
+            rows.append([esc(L.get("jobs_added", y=y)), _signed(m[f"jobs_added_{y}"])])
+            rows.append([esc(L.get("gdp_added", y=y)), _signed(m[f"gdp_added_{y}"])])
+            rows.append([esc(L.get("trade_added", y=y)), _signed(m[f"trade_added_{y}"])])
+    pb = m.get("payback_year")
+    paid = pb is not None and not (isinstance(pb, float) and math.isnan(pb))
+    rows.append([esc(L["payback_year"]), esc(str(int(pb)) if paid else L["never"])])
+    return f'<p class="note">{esc(L["returns_note"])}</p>' + _table([esc(L["variable"]), ""], rows, num_cols=(1,))
+
+
+def _assumptions(d, L, figs) -> str:
+    s = d.sensitivity
+    if s is None or not len(s["table"]):
+        return f'<p class="note">{esc(L["no_sensitivity"])}</p>'
+    out = s["output"] + (f" − {d.base_prep.name}" if s.get("effect") else "")
+    parts = [f'<p class="note">{esc(L.get("assumptions_note", output=out, runs=s["runs"]))}</p>',
+             _img("tornado", figs, L["sec_assumptions"])]
+    rows = []
+    for _, t in s["table"].head(12).iterrows():
+        rows.append([f"<code>{esc(t['column'])}</code>", esc(fmt(t["value"])),
+                     esc(f"[{fmt(t['lo'])}, {fmt(t['hi'])}] {t['unit']}"), _signed(t["swing"]),
+                     esc(fmt(t["elasticity"], 2)), esc(t["source"])])
+    parts.append(_table([esc(L[k]) for k in ("parameter", "value_param", "range", "swing", "elasticity", "source")],
+                        rows, num_cols=(1, 3, 4)))
+    return "".join(parts)
+
+
+def _validation(d, L, figs) -> str:
+    v = d.validation
+    if v is None:
+        return f'<p class="note">{esc(L["validation_none"])}</p>'
+    head = f'<p class="note">{esc(L.get("validation_note", source=v["source"]))}</p>'
+    if "table" in v and v["table"] is not None:
+        t = v["table"]
+        return head + _table([esc(c) for c in t.columns],
+                             [[esc(fmt(x) if isinstance(x, float) else x) for x in row] for row in t.itertuples(index=False)])
+    return head + markdown_to_html(v.get("markdown", ""))
+
+
+def _metadata(d, L, figs) -> str:
+    rows = []
+    for k, v in d.metadata.items():
+        if v is None:
+            continue
+        if isinstance(v, dict):
+            v = ", ".join(f"{a}={b}" for a, b in v.items())
+        elif isinstance(v, (list, tuple)):
+            v = ", ".join(str(x) for x in v)
+        rows.append([f"<code>{esc(k)}</code>", esc(v)])
+    return _table([esc(L["meta_key"]), esc(L["meta_value"])], rows)
+
+
+_RENDER = {"levers": _levers, "headline": _headline, "trajectories": _fig_section("trajectories", "traj_note"),
+           "trade": _fig_section("trade", "trade_note"), "employment": _fig_section("employment", "employment_note"),
+           "uncertainty": _uncertainty, "returns": _returns, "assumptions": _assumptions, "validation": _validation,
+           "metadata": _metadata}
+
+
+# -- markdown (the subset docs/validation.md uses for its summary) ----------------
+
+def _inline(text: str) -> str:
+    t = esc(text)
+    t = re.sub(r"`([^`]+)`", r"<code>\1</code>", t)
+    t = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", t)
+    t = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", t)  # links: keep the text only (no local targets)
+    return t
+
+
+def markdown_to_html(md: str) -> str:
+    """Paragraphs, bullet lists and pipe tables; everything escaped; links reduced to their text."""
+    out, para, lst, table = [], [], [], []
+
+    def flush():
+        if para:
+            out.append("<p>" + _inline(" ".join(para)) + "</p>")
+            para.clear()
+        if lst:
+            out.append("<ul>" + "".join(f"<li>{_inline(x)}</li>" for x in lst) + "</ul>")
+            lst.clear()
+        if table:
+            cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in table
+                     if not re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", r)]
+            if cells:
+                out.append(_table([_inline(c) for c in cells[0]], [[_inline(c) for c in r] for r in cells[1:]]))
+            table.clear()
+
+    for ln in md.splitlines():
+        s = ln.strip()
+        if not s:
+            flush()
+        elif s.startswith("|"):
+            if para or lst:
+                flush()
+            table.append(s)
+        elif re.match(r"^[-*] ", s):
+            if para or table:
+                flush()
+            lst.append(s[2:])
+        elif s.startswith("#"):
+            flush()
+            out.append(f"<h4>{_inline(s.lstrip('#').strip())}</h4>")
+        else:
+            if table:
+                flush()
+            if lst and ln.startswith(" "):
+                lst[-1] += " " + s
+            else:
+                para.append(s)
+    flush()
+    return "".join(out)
+
+
+# -- the page -----------------------------------------------------------------------
+
+def render(data, lang: str = "en", *, dpi: int = 100, figures: dict | None = None, fallback: bool = False) -> str:
+    """The HTML page of ``data`` in ``lang`` (``"en"`` or ``"zh"``).
+
+    Parameters
+    ----------
+    figures : dict, optional
+        Pre-rendered ``{key: png bytes}`` (else drawn here). See :func:`report_figures`.
+    fallback : bool
+        With ``figures``: they were drawn with English labels for want of a Chinese font (noted on the page).
+    """
+    L = labels(lang)
+    figs = figures
+    if figs is None:
+        figs, fallback = report_figures(data, lang, dpi=dpi)
+    d = data
+    title = f"{L['title']}: {d.prep.name}"
+    nav = "".join(f'<li><a href="#{s}">{esc(L[_TITLES[s]])}</a></li>' for s in SECTIONS)
+    head_info = [f"<b>{esc(L['scenario'])}</b>: {esc(d.prep.name)}"]
+    if d.base_prep is not None:
+        head_info.append(f"<b>{esc(L['base'])}</b>: {esc(d.base_prep.name)}")
+    body = [f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(L["subtitle"])}</p>',
+            "<p>" + " · ".join(head_info) + "</p>"]
+    if d.prep.scenario.description:
+        body.append(f'<div class="desc">{esc(d.prep.scenario.description.strip())}</div>')
+    if fallback:
+        body.append(f'<p class="note">{esc(L["figure_lang_fallback"])}</p>')
+    body.append(f"<nav><h2>{esc(L['contents'])}</h2><ol>{nav}</ol></nav>")
+    for s in SECTIONS:
+        body.append(f'<section id="{s}"><h2>{esc(L[_TITLES[s]])}</h2>{_RENDER[s](d, L, figs)}</section>')
+    body.append(f'<footer><p class="note">{esc(L.get("generated_by", version=__version__))}</p></footer>')
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{esc(title)}</title>\n'
+            f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def report_figures(data, lang: str = "en", *, dpi: int = 100) -> tuple[dict, bool]:
+    """``({key: png bytes}, fell_back_to_english)`` for ``data`` with labels in ``lang``.
+
+    With ``lang="zh"`` and no font that renders Chinese, the figures are drawn
+    with English labels (a :class:`~simulator.plotting.fonts.CJKFontWarning` is issued).
+    """
+    from ..plotting.fonts import figure_style
+    from .figures import render_figures
+
+    style = figure_style(lang)
+    fallback = style is None
+    if fallback:
+        style, lang = figure_style("en"), "en"
+    return render_figures(data, labels(lang), style, dpi=dpi), fallback

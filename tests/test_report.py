@@ -1,0 +1,246 @@
+"""The HTML scenario report: valid, complete, self-contained, bilingual; the `report` command."""
+
+from __future__ import annotations
+
+import base64
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from simulator.report import SECTIONS, collect, render
+from simulator.report.i18n import ELEMENTS, LEVERS, PHRASES, VARIABLES, labels
+from simulator.report.render import markdown_to_html
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Checker(HTMLParser):
+    """Collects structure problems, ids, images, links and text of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.ids, self.imgs, self.refs, self.text = [], [], set(), [], [], []
+        self.doctype = False
+
+    def handle_decl(self, decl):
+        self.doctype = self.doctype or decl.lower() == "doctype html"
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "img":
+            self.imgs.append(a.get("src", ""))
+        for k in ("href", "src"):
+            if k in a and tag != "img":
+                self.refs.append(a[k])
+        if tag in ("script", "link", "iframe", "object"):
+            self.problems.append(f"external-capable tag <{tag}>")
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unbalanced </{tag}> (open: {self.stack[-3:]})")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def check_page(page: str) -> Checker:
+    c = Checker()
+    c.feed(page)
+    c.close()
+    assert c.doctype, "no <!DOCTYPE html>"
+    assert not c.problems, c.problems[:5]
+    assert not c.stack, f"unclosed tags {c.stack}"
+    return c
+
+
+def no_local_paths(page: str) -> None:
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    for bad in (str(ROOT), str(Path.home()), "/tmp/", "/work/", "/home/", "/root/", "file://", "C:\\"):
+        assert bad not in text, f"local path {bad!r} in the report"
+    assert not re.search(r"https?://", text), "network reference in the report"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return collect(SCEN / "full_package.toml", SCEN / "baseline.toml", uncertainty=24, seed=7)
+
+
+@pytest.fixture(scope="module")
+def page_en(data):
+    return render(data, "en", dpi=50)
+
+
+@pytest.fixture(scope="module")
+def page_zh(data):
+    return render(data, "zh", dpi=50)
+
+
+def test_report_is_valid_html_with_every_section(page_en):
+    c = check_page(page_en)
+    for s in SECTIONS:
+        assert s in c.ids, f"section {s} missing"
+    text = " ".join(c.text)
+    for phrase in ("Levers and spending", "Headline results", "Trade by partner", "Employment by sector",
+                   "Returns on spending", "Key assumptions", "Model validation", "Run metadata",
+                   "Border ports and corridors", "Payback year", "parameter_hash"):
+        assert phrase in text
+    for y in ("2025", "2030", "2035", "2050"):
+        assert y in text
+
+
+def test_images_are_embedded_pngs(page_en):
+    c = check_page(page_en)
+    assert len(c.imgs) >= 6  # spending, trajectories, trade, employment, fans, tornado
+    for src in c.imgs:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert all(r.startswith("#") for r in c.refs), c.refs  # only in-page links
+
+
+def test_no_absolute_local_paths(page_en, page_zh):
+    no_local_paths(page_en)
+    no_local_paths(page_zh)
+
+
+def test_chinese_labels(page_zh, data):
+    c = check_page(page_zh)
+    assert '<html lang="zh-CN">' in page_zh
+    text = " ".join(c.text)
+    for phrase in ("情景分析报告", "政策工具与投入", "主要结果", "分国别（地区）贸易", "分行业就业", "政策投入回报",
+                   "关键假设", "模型检验", "运行信息", "口岸与通道建设", "地区生产总值（2018年不变价）"):
+        assert phrase in text, phrase
+    assert "Levers and spending" not in text
+
+
+def test_headline_numbers_match_the_analysis_layer(data, page_en):
+    from simulator.analysis import summary_metrics
+
+    m = summary_metrics(data.base, {"x": data.results}).iloc[0]
+    assert f"{m['cum_spending']:,.0f}" in page_en
+    if m["payback_year"] is not None:
+        assert f">{int(m['payback_year'])}<" in page_en
+    gdp35 = float(data.results.at("gdp_real", 2035))
+    assert f"{gdp35:,.0f}" in page_en
+
+
+def test_sensitivity_table_has_sources(data):
+    s = data.sensitivity
+    t = s["table"]
+    assert s["runs"] == 2 * (2 * len(t) + 1)  # scenario and base, 2D + 1 members each
+    assert list(t.columns[:3]) == ["parameter", "column", "value"]
+    assert t["source"].str.len().gt(0).all()
+    sw = t["swing"].abs().dropna().to_numpy()
+    assert (sw[:-1] >= sw[1:]).all()  # sorted, most influential first
+
+
+def test_without_comparison_or_uncertainty():
+    d = collect(SCEN / "port_investment.toml", sensitivity=None, validation=False)
+    page = render(d, "en", dpi=40)
+    c = check_page(page)
+    assert set(SECTIONS) <= c.ids
+    assert "Not computed: run with --uncertainty N" in page
+    assert "Not applicable" in page
+
+
+def test_label_tables_complete():
+    for table in (VARIABLES, ELEMENTS, LEVERS, PHRASES):
+        for k, v in table.items():
+            assert len(v) == 2 and all(isinstance(x, str) and x for x in v), k
+    from simulator.model import LEVERS as MODEL_LEVERS, PARTNERS, SECTORS
+
+    assert set(MODEL_LEVERS) <= set(LEVERS)
+    assert set(SECTORS) | set(PARTNERS) <= set(ELEMENTS)
+    L = labels("zh")
+    assert L.unit("100m yuan/yr (2018 prices)") == "亿元/年（2018年价格）"
+    assert L.var("value_added[agri_food]") == "增加值: 农业与食品加工"
+    with pytest.raises(ValueError):
+        labels("fr")
+
+
+def test_markdown_subset_is_escaped():
+    out = markdown_to_html("Para with `code` and <script>x</script> [link](/abs/path).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "/abs/path" not in out and "link" in out
+    assert "<table>" in out and "<td>1</td>" in out
+
+
+def test_missing_cjk_font_falls_back_to_english_with_a_warning(data, monkeypatch):
+    from simulator.plotting import fonts
+    from simulator.report import report_figures
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    with pytest.warns(fonts.CJKFontWarning):
+        figs, fallback = report_figures(data, "zh", dpi=30)
+    assert fallback and figs
+    page = render(data, "zh", figures=figs, fallback=True)
+    assert "图中标注为英文" in page
+
+
+def test_cjk_font_found():
+    from simulator.plotting.fonts import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (regsim's set-up installs mplfonts)")
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=cjk_font()), fallback_to_default=False)
+    f = FT2Font(path)
+    assert all(f.get_char_index(ord(ch)) for ch in "黑龙江就业")
+
+
+# -- the command ------------------------------------------------------------------
+
+def _invoke(args):
+    from click.testing import CliRunner
+
+    from simulator.cli.report_cmds import report
+
+    with warnings.catch_warnings():
+        return CliRunner().invoke(report, args, catch_exceptions=False)
+
+
+def test_report_command_writes_file(tmp_path):
+    out = tmp_path / "r.html"
+    figs = tmp_path / "figs"
+    r = _invoke([str(SCEN / "ftz_opening.toml"), "--compare", str(SCEN / "baseline.toml"), "--no-sensitivity",
+                 "-o", str(out), "--figures-dir", str(figs)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    check_page(page)
+    no_local_paths(page)
+    assert sorted(p.name for p in figs.glob("*.png"))
+    assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
+    r2 = _invoke([str(SCEN / "ftz_opening.toml"), "-o", str(out)])
+    assert r2.exit_code == 2 and "exists" in r2.output and "--force" in r2.output
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["missing.toml"], "missing.toml"),
+    ([str(SCEN / "baseline.toml"), "--lang", "fr"], "fr"),
+    ([str(SCEN / "baseline.toml"), "--uncertainty", "-3"], "-3"),
+])
+def test_report_command_bad_input(tmp_path, args, msg):
+    r = _invoke(args + ["-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 2
+    assert msg in r.output
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "x.html").exists()
