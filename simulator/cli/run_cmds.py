@@ -141,8 +141,10 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.index.name = f"{name} - {b.metadata['scenario']}"
         click.echo(_fmt_table(t))
         click.echo("")
-    m = metrics.set_index("scenario").T
+    m = metrics.set_index("scenario").T.astype(object)
     m.index.name = "indicator"
+    if "payback_year" in m.index:
+        m.loc["payback_year"] = [("never" if v is None or v != v else str(int(v))) for v in m.loc["payback_year"]]
     click.echo(_fmt_table(m, floatfmt="{:,.2f}"))
     out.parent.mkdir(parents=True, exist_ok=True)
     long_metrics = metrics.melt(id_vars="scenario", var_name="variable", value_name="diff")
