@@ -4,12 +4,14 @@
 
     attainable_coverage = ceiling * K_d / (K_d + K_half)
     d coverage/dt       = r * coverage * (1 - coverage / attainable_coverage)      (logistic)
-    d ln(tfp_d)/dt      = (b / 0.1) * (coverage - coverage_2018)
-                          * (ceiling - coverage) / (ceiling - coverage_2018)
+    E                   = (c - c_2018) - (c - c_2018)^2 / (2 (ceiling - c_2018))
+    d ln(tfp_d)/dt      = (b / 0.1) * E - ln(tfp_d) / T_adj
 
 ``b`` (``broadband_growth_effect``) is the extra growth per +10 pp of coverage
-(Qiang & Rossotto; Czernich et al.); the last factor makes it fade to zero as
-coverage saturates. Demand for the digital-economy sector scales with coverage.
+(Qiang & Rossotto; Czernich et al.). ``E`` is the coverage gain with a marginal
+value that fades to zero at saturation; the growth effect lasts until the TFP level
+reaches ``b/0.1 * T_adj * E`` (partial adjustment over ``T_adj`` years), so
+coverage raises the TFP level rather than its growth rate forever. Demand for the digital-economy sector scales with coverage.
 """
 
 from __future__ import annotations
@@ -46,12 +48,17 @@ def components() -> list:
         Flow("digital_adoption", "1/yr", "Logistic adoption toward attainable coverage (negative if capital shrinks)", (), G,
              equation="max(digital_adoption_rate * digital_coverage * (1 - digital_coverage / max(attainable_coverage, 0.01)),"
                       " -0.5 * digital_coverage)"),
+        Aux("effective_coverage_gain", "1",
+            "Coverage above 2018 with marginal value fading to zero at the ceiling: (c-c0) - (c-c0)^2 / (2 (C-c0))", (), G,
+            equation="(digital_coverage - digital_coverage_2018)"
+                     " - (min(digital_coverage, digital_coverage_ceiling) - digital_coverage_2018) ** 2"
+                     " / (2 * (digital_coverage_ceiling - digital_coverage_2018))"),
         Stock("digital_tfp_log", "1", "Log TFP gain from digital coverage since 2018", (), G, initial=0.0,
               inflows=("digital_tfp_growth",)),
-        Flow("digital_tfp_growth", "1/yr", "TFP growth from coverage above 2018, fading with saturation", (), G,
-             equation="broadband_growth_effect / 0.1 * (digital_coverage - digital_coverage_2018)"
-                      " * max(0, digital_coverage_ceiling - digital_coverage) / (digital_coverage_ceiling -"
-                           " digital_coverage_2018)"),
+        Flow("digital_tfp_growth", "1/yr",
+             "TFP growth: (b/0.1) x effective coverage gain, fading as the level catches up (partial adjustment)", (), G,
+             equation="broadband_growth_effect / 0.1 * effective_coverage_gain"
+                      " - digital_tfp_log / digital_tfp_adjustment_time"),
         Aux("digital_tfp_effect", "1", "TFP multiplier from digital coverage", (), G, equation="exp(digital_tfp_log)"),
         Aux("digital_demand_factor", "1", "Demand for digital-economy output relative to 2018 coverage", (), G,
             equation="(digital_coverage / digital_coverage_2018) ** digital_demand_elasticity"),

@@ -118,8 +118,12 @@ def components() -> list:
                      " + max(0, expected_capacity_pressure / port_utilization_2018 - 1) / port_planning_time)"),
         Aux("baseline_port_completion", "100m yuan/yr/yr", "Baseline capacity completed after the construction delay", (), G,
             equation="delay3(baseline_port_starts, port_construction_delay)"),
-        Aux("lever_port_starts", "100m yuan/yr/yr", "Capacity started by the port_investment lever", (), G,
+        Aux("lever_port_affordable", "100m yuan/yr/yr", "Capacity the port spending would buy at the base unit cost", (), G,
             equation="spending_port_investment * (1 - port_investment_public_capital_share) / port_investment_cost_per_capacity"),
+        Aux("lever_port_starts", "100m yuan/yr/yr",
+            "Capacity started by the port_investment lever (unit cost rises with the pace of expansion)", (), G,
+            equation="lever_port_affordable / (1 + lever_port_affordable"
+                     " / (port_investment_max_capacity_growth * port_capacity_2018))"),
         Aux("lever_port_completion", "100m yuan/yr/yr", "Lever capacity completed after the construction delay", (), G,
             equation="delay3(lever_port_starts, port_investment_construction_delay, 0)"),
         Flow("port_capacity_completion", "100m yuan/yr/yr", "Capacity completed", (), G,
