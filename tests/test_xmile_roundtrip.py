@@ -79,3 +79,14 @@ def test_stock_initial_from_number_list_and_flows_from_auxes_read_back():
     res = simulate(back, settings=SimSettings(0, 2, 1, save_every=1))
     np.testing.assert_allclose(res["s"][0], [2.0, 3.5, 5.0])
     assert isinstance(back["s"], Stock)
+
+
+def test_pysd_compat_spells_elements_with_spaces_and_inlines_start_and_stop():
+    m = Model("c", [Constant("a", value=[1.0, 2.0], dims=("d",)), Aux("s", equation="a['x_1'] + initial_time")],
+              dimensions={"d": ("x_1", "y_2")})
+    text = to_string(m, SimSettings(5, 6, 1, save_every=1), pysd_compat=True)
+    assert '<elem name="x 1" />' in text and 'subscript="y 2"' in text and "(a[x_1] + 5)" in text
+    back = read_string(text).model  # still valid XMILE: spaces equal underscores
+    res = simulate(back, settings=SimSettings(5, 6, 1, save_every=1))
+    np.testing.assert_allclose(res["s"][0], [6.0, 6.0])
+    assert "STARTTIME" in to_string(m, SimSettings(5, 6, 1, save_every=1))

@@ -86,7 +86,7 @@ def pysd_crosscheck(model: Model, settings: SimSettings, *, params: Mapping[str,
 
     def run(folder: Path) -> CrossCheck:
         path = folder / f"{model.name or 'model'}.xmile"
-        write(model, path, st, params=params)
+        write(model, path, st, params=params, pysd_compat=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pm = pysd.read_xmile(str(path))
@@ -95,7 +95,8 @@ def pysd_crosscheck(model: Model, settings: SimSettings, *, params: Mapping[str,
         max_abs, failures = {}, {}
         for n in names:
             arr = own[n][0]
-            cols = [(n, arr)] if arr.ndim == 1 else [(f"{n}[{e}]", arr[:, j]) for j, e in enumerate(own.elements(n))]
+            cols = [(n, arr)] if arr.ndim == 1 else [(f"{n}[{e.replace('_', ' ')}]", arr[:, j])
+                                                      for j, e in enumerate(own.elements(n))]
             for col, x in cols:
                 if col not in out.columns:
                     failures[col] = "missing in PySD output"

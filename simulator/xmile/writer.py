@@ -65,8 +65,9 @@ def _num(v: float) -> str:
 class _Equations:
     """Render expression trees as XMILE equation text for one model."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, special: Mapping[str, str] | None = None):
         self.model = model
+        self.special = dict(_SPECIAL, **(special or {}))
         self.lookups = {c.name for c in model.components if isinstance(c, Lookup)}
 
     def dims_of(self, node: Node) -> tuple[str, ...]:
@@ -82,8 +83,8 @@ class _Equations:
         if isinstance(node, Num):
             return _num(node.value)
         if isinstance(node, Var):
-            if node.name in _SPECIAL:
-                return _SPECIAL[node.name]
+            if node.name in self.special:
+                return self.special[node.name]
             d = self.model[node.name].dims if node.name in self.model else ()
             if d and at is not None:
                 return f"{node.name}[{at}]"
@@ -163,7 +164,8 @@ def _check_names(model: Model) -> None:
         seen[key] = c.name
 
 
-def to_element(model: Model, settings=None, *, params: Mapping[str, object] | None = None) -> ET.Element:
+def to_element(model: Model, settings=None, *, params: Mapping[str, object] | None = None,
+               pysd_compat: bool = False) -> ET.Element:
     """The model as an XMILE ``<xmile>`` element (see :func:`write`)."""
     if params:
         model = model.with_constants(params)
@@ -194,12 +196,13 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
         for d, elems in model.dimensions.items():
             de = _sub(dims, q("dim"), name=d)
             for e in elems:
-                _sub(de, q("elem"), name=e)
+                _sub(de, q("elem"), name=e.replace("_", " ") if pysd_compat else e)
     m = _sub(root, q("model"))
     if model.doc:
         _sub(m, q("doc"), model.doc)
     variables = _sub(m, q("variables"))
-    eqs = _Equations(model)
+    eqs = _Equations(model, {"initial_time": _num(settings.start), "final_time": _num(settings.stop)}
+                     if pysd_compat else None)
 
     def common(el, c, dims=True):
         if dims and c.dims:
@@ -241,7 +244,7 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
                 _sub(el, q("eqn"), _num(float(v)))
             else:
                 for e, x in zip(model.dimensions[c.dims[0]], v):
-                    ee = _sub(el, q("element"), subscript=e)
+                    ee = _sub(el, q("element"), subscript=e.replace("_", " ") if pysd_compat else e)
                     _sub(ee, q("eqn"), _num(float(x)))
         elif isinstance(c, (Lookup, TimeSeries)):
             if c.dims:
@@ -267,14 +270,16 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
     return root
 
 
-def to_string(model: Model, settings=None, *, params: Mapping[str, object] | None = None) -> str:
+def to_string(model: Model, settings=None, *, params: Mapping[str, object] | None = None,
+              pysd_compat: bool = False) -> str:
     """The model as XMILE text (UTF-8 XML with declaration)."""
-    root = to_element(model, settings, params=params)
+    root = to_element(model, settings, params=params, pysd_compat=pysd_compat)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write(model: Model, path, settings=None, *, params: Mapping[str, object] | None = None) -> None:
+def write(model: Model, path, settings=None, *, params: Mapping[str, object] | None = None,
+          pysd_compat: bool = False) -> None:
     """Write ``model`` as an XMILE 1.0 file.
 
     Parameters
@@ -288,6 +293,12 @@ def write(model: Model, path, settings=None, *, params: Mapping[str, object] | N
         XMILE has no save period: readers save every ``dt``.
     params : mapping, optional
         Constant values to write instead of the model's (e.g. a scenario's).
+    pysd_compat : bool
+        Work around PySD 3.14's XMILE reader: declare dimension elements with spaces
+        instead of underscores (``agri food`` for ``agri_food``, the same name in
+        XMILE; PySD turns underscores in subscripts into spaces but not in
+        declarations), and write ``STARTTIME``/``STOPTIME`` as the numbers from
+        ``settings`` (PySD does not know them).
 
     Raises
     ------
@@ -295,7 +306,7 @@ def write(model: Model, path, settings=None, *, params: Mapping[str, object] | N
         A name that XMILE would confuse with another or with a builtin, or an
         expression with no XMILE equivalent.
     """
-    text = to_string(model, settings, params=params)
+    text = to_string(model, settings, params=params, pysd_compat=pysd_compat)
     tmp = f"{os.fspath(path)}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
