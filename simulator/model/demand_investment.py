@@ -37,7 +37,7 @@ def components() -> list:
         Aux("private_local_demand_index", "1", "Household demand index: expected real GDP relative to 2018", (), G,
             equation="(expected_gdp_real / gdp_real_2018) ** local_income_elasticity"),
         Aux("government_demand_index", "1", "Government demand index: population x China per-capita GDP", (), G,
-            equation="population / population_2018 * china_gdp_per_capita_index"),
+            equation=f"population / max(population_2018, {EPS}) * china_gdp_per_capita_index"),
         Aux("lever_crowding_out", MONEY, "Local demand displaced by locally financed lever spending", (), G,
             equation="lever_local_financing_share * lever_spending"),
         Aux("local_demand_index", "1", "Local demand relative to 2018", (), G,

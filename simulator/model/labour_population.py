@@ -52,7 +52,7 @@ def components() -> list:
             (), G,
             equation="exp(-ageing_labour_force_drift * (time - initial_time))"),
         Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
-            equation="sum(employment_2018) / (1 - unemployment_rate_2018) / population_2018"),
+            equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(population_2018, {EPS})"),
         Aux("labour_force", PERSONS, "Labour force: population x participation ratio drifting down with ageing", (), G,
             equation="population * labour_force_ratio_2018 * exp(-ageing_labour_force_drift * (time - initial_time))"),
         Aux("unemployment_rate", "1", "1 - employment_total / labour_force", (), G,
