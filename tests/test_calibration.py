@@ -56,7 +56,7 @@ def synthetic(model, truth, targets):
     res = simulate(model, truth, SETTINGS)
     out = []
     for name, var, years, *els in targets:
-        spec = TargetSpec(name, name, (var,), ("u",), tuple(years), elements=tuple(els[0]) if els else ())
+        spec = TargetSpec(name, (name,), (var,), ("u",), tuple(years), elements=tuple(els[0]) if els else ())
         o = ObservedSeries(spec, np.array(years), np.zeros(len(years)), np.ones(len(years)), ("synthetic",) * len(years))
         from simulator.calibration import simulated_values
 
@@ -131,7 +131,7 @@ def test_product_of_parameters_is_correlated():
     ])
     st = SimSettings(2010, 2020, 0.25)
     res0 = simulate(m, {"b": 0.25, "c": 0.2}, st)
-    spec = TargetSpec("y", "y", ("y",), ("u",), tuple(range(2010, 2021)))
+    spec = TargetSpec("y", ("y",), ("y",), ("u",), tuple(range(2010, 2021)))
     obs = [ObservedSeries(spec, np.arange(2010, 2021), res0["y"][0], np.ones(11), ("s",) * 11)]
     res = calibrate(m, obs, free_parameters([param("b", 0.2, 0.05, 0.5), param("c", 0.2, 0.05, 0.5)]), settings=st)
     assert res.fit["y"].mape < 1e-3

@@ -116,8 +116,9 @@ def simulated_values(results, obs: ObservedSeries) -> np.ndarray:
     """Model values matching ``obs``: shape ``(n_runs, n_years)``, NaN for years not simulated.
 
     The target's variables are summed; for arrayed variables the listed
-    ``elements`` (all if none are listed) are summed. Year ``y`` is read at
-    saved time ``t = y``.
+    ``elements`` (all if none are listed) are summed, and the sum is multiplied
+    by the ``times`` variable if one is given. Year ``y`` is read at saved time
+    ``t = y``.
     """
     spec = obs.spec
     total = None
@@ -132,6 +133,8 @@ def simulated_values(results, obs: ObservedSeries) -> np.ndarray:
                 a = a[:, :, [names.index(e) for e in spec.elements]]
             a = a.sum(axis=2)
         total = a if total is None else total + a
+    if spec.times:
+        total = total * np.asarray(results[spec.times], dtype=float)
     times = np.asarray(results.times, dtype=float)
     out = np.full((total.shape[0], obs.years.size), np.nan)
     for j, y in enumerate(obs.years):
@@ -212,7 +215,7 @@ class Identifiability:
 
     @property
     def unidentified(self) -> list[str]:
-        """Labels resting on the prior rather than the data (flat, at a bound or strongly correlated)."""
+        """Labels the data do not pin down: flat, at a bound of the prior range, or strongly correlated."""
         out = list(self.flat) + [b[0] for b in self.at_bounds]
         for a, b, _ in self.correlated:
             out += [a, b]
@@ -316,7 +319,7 @@ class _Problem:
         self.span = np.array([f.hi - f.lo for f in free])
         self.x0 = np.clip((np.array([f.prior for f in free]) - self.lo) / self.span, 0.0, 1.0)
         self.base = dict(base)
-        self.save = sorted({v for o in observations for v in o.spec.variable})
+        self.save = sorted({v for o in observations for v in (*o.spec.variable, o.spec.times) if v})
         # per-point residual scale sqrt(w_k v_kt / n_k) / a_kt on fitted points
         self.scales = []
         for o, m in zip(observations, fit_masks):
@@ -489,7 +492,7 @@ def calibrate(
         raise CalibrationError("no observations inside the fit window"
                                + (f" (years <= {until})" if until is not None else ""))
     for o in obs:
-        for v in o.spec.variable:
+        for v in (*o.spec.variable, *([o.spec.times] if o.spec.times else [])):
             if v not in model:
                 raise CalibrationError(f"target {o.name}: the model has no variable {v!r}")
     prob = _Problem(model, base, free, obs, settings, masks, opt, progress)
@@ -501,6 +504,7 @@ def calibrate(
     sol = least_squares(prob.fun, x0, jac=prob.jac, bounds=(0.0, 1.0), method="trf", x_scale=1.0,
                         ftol=opt.ftol, xtol=opt.xtol, gtol=opt.gtol, max_nfev=opt.max_nfev)
     x = np.clip(sol.x, 0.0, 1.0)
+    x = np.where(x < 1e-9, 0.0, np.where(x > 1.0 - 1e-9, 1.0, x))  # snap round-off at the bounds
     J = prob.jac(x)[:prob.m]  # data rows only (not the ridge rows)
     r = prob.fun(x)[:prob.m]
     cost = 0.5 * float(r @ r)

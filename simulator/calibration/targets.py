@@ -17,10 +17,12 @@ Config format::
 
     [[target]]
     name = "gdp"                       # id used in reports
-    series = "gdp_final_nbs"           # `series` column of the data
+    series = "gdp_final_nbs"           # `series` column of the data; a list = priority order:
+                                       # each year takes the first listed series that has it
     units = ["100m yuan"]              # accepted prefixes of the `unit` column (others skipped)
     variable = "gdp_nominal"           # model variable; a list is summed
     elements = ["agri", "energy"]      # optional: elements of an arrayed variable, summed
+    times = "gdp_deflator"             # optional: model variable multiplying the sum (e.g. real -> nominal)
     scale = 1.0                        # data value x scale = model units
     scale_by_year = {2020 = 6.8976}    # optional per-year factor (e.g. exchange rate), with
     scale_source = "NBS communique"    # ... its source; years without a factor are skipped
@@ -28,9 +30,11 @@ Config format::
     weight = 1.0                       # weight of the whole series in the objective
     label = "GDP (post-census, NBS final)"
     model_unit = "100m yuan"           # for tables
+    max_mape = 5.0                     # optional acceptance limit [%] checked by validate-model
 
 Row selection, in order: rows of ``series`` in the years wanted whose unit
-starts with one of ``units``; a year with both preliminary and final rows
+starts with one of ``units``; for each year only the first listed series
+that has rows there (so a series is never mixed with another in one year); a year with both preliminary and final rows
 keeps only the final ones; the remaining rows of a year are averaged (their
 spread is reported). Rows whose unit or source says ``LOW CONFIDENCE``,
 ``low-grade``, ``approximate``, ``mid-year`` or ``not year-end`` get weight
@@ -65,7 +69,7 @@ class TargetSpec:
     """One calibration target as configured (see the module documentation)."""
 
     name: str
-    series: str
+    series: tuple[str, ...]
     variable: tuple[str, ...]
     units: tuple[str, ...]
     years: tuple[int, ...]
@@ -76,6 +80,13 @@ class TargetSpec:
     scale_source: str = ""
     label: str = ""
     model_unit: str = ""
+    max_mape: float | None = None
+    times: str = ""
+
+    @property
+    def series_text(self) -> str:
+        """The data series, in priority order, as text."""
+        return " > ".join(self.series)
 
 
 @dataclass(frozen=True)
@@ -180,7 +191,7 @@ def _pos(v, where: str, *, allow_zero: bool = False) -> float:
 
 
 _TARGET_FIELDS = {"name", "series", "variable", "units", "years", "year_list", "weight", "elements", "scale",
-                  "scale_by_year", "scale_source", "label", "model_unit"}
+                  "scale_by_year", "scale_source", "label", "model_unit", "max_mape", "times"}
 _META_FIELDS = {"description", "data", "scenario", "start", "dt", "method", "low_confidence_weight"}
 
 
@@ -242,13 +253,15 @@ def load_config(path: str | Path) -> CalibrationConfig:
         if sby and not t.get("scale_source"):
             raise ConfigError(f"{where}: scale_by_year needs scale_source (where the factors come from)")
         targets.append(TargetSpec(
-            name=name, series=str(t["series"]), variable=_str_tuple(t["variable"], f"{where}.variable"),
+            name=name, series=_str_tuple(t["series"], f"{where}.series"), variable=_str_tuple(t["variable"], f"{where}.variable"),
             units=_str_tuple(t["units"], f"{where}.units"), years=_years(t, where),
             weight=_pos(t.get("weight", 1.0), f"{where}.weight", allow_zero=True),
             elements=_str_tuple(t["elements"], f"{where}.elements") if "elements" in t else (),
             scale=_pos(t.get("scale", 1.0), f"{where}.scale"), scale_by_year=sby,
             scale_source=str(t.get("scale_source", "")), label=str(t.get("label", name)),
             model_unit=str(t.get("model_unit", "")),
+            max_mape=_pos(t["max_mape"], f"{where}.max_mape") if "max_mape" in t else None,
+            times=str(t.get("times", "")),
         ))
     return CalibrationConfig(
         path=p, description=str(meta.get("description", "")), data=data, scenario=scenario,
@@ -320,13 +333,19 @@ def observe(spec: TargetSpec, rows: list[dict], *, low_confidence_weight: float 
     skipped_units = set()
     wanted = set(spec.years)
     prefixes = tuple(u.lower() for u in spec.units)
+    rank = {name: i for i, name in enumerate(spec.series)}
     for r in rows:
-        if r["series"] != spec.series or r["year"] not in wanted:
+        if r["series"] not in rank or r["year"] not in wanted:
             continue
         if not r["unit"].lower().startswith(prefixes):
             skipped_units.add(r["unit"])
             continue
         by_year[r["year"]].append(r)
+    for y, rs in by_year.items():
+        best = min(rank[r["series"]] for r in rs)
+        by_year[y] = [r for r in rs if rank[r["series"]] == best]
+        if len(spec.series) > 1 and best > 0:
+            notes.append(f"{y}: from {spec.series[best]}")
     if skipped_units:
         notes.append(f"rows with other units skipped: {'; '.join(sorted(skipped_units))}")
     years, values, weights, sources = [], [], [], []

@@ -87,24 +87,26 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
     date = date or calibration_date()
     data = ", ".join(str(d) for d in data_files)
     source = f"calibrated: regsim calibrate on {data}, {date}"
-    window = f"years {int(result.settings.start)}-{int(result.until) if result.until is not None else int(result.settings.stop)}"
+    fitted = [int(y) for s in result.series.values() for y, k in zip(s["years"], s["in_fit"]) if k]
+    window = f"data years {min(fitted)}-{max(fitted)}" if fitted else "no data years"
     idf = result.identifiability
     head = [
         "# Calibrated parameters -- generated, do not edit by hand.",
         f"# Regenerate with: {command}",
-        f"# Data: {data}; fitted on {window}; objective (weighted relative SSE / 2): "
+        f"# Data: {data}; fitted on {window} (history scenario: {result.metadata.get('scenario') or 'none'}).",
+        "# Objective (weighted relative SSE / 2): "
         f"{result.initial_cost:.6g} at the prior -> {result.cost:.6g}; optimiser: {result.message} ({result.nfev} evaluations).",
         "# Fit statistics (MAPE in %, RMSE in model units, Theil shares UM/US/UC):",
         *[f"#   {line}" for line in _fit_lines(result)],
     ]
     if idf.unidentified:
-        head.append("# Resting on the prior rather than the data (flat, at a bound or strongly correlated): "
+        head.append("# Not pinned down by the data (flat objective, at a bound of the prior range, or strongly correlated): "
                     + ", ".join(idf.unidentified))
     fit_summary = "; ".join(f"{k} MAPE {_g(v.mape, 3)}%" for k, v in result.fit.items())
     bt_summary = "; ".join(f"{k} MAPE {_g(v.mape, 3)}%" for k, v in result.backtest.items())
     desc = (f"Parameters estimated by weighted least squares ({source}; {window}). Fit: {fit_summary}."
             + (f" Back-test after {result.until}: {bt_summary}." if bt_summary else "")
-            + (f" Weakly identified: {', '.join(idf.unidentified)}." if idf.unidentified else ""))
+            + (f" Not pinned down by the data: {', '.join(idf.unidentified)}." if idf.unidentified else ""))
     out = head + ["", "[meta]", f"block = {_s(block)}", f"description = {_s(desc)}"]
 
     by_name: dict[str, list] = {}
