@@ -164,7 +164,8 @@ def test_label_tables_complete():
     for table in (VARIABLES, ELEMENTS, LEVERS, PHRASES):
         for k, v in table.items():
             assert len(v) == 2 and all(isinstance(x, str) and x for x in v), k
-    from simulator.model import LEVERS as MODEL_LEVERS, PARTNERS, SECTORS
+    from simulator.model import LEVERS as MODEL_LEVERS
+    from simulator.model import PARTNERS, SECTORS
 
     assert set(MODEL_LEVERS) <= set(LEVERS)
     assert set(SECTORS) | set(PARTNERS) <= set(ELEMENTS)
