@@ -144,15 +144,17 @@ def test_headline_numbers_match_the_analysis_layer(data, page_en):
 def test_sensitivity_table_has_sources(data):
     s = data.sensitivity
     t = s["table"]
-    assert s["runs"] == 2 * (2 * len(t) + 1)  # scenario and base, 2D + 1 members each
+    D = len(t)
+    assert s["runs"] == 2 * (16 * (D + 1) if s["method"] == "morris" else 2 * D + 1)  # scenario and base
     assert list(t.columns[:3]) == ["parameter", "column", "value"]
     assert t["source"].str.len().gt(0).all()
-    sw = t["swing"].abs().dropna().to_numpy()
+    sw = (t["mu_star"] if s["method"] == "morris" else t["swing"].abs()).dropna().to_numpy()
     assert (sw[:-1] >= sw[1:]).all()  # sorted, most influential first
 
 
 def test_without_comparison_or_uncertainty():
-    d = collect(SCEN / "port_investment.toml", sensitivity=None, validation=False)
+    d = collect(SCEN / "port_investment.toml", sensitivity="oat", validation=False)
+    assert d.sensitivity["method"] == "oat" and not d.sensitivity["effect"]
     page = render(d, "en", dpi=40)
     c = check_page(page)
     assert set(SECTIONS) <= c.ids
@@ -222,7 +224,7 @@ def _invoke(args):
 def test_report_command_writes_file(tmp_path):
     out = tmp_path / "r.html"
     figs = tmp_path / "figs"
-    r = _invoke([str(SCEN / "ftz_opening.toml"), "--compare", str(SCEN / "baseline.toml"), "--no-sensitivity",
+    r = _invoke([str(SCEN / "ftz_opening.toml"), "--compare", str(SCEN / "baseline.toml"), "--sensitivity", "none",
                  "-o", str(out), "--figures-dir", str(figs)])
     assert r.exit_code == 0, r.output
     page = out.read_text(encoding="utf-8")

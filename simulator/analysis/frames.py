@@ -106,7 +106,7 @@ def key_year_table(results, base=None, variables: Iterable[str] | None = None, y
                 row += [b, a - b, 100.0 * (a - b) / abs(b) if b != 0 else np.nan]
         data[v] = row
     df = pd.DataFrame.from_dict(data, orient="index", columns=pd.MultiIndex.from_tuples(cols, names=["year", ""]))
-    df.insert(0, "unit", [results.units.get(v, "") for v in names])
+    df.insert(0, ("unit", ""), [results.units.get(v, "") for v in names])
     df.index.name = "variable"
     return df
 

@@ -45,7 +45,8 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
 @click.option("--seed", type=int, default=None, help="Seed of the uncertainty sample (default: the scenario's).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of labels and figures.")
-@click.option("--no-sensitivity", is_flag=True, help="Skip the key-assumptions (sensitivity) runs.")
+@click.option("--sensitivity", "sens", type=click.Choice(["morris", "oat", "none"]), default="morris", show_default=True,
+              help="Key assumptions: Morris screening (SALib), one-at-a-time swings over each range, or none.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
               show_default=True, help="HTML file to write.")
 @click.option("--figures-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -54,7 +55,7 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
 @friendly
 def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, lang: str,
-           no_sensitivity: bool, output: Path, figures_dir: Path | None, force: bool, quiet: bool) -> None:
+           sens: str, output: Path, figures_dir: Path | None, force: bool, quiet: bool) -> None:
     """Write a self-contained HTML report of SCENARIO for planners.
 
     The page embeds every figure (no network needed to view it): levers and
@@ -73,7 +74,7 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
     if output.exists() and output.is_dir():
         raise BadInput(f"{output}: is a directory")
     data = collect(scenario, compare_to, uncertainty=uncertainty or None, seed=seed,
-                   sensitivity=None if no_sensitivity else "oat")
+                   sensitivity=None if sens == "none" else sens)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CJKFontWarning)
         figs, fallback = report_figures(data, lang)

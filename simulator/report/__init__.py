@@ -19,7 +19,7 @@ from .render import SECTIONS, render, report_figures
 
 
 def build_report(scenario_path, compare=None, uncertainty: int | None = None, lang: str = "en", *,
-                 seed: int | None = None, sensitivity: str | None = "oat", validation: bool = True,
+                 seed: int | None = None, sensitivity: str | None = "morris", validation: bool = True,
                  dpi: int = 100) -> str:
     """HTML report of a scenario.
 
@@ -36,8 +36,9 @@ def build_report(scenario_path, compare=None, uncertainty: int | None = None, la
         Language of the labels and figures.
     seed : int, optional
         Seed of the uncertainty sample.
-    sensitivity : {"oat", None}
-        Key-assumptions method (one-at-a-time swings over each parameter's range), or skip.
+    sensitivity : {"morris", "oat", None}
+        Key-assumptions method: Morris screening (sensitivity layer, SALib), one-at-a-time
+        swings over each parameter's range, or skip.
     validation : bool
         Include the validation summary.
     dpi : int

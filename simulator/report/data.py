@@ -203,6 +203,55 @@ def one_at_a_time(prep, base_prep=None, *, variable: str = "gdp_real", year: flo
             "central": float(y0), "table": table}
 
 
+def morris_screening(prep, base_prep=None, *, variable: str = "gdp_real", year: float | None = None,
+                     trajectories: int = 16, seed: int = 20240501, chunk_size: int = 2000) -> dict:
+    """Morris elementary effects of the headline result, with the sensitivity layer (SALib).
+
+    The design (``trajectories x (D + 1)`` rows) runs as one vectorised
+    ensemble for the scenario and, with a base, for the base on the same rows,
+    so the analysed output is the scenario's effect ``scenario - base`` at ``variable@year``.
+
+    Returns
+    -------
+    dict
+        As :func:`one_at_a_time`, with ``method="morris"`` and a table with columns
+        ``parameter, column, value, lo, hi, unit, mu, mu_star, mu_star_conf, sigma, source``
+        sorted by ``mu_star``.
+    """
+    from ..ensemble import analyze_function, marginals, run_ensemble
+
+    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    margs = [m for m in marginals(prep.parameters, prep.model.dimensions, include=names) if not m.degenerate]
+    settings = dataclasses.replace(prep.settings, on_nonfinite="ignore")
+    y_out = _output_year_from_settings(settings, year)
+    spec = f"{variable}@{y_out:g}"
+    units = {}
+
+    def effect(X):
+        ens = run_ensemble(prep.model, X, prep.params, settings, variables=[variable], chunk_size=chunk_size)
+        units.update(ens.units)
+        Y = ens.at(spec)
+        if base_prep is not None:
+            bset = dataclasses.replace(base_prep.settings, on_nonfinite="ignore")
+            Y = Y - run_ensemble(base_prep.model, X, base_prep.params, bset, variables=[variable],
+                                 chunk_size=chunk_size).at(spec)
+        return np.nan_to_num(Y, nan=np.nanmedian(Y))
+
+    res = analyze_function(effect, margs, method="morris", n=trajectories, seed=seed, label=spec)
+    by_col = {m.column: m for m in margs}
+    ps = prep.parameters
+    t = res.table.rename(columns={"parameter": "column"})
+    t.insert(0, "parameter", [by_col[c].parameter for c in t["column"]])
+    t.insert(2, "value", [by_col[c].value for c in t["column"]])
+    t.insert(3, "lo", [by_col[c].lo for c in t["column"]])
+    t.insert(4, "hi", [by_col[c].hi for c in t["column"]])
+    t.insert(5, "unit", [ps[p].unit for p in t["parameter"]])
+    t["source"] = [ps[p].source for p in t["parameter"]]
+    runs = int(res.metadata["runs"]) * (2 if base_prep is not None else 1)
+    return {"method": "morris", "output": spec, "variable": variable, "year": y_out, "effect": base_prep is not None,
+            "unit": units.get(variable, ""), "runs": runs, "table": t}
+
+
 def _output_year_from_settings(settings, year):
     t = np.arange(settings.start, settings.stop + 1e-9, settings.save_every)
     want = 2035.0 if year is None else float(year)
@@ -229,36 +278,32 @@ def validation_summary() -> dict | None:
     return None
 
 
-def summary_markdown(text: str, max_blocks: int = 2) -> str:
-    """The opening paragraph(s) and first table(s) of a markdown document (the validation summary).
+def summary_markdown(text: str, keep_subsections=("acceptance", "summary")) -> str:
+    """The summary part of a markdown validation document.
 
-    Takes the section titled "Summary" if there is one, else the document from
-    its start; stops after ``max_blocks`` tables or at the second heading.
+    Keeps the introduction and the first level-2 section (up to the next
+    ``## `` heading), without images and without level-3 subsections other than
+    ``keep_subsections`` (matched case-insensitively at the start of the title).
     """
-    lines = text.splitlines()
-    start = next((i for i, ln in enumerate(lines) if ln.lstrip("#").strip().lower().startswith("summary")
-                  and ln.startswith("#")), None)
-    body = lines[start + 1:] if start is not None else lines
-    out, tables, in_table, headings = [], 0, False, 0
-    for ln in body:
-        if ln.startswith("#"):
-            headings += 1
-            if start is not None or headings > 1:
+    out, level2, skipping = [], 0, False
+    for ln in text.splitlines():
+        if ln.startswith("## "):
+            level2 += 1
+            if level2 > 1:
                 break
+            skipping = False
+        elif ln.startswith("### "):
+            skipping = not ln[4:].strip().lower().startswith(tuple(keep_subsections))
+        elif ln.startswith("# "):
             continue
-        is_row = ln.strip().startswith("|")
-        if in_table and not is_row:
-            tables += 1
-            in_table = False
-            if tables >= max_blocks:
-                break
-        in_table = in_table or is_row
+        if skipping or ln.lstrip().startswith("!["):
+            continue
         out.append(ln)
     return "\n".join(out).strip()
 
 
 def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int | None = None,
-            sensitivity: str | None = "oat", validation: bool = True) -> ReportData:
+            sensitivity: str | None = "morris", validation: bool = True) -> ReportData:
     """Run everything the report shows.
 
     Parameters
@@ -271,8 +316,10 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
         Ensemble size of the fan charts (none if ``None`` or 0).
     seed : int, optional
         Seed of the uncertainty sample (default: the scenario's seed, else 20240501).
-    sensitivity : {"oat", None}
-        One-at-a-time swings of the headline result, or skip the section.
+    sensitivity : {"morris", "oat", None}
+        Key assumptions: Morris screening of the headline result with the
+        sensitivity layer (SALib), one-at-a-time swings over each parameter's
+        range (no SALib needed), or skip the section.
     validation : bool
         Include the model's validation summary.
     """
@@ -293,10 +340,17 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
     seed = seed if seed is not None else (prep.metadata.get("seed") or 20240501)
     unc = run_uncertainty(prep, base_prep, int(uncertainty), int(seed)) if uncertainty else None
     sens = None
+    if sensitivity == "morris":
+        try:
+            import SALib  # noqa: F401
+        except ImportError:
+            sensitivity = "oat"  # the sensitivity extra is not installed: the cheap method needs no SALib
+        else:
+            sens = morris_screening(prep, base_prep, seed=int(seed))
     if sensitivity == "oat":
         sens = one_at_a_time(prep, base_prep)
-    elif sensitivity is not None:
-        raise ValueError(f"unknown sensitivity method {sensitivity!r} (choose 'oat' or None)")
+    elif sensitivity not in ("morris", None):
+        raise ValueError(f"unknown sensitivity method {sensitivity!r} (choose 'morris', 'oat' or None)")
     val = validation_summary() if validation else None
     meta = {
         "scenario": prep.name,

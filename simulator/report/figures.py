@@ -80,7 +80,14 @@ def make_figures(data, L) -> dict:
         t = s["table"].head(12).copy()
         t["parameter"] = t["column"]
         fig, (ax,) = _grid(1, 1, 8.0, 0.9 + 0.34 * len(t))
-        plot_tornado(t, ax=ax, labels=L, xlabel=f"{s['output']} [{L.unit(s['unit'])}]")
+        xlabel = f"{s['output']} [{L.unit(s['unit'])}]"
+        if s["method"] == "morris":
+            from ..plotting.fan import sensitivity_chart
+
+            sensitivity_chart(t, ax=ax, top=12)
+            ax.set_xlabel(f"{L['mu_star']}, {L['sigma']}: {xlabel}")
+        else:
+            plot_tornado(t, ax=ax, labels=L, xlabel=xlabel)
         figs["tornado"] = fig
     return figs
 

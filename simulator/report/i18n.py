@@ -151,8 +151,16 @@ PHRASES = {
                          "结果（{output}）最敏感的参数。每次仅将一个参数从其合理区间的下限调至上限，其他参数保持不变，"
                          "在一次向量化集合运行中完成（{runs} 次运行）；摆幅 = 上限时结果 − 下限时结果；"
                          "弹性 = 参数在取值附近每变化1%时结果变化的百分比。"),
-    "assumptions_sobol_note": ("Parameters ranked by their total Sobol' index for {output} ({runs} runs).",
-                               "按 {output} 的总Sobol'指数排序的参数（{runs} 次运行）。"),
+    "assumptions_morris_note": ("Parameters to which the result ({output}) is most sensitive, by Morris screening "
+                                "({runs} runs in vectorised ensembles): μ* is the mean absolute change of the result "
+                                "when the parameter moves one step of its distribution's range, in the result's "
+                                "units; σ large relative to μ* means the effect depends on the other parameters "
+                                "(non-linearity, interactions).",
+                                "按Morris筛选法（向量化集合运行，共 {runs} 次）列出结果（{output}）最敏感的参数："
+                                "μ* 为参数在其分布区间内移动一步时结果变化绝对值的平均（与结果同单位）；"
+                                "σ 相对 μ* 较大表示其影响依赖于其他参数（非线性或交互作用）。"),
+    "mu_star": ("μ*", "μ*"),
+    "sigma": ("σ", "σ"),
     "parameter": ("Parameter", "参数"),
     "value_param": ("Value", "取值"),
     "range": ("Plausible range", "合理区间"),

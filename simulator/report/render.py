@@ -227,15 +227,19 @@ def _assumptions(d, L, figs) -> str:
     if s is None or not len(s["table"]):
         return f'<p class="note">{esc(L["no_sensitivity"])}</p>'
     out = s["output"] + (f" − {d.base_prep.name}" if s.get("effect") else "")
-    parts = [f'<p class="note">{esc(L.get("assumptions_note", output=out, runs=s["runs"]))}</p>',
+    morris = s["method"] == "morris"
+    note = "assumptions_morris_note" if morris else "assumptions_note"
+    parts = [f'<p class="note">{esc(L.get(note, output=out, runs=s["runs"]))}</p>',
              _img("tornado", figs, L["sec_assumptions"])]
     rows = []
     for _, t in s["table"].head(12).iterrows():
+        effect = [_signed(t["mu_star"]), esc(fmt(t["sigma"]))] if morris else \
+            [_signed(t["swing"]), esc(fmt(t["elasticity"], 2))]
         rows.append([f"<code>{esc(t['column'])}</code>", esc(fmt(t["value"])),
-                     esc(f"[{fmt(t['lo'])}, {fmt(t['hi'])}] {t['unit']}"), _signed(t["swing"]),
-                     esc(fmt(t["elasticity"], 2)), esc(t["source"])])
-    parts.append(_table([esc(L[k]) for k in ("parameter", "value_param", "range", "swing", "elasticity", "source")],
-                        rows, num_cols=(1, 3, 4)))
+                     esc(f"[{fmt(t['lo'])}, {fmt(t['hi'])}] {t['unit']}")] + effect + [esc(t["source"])])
+    keys = ("parameter", "value_param", "range") + (("mu_star", "sigma") if morris else ("swing", "elasticity")) \
+        + ("source",)
+    parts.append(_table([esc(L[k]) for k in keys], rows, num_cols=(1, 3, 4)))
     return "".join(parts)
 
 
