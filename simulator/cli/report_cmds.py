@@ -51,11 +51,14 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
               show_default=True, help="HTML file to write.")
 @click.option("--figures-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write each figure as a PNG into this directory (e.g. for documentation).")
+@click.option("--figure", "only", multiple=True,
+              type=click.Choice(["spending", "trajectories", "trade", "employment", "fans", "tornado"]),
+              help="With --figures-dir: write only these figures (repeatable).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
 @friendly
 def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, lang: str,
-           sens: str, output: Path, figures_dir: Path | None, force: bool, quiet: bool) -> None:
+           sens: str, output: Path, figures_dir: Path | None, only: tuple[str, ...], force: bool, quiet: bool) -> None:
     """Write a self-contained HTML report of SCENARIO for planners.
 
     The page embeds every figure (no network needed to view it): levers and
@@ -88,9 +91,12 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
     if figures_dir is not None:
         figures_dir.mkdir(parents=True, exist_ok=True)
         for key, png in figs.items():
+            if only and key not in only:
+                continue
             write_atomic(figures_dir / f"{data.prep.name}_{key}_{lang}.png", png, force=True)
     if quiet:
         click.echo(str(output))
         return
-    extra = f", {len(figs)} figures in {figures_dir}" if figures_dir is not None else ""
+    n_written = len([k for k in figs if not only or k in only])
+    extra = f", {n_written} figure(s) in {figures_dir}" if figures_dir is not None else ""
     click.echo(f"{data.prep.name}: report ({lang}, {len(figs)} figures, {len(html) / 1024:.0f} kB) -> {output}{extra}")
