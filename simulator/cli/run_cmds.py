@@ -307,8 +307,8 @@ def validate(paths: tuple[Path, ...]) -> None:
     Exit code 0 if all are valid, 2 otherwise.
     """
     from ..params import ParameterError, load_parameters
+    from ..params.loader import OVERLAY_FILES
     from ..scenarios import default_parameters, validate_scenario
-    from ..scenarios.apply import NON_BLOCK_FILES
 
     problems: list[str] = []
     n_files = 0
@@ -323,7 +323,7 @@ def validate(paths: tuple[Path, ...]) -> None:
             (param_files if is_param else scen_files).append(f)
     for f in param_files:
         n_files += 1
-        if f.name in NON_BLOCK_FILES:
+        if f.name in OVERLAY_FILES:
             continue
         try:
             load_parameters([f])

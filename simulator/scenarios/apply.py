@@ -14,46 +14,24 @@ from .schema import SHOCK_SERIES, Scenario, ScenarioError, load_scenario
 
 _EPS = 1e-6  # [yr] width of the step edges of windowed shocks
 
-#: files in params/ that are not parameter-block files
-NON_BLOCK_FILES = {"calibrated.toml", "calibration.toml"}
-
-
 def default_params_dir() -> Path:
     """The repository's ``params/`` directory (next to the package)."""
     return Path(__file__).resolve().parents[2] / "params"
 
 
 def default_parameters(params_dir: str | Path | None = None):
-    """The parameters in force: every block file of ``params_dir``, then ``calibrated.toml`` on top.
+    """The parameters in force for scenarios: the block files, then ``calibrated.toml`` on top.
 
-    ``calibrated.toml`` (written by ``regsim calibrate``) replaces the values of
-    the parameters it lists; everything else (units, ranges, sources) comes from
-    the block files, and the calibrated source is kept as provenance.
+    ``calibrated.toml`` (written by ``regsim calibrate``) replaces the parameters it
+    lists, with the calibration as their source; everything else comes from the
+    block files (see :meth:`simulator.params.ParameterSet.overlay`).
     """
     from ..params import ParameterError, load_parameters
 
     d = Path(params_dir) if params_dir is not None else default_params_dir()
     if not d.is_dir():
         raise ParameterError(f"{d}: parameter directory not found")
-    files = sorted(p for p in d.glob("*.toml") if p.name not in NON_BLOCK_FILES)
-    if not files:
-        raise ParameterError(f"{d}: no parameter files (*.toml)")
-    ps = load_parameters(files)
-    cal = d / "calibrated.toml"
-    if cal.exists():
-        calibrated = load_parameters([cal])
-        unknown = [n for n in calibrated if n not in ps]
-        if unknown:
-            raise ParameterError(f"{cal}: {unknown[0]}: calibrated parameter not defined in any block file")
-        ps = ps.with_values({n: calibrated[n].value for n in calibrated}, check_range=True)
-        ps = _with_sources(ps, {n: calibrated[n].source for n in calibrated})
-    return ps
-
-
-def _with_sources(ps, sources: dict[str, str]):
-    from ..params import ParameterSet
-
-    return ParameterSet([replace(ps[n], source=sources[n]) if n in sources else ps[n] for n in ps], ps.blocks)
+    return load_parameters(d, overlays=True)
 
 
 @dataclass(frozen=True)
