@@ -90,6 +90,11 @@ def page_en(data):
 
 @pytest.fixture(scope="module")
 def page_zh(data):
+    from simulator.plotting.fonts import CJKFontWarning, cjk_font
+
+    if cjk_font() is None:  # no CJK font on this machine: English figure labels, with a warning
+        with pytest.warns(CJKFontWarning):
+            return render(data, "zh", dpi=50)
     return render(data, "zh", dpi=50)
 
 
