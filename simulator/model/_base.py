@@ -127,6 +127,17 @@ def flat_series(name: str, value: float, doc: str, units: str = "1", group: str 
     return TimeSeries(name, units=units, doc=doc, group=group, x=(1900.0, 2200.0), y=(value, value))
 
 
+def one_year() -> Constant:
+    """The constant ``one_year`` = 1 [yr].
+
+    Stock-to-annual-flow ratios quoted as plain numbers (credit/GDP = 1.55 means loans equal
+    1.55 years of GDP) are written ``stock / (flow * one_year)``, so the ratio is dimensionless
+    and the unit checker can verify it.
+    """
+    return Constant("one_year", units="yr", doc="One year: converts an annual flow into the stock it adds up to in a year",
+                    group="structure", value=1.0)
+
+
 def selector(name: str, dim: str, elements: tuple[str, ...], doc: str, group: str = "structure") -> Constant:
     """A 0/1 constant array over ``dim`` that is 1 on ``elements``."""
     values = [1.0 if e in elements else 0.0 for e in DIMENSIONS[dim]]

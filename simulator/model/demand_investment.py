@@ -61,31 +61,36 @@ def components() -> list:
             equation="exports_real / sum(exports_2018_by_partner)"),
         Aux("credit_demand_index", "1", "Intermediation demand: real credit relative to 2018", (), G,
             equation="credit / credit_2018"),
-        Aux("sector_demand_multiplier", "1", "Digital adoption (digital sector) and producer-services lever (service sectors)",
-            S, G,
-            equation="(1 + is_digital * (digital_demand_factor - 1)) * (1 + is_producer_service *"
-                 " producer_services_demand_gain)"),
+        Aux("sector_demand_multiplier", "1", "Digital adoption raises demand for the digital-economy sector", S, G,
+            equation="1 + is_digital * (digital_demand_factor - 1)"),
+        Aux("demand_share_total", "1",
+            "Sum of the 2018 demand shares (1 up to rounding; dividing by it makes 2018 demand equal va_2018 exactly)",
+            S, G, equation="demand_share_local + demand_share_investment + demand_share_rest_of_china"
+                           " + demand_share_abroad + demand_share_credit"),
         Aux("sector_demand", MONEY, "Real demand for each sector's output", S, G,
             equation="va_2018 * (demand_share_local * local_demand_index"
                      " + demand_share_investment * investment_demand_index"
                      " + demand_share_rest_of_china * rest_of_china_demand_index"
                      " + demand_share_abroad * abroad_demand_index"
-                     " + demand_share_credit * credit_demand_index) * sector_demand_multiplier"),
+                     f" + demand_share_credit * credit_demand_index) / max(demand_share_total, {EPS}) * sector_demand_multiplier"),
         # investment
         Aux("return_on_capital", "1/yr", "Gross return on capital: alpha * VA / K", S, G,
             equation=f"capital_share * value_added / max(capital, {EPS})"),
         Aux("return_on_capital_2018", "1/yr", "Return on capital in 2018", S, G,
             equation=f"capital_share / max(capital_output_ratio_2018, {EPS})"),
-        Aux("expected_profitability", "1", "Expected return on capital relative to 2018", S, G,
-            equation=f"smooth(return_on_capital / max(return_on_capital_2018, {EPS}), expectation_time, 1)"),
-        Aux("expected_utilization", "1", "Expected capacity utilisation", S, G,
+        Aux("relative_return_on_capital", "1",
+            "Return on capital relative to 2018, (VA/VA_2018)/(K/K_2018): exactly 1 at the start (no rounding)", S, G,
+            equation=f"(value_added / max(va_2018, {EPS})) / max(capital / max(capital_2018, {EPS}), {EPS})"),
+        Aux("expected_profitability", "1", "Expected return on capital relative to 2018 (starts at 1 = its input at t0)", S, G,
+            equation="smooth(relative_return_on_capital, expectation_time, 1)"),
+        Aux("expected_utilization", "1", "Expected capacity utilisation (starts at 1 = its input at t0)", S, G,
             equation="smooth(capacity_utilization, expectation_time, 1)"),
         Aux("investment_rate", "1/yr", "Gross private investment / capital", S, G,
             equation="(depreciation_rate + investment_net_growth_2018)"
                      " * expected_profitability ** investment_return_elasticity"
                      " * expected_utilization ** investment_utilization_elasticity"
                      " * (cost_of_capital_2018 / cost_of_capital) ** investment_cost_of_capital_elasticity"
-                     " * credit_availability ** credit_investment_elasticity"),
+                     " * min(credit_availability, 1) ** credit_investment_elasticity"),
         Aux("private_investment", MONEY, "Private (market-driven) investment by sector", S, G,
             equation="investment_rate * capital"),
         Flow("investment", MONEY, "Gross investment by sector: private + industrial chains + relocated capital + FDI", S, G,

@@ -47,7 +47,7 @@ def components() -> list:
               (), G, initial="digital_coverage_2018", inflows=("digital_adoption",), non_negative=True),
         Flow("digital_adoption", "1/yr", "Logistic adoption toward attainable coverage (negative if capital shrinks)", (), G,
              equation="max(digital_adoption_rate * digital_coverage * (1 - digital_coverage / max(attainable_coverage, 0.01)),"
-                      " -0.5 * digital_coverage)"),
+                      " -0.5 * digital_coverage / one_year)"),
         Aux("effective_coverage_gain", "1",
             "Coverage above 2018 with marginal value fading to zero at the ceiling: (c-c0) - (c-c0)^2 / (2 (C-c0))", (), G,
             equation="(digital_coverage - digital_coverage_2018)"

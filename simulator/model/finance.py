@@ -14,7 +14,7 @@ credit helps through investment and finance-sector output but not productivity.
 from __future__ import annotations
 
 from ..engine import Aux, Flow, Stock
-from ._base import EPS, MONEY, MONEY_STOCK
+from ._base import EPS, MONEY, MONEY_STOCK, one_year
 
 G = "finance"
 
@@ -22,19 +22,20 @@ G = "finance"
 def components() -> list:
     """Components of the finance block."""
     return [
-        Aux("credit_2018", MONEY_STOCK, "Loan stock in 2018", (), G, equation="credit_to_gdp_2018 * gdp_real_2018"),
+        one_year(),
+        Aux("credit_2018", MONEY_STOCK, "Loan stock in 2018", (), G, equation="credit_to_gdp_2018 * gdp_real_2018 * one_year"),
         Stock("credit", MONEY_STOCK, "Loan stock (2018 prices)", (), G, initial="credit_2018", inflows=("net_lending",),
               non_negative=True),
         Aux("credit_depth_target", "1", "Target loans / GDP (raised by finance clustering)", (), G,
             equation="credit_to_gdp_2018 * (1 + finance_credit_depth_gain)"),
         Aux("credit_target", MONEY_STOCK,
-            "Desired loan stock: target depth x expected GDP + funds brought by the finance cluster", (), G,
-            equation="credit_depth_target * expected_gdp_real + finance_clustering_funds_per_yuan * finance_clustering_capital"),
+            "Desired loan stock: target depth x expected GDP", (), G,
+            equation="credit_depth_target * expected_gdp_real * one_year"),
         Flow("net_lending", MONEY, "Net new lending", (), G,
              equation="(credit_target - credit) / credit_adjustment_time"),
-        Aux("credit_to_gdp", "1", "Loans / GDP", (), G, equation=f"credit / max(gdp_real, {EPS})"),
+        Aux("credit_to_gdp", "1", "Loans / GDP", (), G, equation=f"credit / (max(gdp_real, {EPS}) * one_year)"),
         Aux("credit_availability", "1", "Credit relative to the 2018 depth at expected GDP", (), G,
-            equation=f"credit / max(credit_to_gdp_2018 * expected_gdp_real, {EPS})"),
+            equation=f"credit / (max(credit_to_gdp_2018 * expected_gdp_real, {EPS}) * one_year)"),
         Aux("cost_of_capital", "1/yr", "Lending rate: national rate + regional premium", (), G,
             equation="interest_rate + regional_risk_premium * (1 - finance_premium_reduction)"),
         Aux("cost_of_capital_2018", "1/yr", "Cost of capital at the start", (), G,

@@ -2,16 +2,21 @@
 
 ``population`` is a stock with ``d population/dt = births - deaths + net_migration``;
 birth and death rates are driver series (``data/drivers/hlj_*_rate.csv``, per mille).
-Net migration responds to the gap between HLJ's and China's per-capita GDP and to
-local unemployment::
+Net migration responds to the gap between HLJ's and China's per-capita income and to
+local unemployment. Relative income moves with relative GDP per capita except for the
+government-funded share of local income (central transfers, pensions: ``government_share_of_local_demand``),
+which follows China's per-capita GDP::
 
-    net_migration_rate = mobility * m_y * ln(relative_income / relative_income_equilibrium)
-                         - m_u * (unemployment_rate - unemployment_rate_2018)
+    gap                = ln(relative_income / relative_income_equilibrium)
+    pull               = m_y * gap - m_u * (unemployment_rate - unemployment_rate_2018)
+    net_migration_rate = mobility * (pull if pull < 0 else r_in * pull)
 
-where ``mobility`` (the working-age share relative to 2018) damps migration as the
-population ages
-
-(bounded by ``max_migration_rate``). The labour force is the population times a
+bounded by ``max_migration_rate``. ``mobility = exp(-migration_cohort_decline * t)`` is the
+young-adult (mobile) share of the population relative to 2018: HLJ's birth cohorts shrank from
+~60 (10k) a year around 1990 to ~12 in 2020, so the population that migrates shrinks faster than
+the population. ``r_in = in_migration_response`` (< 1) damps a positive pull (income or jobs):
+shrinking north-eastern regions attract few migrants even when per-capita income catches up, so
+out-migration slows but does not turn into sustained in-migration (no rebound without policy). The labour force is the population times a
 participation ratio that drifts down with ageing; unemployment = 1 - employment /
 labour force.
 """
@@ -41,16 +46,28 @@ def components() -> list:
         Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
         Aux("china_gdp_per_capita_2018", "10k yuan/person/yr", "China GDP per resident in 2018", (), G,
             equation="china_gdp_2018 / init(china_population)"),
-        Aux("relative_income", "1", "HLJ / China real GDP per capita (expected HLJ income)", (), G,
+        Aux("relative_gdp_per_capita", "1", "HLJ / China real GDP per capita (expected HLJ output)", (), G,
             equation=f"expected_gdp_real / max(population, {EPS}) / (china_gdp_per_capita_2018 * china_gdp_per_capita_index)"),
-        Aux("net_migration_rate", "1/yr", "Net migration / population", (), G,
-            equation="clip(mobility_factor * migration_income_sensitivity"
-                     " * ln(max(relative_income, 0.01) / relative_income_equilibrium)"
-                     " - migration_unemployment_sensitivity * (unemployment_rate - unemployment_rate_2018),"
-                     " -max_migration_rate, max_migration_rate)"),
-        Aux("mobility_factor", "1", "Mobile (working-age) share of the population relative to 2018: ageing damps migration",
+        Aux("relative_income", "1",
+            "HLJ / China per-capita income: the government-funded part of local income (central transfers, pensions)"
+            " follows China's per-capita GDP, the rest HLJ's", (), G,
+            equation="init(relative_gdp_per_capita) * ((1 - government_share_of_local_demand)"
+                     " * relative_gdp_per_capita / max(init(relative_gdp_per_capita), 0.01)"
+                     " + government_share_of_local_demand)"),
+        Aux("income_gap_log", "1", "ln(relative income / equilibrium ratio): < 0 pushes residents out", (), G,
+            equation="ln(max(relative_income, 0.01) / relative_income_equilibrium)"),
+        Aux("migration_pull", "1/yr",
+            "Migration pull before damping: income gap and unemployment relative to 2018 (< 0 pushes residents out)", (), G,
+            equation="migration_income_sensitivity * income_gap_log"
+                     " - migration_unemployment_sensitivity * (unemployment_rate - unemployment_rate_2018)"),
+        Aux("net_migration_rate", "1/yr",
+            "Net migration / population: the pull, damped when positive (in-migration), times the mobile share", (), G,
+            equation="clip(mobility_factor * if_then_else(migration_pull < 0, migration_pull,"
+                     " in_migration_response * migration_pull), -max_migration_rate, max_migration_rate)"),
+        Aux("mobility_factor", "1",
+            "Mobile (young adult) share of the population relative to 2018: shrinking birth cohorts damp migration",
             (), G,
-            equation="exp(-ageing_labour_force_drift * (time - initial_time))"),
+            equation="exp(-migration_cohort_decline * (time - initial_time))"),
         Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
             equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(population_2018, {EPS})"),
         Aux("labour_force", PERSONS, "Labour force: population x participation ratio drifting down with ageing", (), G,

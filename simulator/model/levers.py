@@ -23,8 +23,8 @@ equipment) and is partly financed locally (crowding out local demand). Mechanism
   raises export participation (saturating); FDI inflow into target sectors.
 - innovation_chain: R&D added to the knowledge stock (innovation block).
 - industrial_chains: investment in target sectors; a chain stock raises their TFP (saturating).
-- producer_services: a services stock raises demand for producer services and
-  manufacturing TFP (saturating).
+- producer_services: a services stock raises the productivity of producer-service sectors and
+  cuts goods makers' costs (TFP; saturating). It creates no demand out of nothing.
 
 All effects are exactly zero when budgets are zero (products with zero spending,
 ``x / (x + h)`` saturation), so zero budgets reproduce the baseline exactly.
@@ -113,13 +113,13 @@ def components() -> list:
             S, G, equation="industrial_chains_depreciation * chain_capital"),
         Aux("industrial_chains_tfp_effect", "1", "TFP gain in target sectors (saturating)", S, G,
             equation="1 + industrial_chains_tfp_gain_max * chain_capital"
-                     f" / (chain_capital + max(industrial_chains_half_saturation_ratio * va_2018, {EPS}))"),
+                     f" / (chain_capital + max(industrial_chains_half_saturation_ratio * va_2018 * one_year, {EPS}))"),
     ]
     out += _cluster_stock("producer_services", "producer-services capacity (platforms, logistics, IT, exhibitions)")
     out += [
-        Aux("producer_services_demand_gain", "1", "Proportional rise of demand for producer-service sectors", (), G,
-            equation="producer_services_demand_gain_max * producer_services_saturation"),
-        Aux("producer_services_tfp_effect", "1", "TFP gain of goods sectors from cheaper producer services", S, G,
-            equation="1 + is_goods * producer_services_cost_reduction_max * producer_services_saturation"),
+        Aux("producer_services_tfp_effect", "1",
+            "TFP gain from producer services: goods makers' costs fall; the service sectors' own productivity rises", S, G,
+            equation="1 + (is_goods * producer_services_cost_reduction_max"
+                     " + is_producer_service * producer_services_productivity_gain_max) * producer_services_saturation"),
     ]
     return out

@@ -58,9 +58,14 @@ def components() -> list:
             equation="is_russia * russia_import_demand * russia_demand_multiplier * (1 + trade_diversion_to_russia)"
                      " + is_other_bri * china_export_market * exp(bri_growth_premium * (time - initial_time))"
                      " + is_rest_of_world * china_export_market"),
-        Aux("export_supply_index", "1", "HLJ exportable output index (expected output, export weights) x participation", (), G,
-            equation="(sum(expected_value_added * export_weight) / sum(va_2018 * export_weight)) ** export_supply_elasticity"
-                     " * (1 + ftz_participation_gain)"),
+        Aux("export_capacity_index", "1", "HLJ exportable supply capacity (potential output, export weights), 2018 = 1", (),
+            G, equation="sum(potential_output * export_weight) / sum(va_2018 * export_weight)"),
+        Aux("relative_export_capacity", "1",
+            "HLJ's exportable capacity relative to competing Chinese suppliers (China's real GDP), 2018 = 1", (), G,
+            equation=f"export_capacity_index / max(china_gdp_index, {EPS})"),
+        Aux("export_supply_index", "1",
+            "HLJ's share of its partners' markets: relative exportable capacity^elasticity x participation", (), G,
+            equation="relative_export_capacity ** export_supply_elasticity * (1 + ftz_participation_gain)"),
         Aux("desired_exports_real", MONEY, "Exports demanded by partner before the border-capacity limit", P, G,
             equation="exports_2018_by_partner * partner_demand_index ** partner_demand_elasticity"
                      " * export_supply_index * trade_cost_volume_factor"),
