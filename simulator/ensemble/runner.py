@@ -7,7 +7,11 @@ at the save period and assembles them per member -- in memory, or as an
 on-disk Parquet dataset for very large ensembles. Every member's trajectory is
 computed by the same element-wise operations whatever chunk it falls in, so
 the results are bit-identical for any ``chunk_size`` and either executor
-(tests check this).
+(tests check this). This relies on every parameter block handed to the engine
+being C-ordered (one row per member): numpy picks the evaluation order of some
+expressions (e.g. ``sum(p ** 0.5 * k ** 0.5)``) from the memory layout of its
+operands, and a Fortran-ordered block gave last-bit differences between
+chunkings.
 
 Quantiles are exact (``numpy.quantile``, linear interpolation) over all
 members, computed one variable at a time: memory is ``N x T x n_elements x 8``
@@ -241,7 +245,9 @@ def _chunk_params(model: Model, colmap: list[_Column], block: np.ndarray, base: 
             if c.constant not in arrayed:
                 size = model.size(c.constant)
                 default = np.asarray(base[c.constant], dtype=float) if c.constant in base else model[c.constant].array(size)
-                arrayed[c.constant] = np.array(np.broadcast_to(default, (m, size)), dtype=float)
+                full = np.empty((m, size))  # C order: row-major layouts keep each member's arithmetic
+                full[...] = default         # independent of the chunk size (see module docs)
+                arrayed[c.constant] = full
             arrayed[c.constant][:, c.index] = block[:, j]
     params.update(arrayed)
     return params
