@@ -149,9 +149,10 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     out.parent.mkdir(parents=True, exist_ok=True)
     long_metrics = metrics.melt(id_vars="scenario", var_name="variable", value_name="diff")
     full = pd.concat([diff, long_metrics], ignore_index=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    full.to_csv(tmp, index=False)
-    tmp.replace(out)
+    from ..io import atomic_path
+
+    with atomic_path(out) as tmp:
+        full.to_csv(tmp, index=False)
     click.echo(f"\nwrote {out}")
 
 
@@ -204,10 +205,10 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
         axes = plot_trajectories(frames, names)
         fig = axes[0].figure
         fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
-    fig.savefig(tmp, dpi=110)
-    tmp.replace(out)
+    from ..io import atomic_path
+
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, dpi=110, format=out.suffix.lstrip(".").lower())
     click.echo(f"wrote {out}")
 
 

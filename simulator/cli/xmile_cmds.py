@@ -69,12 +69,7 @@ def export_xmile(out: Path, scenario: Path | None, pysd_compat: bool, force: boo
     if out.exists() and not force:
         raise BadInput(f"{out}: file exists (use --force to overwrite)")
     prep = prepare(scenario if scenario is not None else Path("scenarios/baseline.toml"))
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        write(prep.model, tmp, prep.settings, pysd_compat=pysd_compat)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write(prep.model, out, prep.settings, pysd_compat=pysd_compat)
     click.echo(f"wrote {out} (model {prep.model.name}, scenario {prep.name})")
 
 

@@ -31,7 +31,6 @@ conformance suite) evaluate by truncation: they differ for negative arguments.
 from __future__ import annotations
 
 import math
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
@@ -307,7 +306,6 @@ def write(model: Model, path, settings=None, *, params: Mapping[str, object] | N
         expression with no XMILE equivalent.
     """
     text = to_string(model, settings, params=params, pysd_compat=pysd_compat)
-    tmp = f"{os.fspath(path)}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    from ..io.atomic import atomic_write
+
+    atomic_write(path, text)
