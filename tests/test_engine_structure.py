@@ -259,3 +259,12 @@ def test_import_is_light():
     code = ("import simulator, sys; bad = [m for m in ('matplotlib', 'scipy.optimize', 'SALib', 'dask', 'click')"
             " if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_memory_layout_of_parameters_does_not_change_results():
+    m = Model("layout", [Constant("p", value=[1.0, 2.0, 3.0], dims=("s",)),
+                         Aux("t", equation="sum(p ** 0.5 * 2.0 ** 0.5)")], dimensions={"s": ("a", "b", "c")})
+    P = np.random.default_rng(0).uniform(1, 2, (257, 3))
+    a = simulate(m, params={"p": np.asfortranarray(P)})["t"]
+    b = simulate(m, params={"p": P})["t"]
+    np.testing.assert_array_equal(a, b)

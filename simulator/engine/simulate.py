@@ -117,7 +117,7 @@ def _ensemble_params(cm: CompiledModel, params: Mapping[str, object] | None, n_r
             raise ModelError(f"unknown parameter {name!r}: the model has no such constant")
         if not isinstance(c, Constant):
             raise ModelError(f"{name!r} is a {c.kind}, not a constant: it cannot be set as a parameter")
-        a = np.asarray(v, dtype=float)
+        a = np.ascontiguousarray(v, dtype=float)  # C order: reductions then sum in the same order
         k = cm.sizes[name]
         if k is None:
             if a.ndim > 1:
