@@ -19,7 +19,6 @@ from .._version import __version__
 from .errors import BadInput, echo_err, friendly
 
 #: parameter blocks that hold policy settings, never sampled as uncertainties
-POLICY_BLOCKS = frozenset({"levers"})
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -50,25 +49,9 @@ def _prepare(path: Path):
 
 def _uncertain_columns(prep, exclude=()):
     """(names to sample, {reason: [names]} of parameters left out)."""
-    from ..engine import Constant
+    from ..ensemble import uncertain_parameters
 
-    model, ps = prep.model, prep.parameters
-    skipped: dict[str, list[str]] = {"fixed": [], "policy lever": [], "set by scenario": [], "not a model constant": []}
-    keep = []
-    set_by = set(prep.params) | set(exclude)
-    for name in ps:
-        p = ps[name]
-        if p.distribution == "fixed":
-            skipped["fixed"].append(name)
-        elif p.block in POLICY_BLOCKS:
-            skipped["policy lever"].append(name)
-        elif name in set_by:
-            skipped["set by scenario"].append(name)
-        elif name not in model or not isinstance(model[name], Constant):
-            skipped["not a model constant"].append(name)
-        else:
-            keep.append(name)
-    return keep, {k: v for k, v in skipped.items() if v}
+    return uncertain_parameters(prep, exclude)
 
 
 def _correlations(path: Path | None, prep):

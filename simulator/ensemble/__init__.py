@@ -37,9 +37,11 @@ from .sampling import (
     parse_correlations,
     sample,
 )
+from .selection import POLICY_BLOCKS, uncertain_parameters
 from .sensitivity import SA_METHODS, SensitivityResult, analyze_function, sensitivity
 
 __all__ = [
+    "POLICY_BLOCKS", "uncertain_parameters",
     "EXECUTORS", "METHODS", "QUANTILES", "SA_METHODS", "Comparison", "EnsembleError", "EnsembleResult", "Marginal",
     "OutputSpec", "SamplingError", "SensitivityResult", "analyze_function", "label_quantile", "load_correlations",
     "marginals", "member_seeds", "paired_comparison", "parse_correlations", "parse_output", "quantile_label",

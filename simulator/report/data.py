@@ -27,7 +27,6 @@ REPORT_YEARS = (2025, 2030, 2035, 2050)
 #: variables whose fans the uncertainty section draws
 FAN_VARIABLES = ("gdp_real", "employment_total", "trade_total", "population")
 #: parameter blocks that hold policy settings, never sampled as uncertainty
-POLICY_BLOCKS = frozenset({"levers"})
 
 
 @dataclass
@@ -107,19 +106,10 @@ def _run(prep):
 
 
 def uncertain_parameters(prep, exclude=()) -> list[str]:
-    """Parameters to vary: not fixed, not policy settings, not set by a scenario, model constants."""
-    from ..engine import Constant
+    """Parameters to vary (see :func:`simulator.ensemble.uncertain_parameters`)."""
+    from ..ensemble import uncertain_parameters as select
 
-    model, ps = prep.model, prep.parameters
-    skip = set(prep.params) | set(exclude)
-    out = []
-    for name in ps:
-        p = ps[name]
-        if p.distribution == "fixed" or p.block in POLICY_BLOCKS or name in skip:
-            continue
-        if name in model and isinstance(model[name], Constant):
-            out.append(name)
-    return out
+    return select(prep, exclude)[0]
 
 
 def run_uncertainty(prep, base_prep, n: int, seed: int, *, variables=FAN_VARIABLES, chunk_size: int = 2000) -> dict:
