@@ -202,3 +202,15 @@ def test_bad_parameter_file_is_reported(runner, tmp_path):
 def test_every_shipped_scenario_runs(runner, tmp_path, scenario):
     r = invoke(runner, "run", SCEN / scenario, "-o", tmp_path, "--quiet")
     assert r.exit_code == 0, r.output
+
+
+def test_plot_fan_from_uncertainty_dir(runner, tmp_path):
+    d = tmp_path / "unc"
+    r = invoke(runner, "uncertainty", SCEN / "baseline.toml", "-n", "40", "--seed", "3", "-o", d, "--quiet")
+    assert r.exit_code == 0, r.output
+    png = tmp_path / "fan.png"
+    r = invoke(runner, "plot", "--fan", d, "--variables", "gdp_nominal,population", "-o", png)
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    r = invoke(runner, "plot", "--fan", d, "--variables", "capital_of_atlantis", "-o", tmp_path / "f2.png")
+    assert r.exit_code == 2 and "capital_of_atlantis" in r.output

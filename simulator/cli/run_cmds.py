@@ -213,27 +213,55 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
 
 
 def _fan_figure(fan_dir: Path, names: list[str]):
+    import json
+
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    try:
-        from ..plotting.fan import fan_chart
-    except ImportError:
-        raise BadInput("fan charts are not available in this installation") from None
+    from ..plotting.fan import fan_chart
+
     qpath = fan_dir / "quantiles.csv"
     if not qpath.exists():
         raise BadInput(f"{fan_dir}: no quantiles.csv (run `regsim uncertainty ... -o {fan_dir}` first)")
     q = pd.read_csv(qpath, keep_default_na=False, dtype={"dimension": str})
+    meta_path = fan_dir / "metadata.json"
+    units = json.loads(meta_path.read_text(encoding="utf-8")).get("units", {}) if meta_path.exists() else {}
+    have = set(q["variable"])
+    for v in names:
+        if v.split("[")[0] not in have:
+            raise BadInput(f"--variables: {v!r} is not in {qpath} (it has: {', '.join(sorted(have))})")
+    history = _history_points()
     n = len(names)
     cols = min(n, 2)
-    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(6.4 * cols, 3.8 * ((n + cols - 1) // cols)),
-                             squeeze=False)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
     for ax, v in zip(axes.ravel(), names):
-        fan_chart(q, v, ax=ax)
+        fan_chart(q, v, ax=ax, history=history.get(v), unit=units.get(v.split("[")[0]))
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def _history_points() -> dict:
+    """Observed series (model units) by model variable, from the calibration targets; {} if unavailable."""
+    import pandas as pd
+
+    try:
+        from ..calibration import load_config, load_history, observe
+        from ..scenarios import default_params_dir
+
+        cfg = load_config(default_params_dir().parent / "calibration" / "targets.toml")
+        rows = load_history(cfg.data)
+        out = {}
+        for spec in cfg.targets:
+            obs = observe(spec, rows)
+            direct = len(spec.variable) == 1 and not spec.elements and not spec.times
+            if direct and len(obs.years) and spec.variable[0] not in out:
+                out[spec.variable[0]] = pd.Series(obs.values, index=obs.years, name="data")
+        return out
+    except (OSError, ValueError, AttributeError, KeyError):
+        return {}
 
 
 @click.command("list")
