@@ -1,11 +1,11 @@
-"""Calibration of free model parameters to observed history (weighted least squares).
+"""Calibration of free model parameters to observed history (penalised weighted least squares).
 
 Modules:
 
 - :mod:`.targets` -- the target config (which series, years, weights, unit conversions)
   and selection of the data rows;
-- :mod:`.core` -- :func:`calibrate` (scipy.optimize.least_squares, imported lazily),
-  identifiability diagnostics;
+- :mod:`.core` -- :func:`calibrate` (scipy.optimize.least_squares, imported lazily) with a
+  prior residual per parameter (MAP-style), posterior sd and identifiability diagnostics;
 - :mod:`.pipeline` -- :func:`run_calibration`: config + parameter files + history scenario;
 - :mod:`.writer` -- ``params/calibrated.toml`` with provenance.
 
@@ -13,6 +13,7 @@ Importing this package does not import scipy.optimize or matplotlib.
 """
 
 from .core import (
+    DEFAULT_PRIOR_WEIGHT,
     CalibrationError,
     CalibrationOptions,
     CalibrationResult,
@@ -20,6 +21,7 @@ from .core import (
     Identifiability,
     calibrate,
     free_parameters,
+    prior_sd,
     simulated_values,
 )
 from .pipeline import prepare_history, prior_parameters, run_calibration
@@ -27,8 +29,9 @@ from .targets import CalibrationConfig, ConfigError, ObservedSeries, TargetSpec,
 from .writer import calibration_date, format_calibrated_toml, write_calibrated
 
 __all__ = [
-    "CalibrationConfig", "CalibrationError", "CalibrationOptions", "CalibrationResult", "ConfigError", "FreeParameter",
+    "DEFAULT_PRIOR_WEIGHT", "CalibrationConfig",
+    "CalibrationError", "CalibrationOptions", "CalibrationResult", "ConfigError", "FreeParameter",
     "Identifiability", "ObservedSeries", "TargetSpec", "calibrate", "calibration_date", "format_calibrated_toml",
-    "free_parameters", "load_config", "load_history", "observe", "prepare_history", "prior_parameters",
+    "free_parameters", "load_config", "load_history", "observe", "prepare_history", "prior_parameters", "prior_sd",
     "run_calibration", "simulated_values", "write_calibrated",
 ]

@@ -1,11 +1,12 @@
-"""Weighted least-squares calibration of free model parameters to observed series.
+r"""Penalised (MAP-style) weighted least-squares calibration of free model parameters.
 
 The objective is
 
 .. math::
 
-    \\tfrac12 \\sum_k \\sum_{t \\in T_k} \\frac{w_k\\, v_{kt}}{n_k}
-        \\left(\\frac{s_{kt}(\\theta) - a_{kt}}{a_{kt}}\\right)^2
+    \tfrac12 \sum_k \sum_{t \in T_k} \frac{w_k\, v_{kt}}{n_k}
+        \left(\frac{s_{kt}(\theta) - a_{kt}}{a_{kt}}\right)^2
+    \;+\; \tfrac12\, \lambda \sum_j \left(\frac{\theta_j - \theta^{0}_j}{\sigma_j}\right)^2
 
 over targets ``k`` (series) with weight ``w_k``, ``n_k`` observed years
 ``T_k`` (missing years are simply absent), per-point weight ``v_kt`` (1, or
@@ -14,26 +15,47 @@ Relative errors make series in different units comparable; dividing by
 ``n_k`` makes ``w_k`` the weight of the whole series, however many years it
 has.
 
+The second sum is the prior: one residual per estimated scalar,
+:math:`\sqrt{\lambda}\,(\theta_j - \theta^0_j)/\sigma_j`, with
+:math:`\theta^0_j` the prior value (the parameter file's ``value``) and
+:math:`\sigma_j` the standard deviation of the declared prior distribution
+(:func:`prior_sd`: ``sd`` of a normal; the distribution's own sd for uniform,
+triangular and lognormal priors over their declared shape and range). This is
+the negative log posterior of a Gaussian approximation to the prior when each
+weighted data residual has variance :math:`\lambda`: ``lambda`` (``prior_weight``)
+is the variance one assumes for a weighted relative residual (model error plus
+measurement error). Parameters the data do not inform then stay at their prior
+instead of drifting to a bound; ``prior_weight = 0`` gives plain weighted least
+squares (with residuals ``1e-6 (x - x_prior)`` in normalised coordinates that only keep
+flat directions well-posed: at most 5e-13 of cost).
+
 It is minimised with :func:`scipy.optimize.least_squares` (trust-region
 reflective, bounded by each free parameter's prior range) in normalised
-coordinates :math:`x = (\\theta - lo)/(hi - lo) \\in [0, 1]`, starting from
+coordinates :math:`x = (\theta - lo)/(hi - lo) \in [0, 1]`, starting from
 the prior value. There is no randomness: the same inputs give the same
 result. Jacobians are forward differences evaluated in **one** vectorised
 simulation of ``p + 1`` ensemble members.
 
-Identifiability diagnostics use the Jacobian :math:`J` at the solution (in
-normalised coordinates, so a column norm is the first-order change of the
-weighted relative residuals when the parameter crosses its whole prior
-range):
+Identifiability diagnostics use the Jacobian :math:`J` of the *data* residuals at
+the solution (in normalised coordinates, so a column norm is the first-order
+change of the weighted relative residuals when the parameter crosses its whole
+prior range):
 
-- *flat*: :math:`\\lVert J_{\\cdot j}\\rVert <` ``flat_tol`` (default 1e-3: crossing the whole
+- *flat*: :math:`\lVert J_{\cdot j}\rVert <` ``flat_tol`` (default 1e-3: crossing the whole
   range moves the fit by less than 0.1 %), the data do not inform the parameter;
 - *at bound*: the estimate is within ``bound_tol`` (share of the range) of a bound;
 - *correlated*: :math:`|r_{ij}| >` ``corr_tol`` (default 0.9) in the correlation matrix
-  of :math:`(J^T J)^{+}`, the data pin down a combination, not each parameter.
+  of :math:`(J^T J)^{+}`, the data pin down a combination, not each parameter;
+- *rests on the prior*: the approximate posterior sd is more than ``prior_tol``
+  (default 0.9) of the prior sd, the data narrow the prior by less than 10 %.
 
-Approximate standard errors are :math:`\\sqrt{s^2 [(J^TJ)^{+}]_{jj}}\\,(hi-lo)` with
-:math:`s^2 = 2\\,\\mathrm{cost}/(m - p)` (NaN when ``m <= p``).
+Approximate posterior standard deviations (Laplace / Gauss-Newton) are the
+square roots of the diagonal of :math:`\lambda\,(J^T J + \lambda D^2)^{-1}` in
+normalised coordinates, :math:`D = \mathrm{diag}((hi - lo)/\sigma)`, times
+``hi - lo``: a parameter the data do not inform keeps its prior sd. With
+``prior_weight = 0`` they fall back to Gauss-Newton standard errors
+:math:`\sqrt{s^2 [(J^TJ)^{+}]_{jj}}\,(hi-lo)` with :math:`s^2 = 2\,\mathrm{cost}/(m - p)`
+(NaN when ``m <= p``).
 """
 
 from __future__ import annotations
@@ -46,10 +68,13 @@ import numpy as np
 
 from ..engine import Model, SimSettings, simulate
 from ..validation.stats import FitStats, fit_statistics
-from .targets import ObservedSeries
+from .targets import DEFAULT_PRIOR_WEIGHT, ObservedSeries
 
-__all__ = ["CalibrationError", "CalibrationOptions", "CalibrationResult", "FreeParameter", "Identifiability",
-           "calibrate", "free_parameters", "simulated_values"]
+__all__ = ["DEFAULT_PRIOR_WEIGHT", "CalibrationError", "CalibrationOptions", "CalibrationResult", "FreeParameter",
+           "Identifiability", "calibrate", "free_parameters", "prior_sd", "simulated_values"]
+
+# DEFAULT_PRIOR_WEIGHT (lambda, defined in .targets): the assumed variance of one weighted relative
+# data residual, about (0.03)^2; see calibration/targets.toml and docs/validation.md for the reasoning.
 
 
 class CalibrationError(RuntimeError):
@@ -71,6 +96,11 @@ class FreeParameter:
     prior, lo, hi : float
         Prior value and range (bounds of the estimate).
     unit : str
+    prior_sd : float
+        Standard deviation of the declared prior distribution (:func:`prior_sd`);
+        NaN means "uniform over the range", ``(hi - lo) / sqrt(12)``.
+    distribution : str
+        The declared prior distribution (for reports).
     """
 
     name: str
@@ -80,6 +110,37 @@ class FreeParameter:
     lo: float
     hi: float
     unit: str = "1"
+    prior_sd: float = math.nan
+    distribution: str = "uniform"
+
+    @property
+    def sd(self) -> float:
+        """The prior standard deviation (uniform over the range when not given)."""
+        return self.prior_sd if math.isfinite(self.prior_sd) and self.prior_sd > 0 else (self.hi - self.lo) / math.sqrt(12)
+
+
+def prior_sd(distribution: str, lo: float, hi: float, *, mode: float | None = None, sd: float | None = None,
+             median: float | None = None, sigma: float | None = None) -> float:
+    r"""Standard deviation of a declared prior distribution.
+
+    - ``normal``: its ``sd``;
+    - ``uniform`` (and ``fixed``, should one be marked free): :math:`(hi - lo)/\sqrt{12}`;
+    - ``triangular`` on ``[lo, hi]`` with ``mode`` ``c``:
+      :math:`\sqrt{(lo^2 + hi^2 + c^2 - lo\,hi - lo\,c - hi\,c)/18}`;
+    - ``lognormal`` (``median`` m, ``sigma`` s): :math:`m\,e^{s^2/2}\sqrt{e^{s^2} - 1}`.
+
+    The range is not used to truncate normal and lognormal priors (it bounds the
+    estimate instead).
+    """
+    if distribution == "normal" and sd is not None:
+        return float(sd)
+    if distribution == "triangular" and mode is not None:
+        a, b, c = float(lo), float(hi), float(mode)
+        return math.sqrt(max(a * a + b * b + c * c - a * b - a * c - b * c, 0.0) / 18.0)
+    if distribution == "lognormal" and median is not None and sigma is not None:
+        s2 = float(sigma) ** 2
+        return float(median) * math.exp(s2 / 2) * math.sqrt(math.expm1(s2))
+    return (float(hi) - float(lo)) / math.sqrt(12.0)
 
 
 def free_parameters(parameters, *, elements: Mapping[str, Sequence[str]] | None = None) -> list[FreeParameter]:
@@ -103,12 +164,19 @@ def free_parameters(parameters, *, elements: Mapping[str, Sequence[str]] | None 
         lo, hi = (np.atleast_1d(b) for b in p.bounds())
         dims = tuple(getattr(p, "dims", ()) or ())
         els = tuple((elements or {}).get(dims[0], ())) if dims else ()
+        dist = str(getattr(p, "distribution", "uniform") or "uniform")
+        shape = {}
+        for k in ("mode", "sd", "median", "sigma"):
+            val = getattr(p, k, None)
+            if val is not None:
+                shape[k] = np.broadcast_to(np.asarray(val, dtype=float), v.shape)
         for i in range(v.size):
             label = p.name if not dims else f"{p.name}[{els[i] if i < len(els) else i}]"
             if not hi[i] > lo[i]:
                 raise CalibrationError(f"free parameter {label}: empty range [{lo[i]}, {hi[i]}]")
+            sd = prior_sd(dist, float(lo[i]), float(hi[i]), **{k: float(a[i]) for k, a in shape.items()})
             out.append(FreeParameter(p.name, i if dims else None, label, float(v[i]), float(lo[i]), float(hi[i]),
-                                     getattr(p, "unit", "1")))
+                                     getattr(p, "unit", "1"), sd, dist))
     return out
 
 
@@ -162,13 +230,15 @@ class CalibrationOptions:
         Absolute correlation above which a pair is reported.
     bound_tol : float
         Distance to a bound (share of the range) reported as "at bound".
+    prior_tol : float
+        Posterior sd / prior sd above which a parameter is reported as resting on its prior.
     penalty : float
         Residual used where the simulation is not finite.
     prior_weight : float
-        Weight ``lambda`` of tiny ridge residuals ``lambda (x - x_prior)`` (normalised
-        coordinates) appended to the data residuals. They keep parameters the data do
-        not inform at their prior and the optimiser well-posed; at the default 1e-4 they
-        add at most 5e-9 to the cost.
+        ``lambda``: one prior residual ``sqrt(lambda) (theta - theta_prior) / sigma_prior``
+        per estimated scalar is appended to the data residuals (module documentation).
+        ``lambda`` is the assumed variance of one weighted relative data residual;
+        0 switches the prior off (plain weighted least squares).
     """
 
     fd_step: float = 1e-6
@@ -179,8 +249,9 @@ class CalibrationOptions:
     flat_tol: float = 1e-3
     corr_tol: float = 0.9
     bound_tol: float = 1e-3
+    prior_tol: float = 0.9
     penalty: float = 1e3
-    prior_weight: float = 1e-4
+    prior_weight: float = DEFAULT_PRIOR_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -200,9 +271,20 @@ class Identifiability:
     correlation : ndarray
         Correlation matrix of the estimates (NaN where undefined).
     std_errors : dict of str to float
-        Approximate standard errors in parameter units.
+        Approximate posterior standard deviations in parameter units (Gauss-Newton
+        standard errors when the prior is off).
     condition_number : float
         Of :math:`J^T J` (inf when singular).
+    prior_sd : dict of str to float
+        Prior standard deviation per estimated scalar.
+    shift : dict of str to float
+        (estimate - prior value) / prior sd.
+    sd_ratio : dict of str to float
+        Posterior sd / prior sd (1: the data add nothing; small: the data pin it down).
+    prior_dominated : list of str
+        Estimated scalars whose posterior sd is more than ``prior_tol`` of the prior sd.
+    prior_tol : float
+        The threshold used for ``prior_dominated``.
     """
 
     column_norms: dict
@@ -212,11 +294,16 @@ class Identifiability:
     correlation: np.ndarray
     std_errors: dict
     condition_number: float
+    prior_sd: dict = field(default_factory=dict)
+    shift: dict = field(default_factory=dict)
+    sd_ratio: dict = field(default_factory=dict)
+    prior_dominated: list = field(default_factory=list)
+    prior_tol: float = 0.9
 
     @property
     def unidentified(self) -> list[str]:
-        """Labels the data do not pin down: flat, at a bound of the prior range, or strongly correlated."""
-        out = list(self.flat) + [b[0] for b in self.at_bounds]
+        """Labels the data do not pin down: flat, at a bound, strongly correlated, or resting on the prior."""
+        out = list(self.flat) + [b[0] for b in self.at_bounds] + list(self.prior_dominated)
         for a, b, _ in self.correlated:
             out += [a, b]
         return sorted(set(out))
@@ -236,7 +323,11 @@ class CalibrationResult:
         ``{name: float or ndarray}`` ready for ``simulate(params=...)`` (arrayed
         parameters carry every element, estimated or not).
     cost, initial_cost : float
-        Objective at the solution and at the prior.
+        Data part of the objective (weighted relative SSE / 2) at the solution and at the prior.
+    prior_cost : float
+        Prior part of the objective at the solution, ``lambda/2 * sum(shift^2)``.
+    prior_weight : float
+        ``lambda`` used.
     success : bool
     message : str
     nfev : int
@@ -260,6 +351,8 @@ class CalibrationResult:
     values: dict
     cost: float
     initial_cost: float
+    prior_cost: float
+    prior_weight: float
     success: bool
     message: str
     nfev: int
@@ -273,7 +366,7 @@ class CalibrationResult:
     metadata: dict = field(default_factory=dict)
 
     def table(self):
-        """Estimates as a pandas DataFrame: label, prior, estimate, lo, hi, std_error, unit, flags."""
+        """Estimates as a DataFrame: label, prior, prior_sd, estimate, lo, hi, std_error (posterior sd), shift, ..."""
         import pandas as pd
 
         idf = self.identifiability
@@ -291,9 +384,13 @@ class CalibrationResult:
                 flags.append(f"at {bounds[fp.label]} bound")
             if fp.label in corr:
                 flags.append("correlated with " + ", ".join(corr[fp.label]))
-            rows.append({"parameter": fp.label, "prior": fp.prior, "estimate": float(est), "lo": fp.lo, "hi": fp.hi,
-                         "std_error": idf.std_errors.get(fp.label, math.nan), "unit": fp.unit,
-                         "jac_norm": idf.column_norms.get(fp.label, math.nan), "flags": "; ".join(flags)})
+            if fp.label in idf.prior_dominated and fp.label not in idf.flat:
+                flags.append("rests on prior")
+            rows.append({"parameter": fp.label, "prior": fp.prior, "prior_sd": fp.sd, "distribution": fp.distribution,
+                         "estimate": float(est), "lo": fp.lo, "hi": fp.hi,
+                         "std_error": idf.std_errors.get(fp.label, math.nan),
+                         "shift": idf.shift.get(fp.label, math.nan), "sd_ratio": idf.sd_ratio.get(fp.label, math.nan),
+                         "unit": fp.unit, "jac_norm": idf.column_norms.get(fp.label, math.nan), "flags": "; ".join(flags)})
         return pd.DataFrame(rows)
 
     def fit_table(self, which: str = "fit"):
@@ -318,6 +415,10 @@ class _Problem:
         self.lo = np.array([f.lo for f in free])
         self.span = np.array([f.hi - f.lo for f in free])
         self.x0 = np.clip((np.array([f.prior for f in free]) - self.lo) / self.span, 0.0, 1.0)
+        # prior residual sqrt(lambda) (theta - theta0) / sd = sqrt(lambda) * D * (x - x0), D = span / sd
+        self.sd = np.array([f.sd for f in free])
+        self.D = self.span / self.sd
+        self.xp = (np.array([f.prior for f in free]) - self.lo) / self.span  # unclipped prior centre
         self.base = dict(base)
         self.save = sorted({v for o in observations for v in (*o.spec.variable, o.spec.times) if v})
         # per-point residual scale sqrt(w_k v_kt / n_k) / a_kt on fitted points
@@ -368,7 +469,9 @@ class _Problem:
         R = np.concatenate(out, axis=1) if out else np.zeros((X.shape[0], 0))
         R = np.where(np.isfinite(R), R, self.opt.penalty)
         if self.opt.prior_weight > 0:
-            R = np.concatenate([R, self.opt.prior_weight * (np.atleast_2d(X) - self.x0)], axis=1)
+            R = np.concatenate([R, math.sqrt(self.opt.prior_weight) * self.D * (np.atleast_2d(X) - self.xp)], axis=1)
+        else:  # numerical conditioning only (flat directions): adds at most 5e-13 to the cost
+            R = np.concatenate([R, 1e-6 * (np.atleast_2d(X) - self.x0)], axis=1)
         return R
 
     def fun(self, x):
@@ -395,7 +498,7 @@ class _Problem:
         return ((R[1:] - R[0]) / h[:, None]).T
 
 
-def _identifiability(J, x, cost, free, opt: CalibrationOptions) -> Identifiability:
+def _identifiability(J, x, cost, free, opt: CalibrationOptions, D=None, xp=None) -> Identifiability:
     labels = [f.label for f in free]
     m, p = J.shape
     norms = np.sqrt((J * J).sum(axis=0))
@@ -416,9 +519,23 @@ def _identifiability(J, x, cost, free, opt: CalibrationOptions) -> Identifiabili
             corr[j, :] = np.nan
             corr[:, j] = np.nan
     np.fill_diagonal(corr, 1.0)
-    s2 = 2.0 * cost / (m - p) if m > p else math.nan
-    se = {labels[j]: (float(math.sqrt(s2 * C[j, j]) * (free[j].hi - free[j].lo))
-                      if math.isfinite(s2) and labels[j] not in flat else math.nan) for j in range(p)}
+    span = np.array([f.hi - f.lo for f in free])
+    sds = np.array([f.sd for f in free])
+    lam = opt.prior_weight
+    if lam > 0:
+        # Laplace approximation: posterior covariance lambda (J'J + lambda D^2)^-1 in normalised coordinates
+        D = span / sds if D is None else D
+        P = np.linalg.pinv(JTJ + lam * np.diag(D * D), rcond=1e-14, hermitian=True)
+        post = np.sqrt(np.clip(lam * np.diag(P), 0, None)) * span
+        se = {labels[j]: float(post[j]) for j in range(p)}
+    else:
+        s2 = 2.0 * cost / (m - p) if m > p else math.nan
+        se = {labels[j]: (float(math.sqrt(s2 * C[j, j]) * span[j])
+                          if math.isfinite(s2) and labels[j] not in flat else math.nan) for j in range(p)}
+    theta = np.array([f.lo for f in free]) + np.asarray(x) * span
+    shift = {labels[j]: float((theta[j] - free[j].prior) / sds[j]) for j in range(p)}
+    ratio = {labels[j]: float(se[labels[j]] / sds[j]) if math.isfinite(se[labels[j]]) else math.nan for j in range(p)}
+    dominated = [labels[j] for j in range(p) if math.isfinite(ratio[labels[j]]) and ratio[labels[j]] > opt.prior_tol]
     at = []
     for j in range(p):
         if x[j] <= opt.bound_tol:
@@ -427,7 +544,8 @@ def _identifiability(J, x, cost, free, opt: CalibrationOptions) -> Identifiabili
             at.append((labels[j], "upper"))
     pairs = [(labels[i], labels[j], float(corr[i, j])) for i in range(p) for j in range(i + 1, p)
              if np.isfinite(corr[i, j]) and abs(corr[i, j]) > opt.corr_tol]
-    return Identifiability({labels[j]: float(norms[j]) for j in range(p)}, flat, at, pairs, corr, se, cond)
+    return Identifiability({labels[j]: float(norms[j]) for j in range(p)}, flat, at, pairs, corr, se, cond,
+                           {labels[j]: float(sds[j]) for j in range(p)}, shift, ratio, dominated, opt.prior_tol)
 
 
 def calibrate(
@@ -442,7 +560,7 @@ def calibrate(
     progress: Callable[[int, float], None] | None = None,
     metadata: Mapping[str, object] | None = None,
 ) -> CalibrationResult:
-    """Estimate ``free`` parameters of ``model`` by weighted least squares against ``observations``.
+    """Estimate ``free`` parameters of ``model`` by penalised weighted least squares against ``observations``.
 
     Parameters
     ----------
@@ -505,10 +623,12 @@ def calibrate(
                         ftol=opt.ftol, xtol=opt.xtol, gtol=opt.gtol, max_nfev=opt.max_nfev)
     x = np.clip(sol.x, 0.0, 1.0)
     x = np.where(x < 1e-9, 0.0, np.where(x > 1.0 - 1e-9, 1.0, x))  # snap round-off at the bounds
-    J = prob.jac(x)[:prob.m]  # data rows only (not the ridge rows)
-    r = prob.fun(x)[:prob.m]
+    J = prob.jac(x)[:prob.m]  # data rows only (not the prior rows)
+    r_all = prob.fun(x)
+    r = r_all[:prob.m]
     cost = 0.5 * float(r @ r)
-    ident = _identifiability(J, x, cost, free, opt)
+    prior_cost = 0.5 * float(r_all[prob.m:] @ r_all[prob.m:]) if opt.prior_weight > 0 else 0.0
+    ident = _identifiability(J, x, cost, free, opt, prob.D)
     est = np.clip(prob.theta(x), prob.lo, prob.lo + prob.span)
     est = np.minimum(est, [f.hi for f in free])
 
@@ -535,7 +655,8 @@ def calibrate(
                 back[o.name] = fit_statistics(np.where(after, sim[0], np.nan), np.where(after, o.values, np.nan))
         series[o.name] = {"years": o.years, "observed": o.values, "simulated": sim[0], "prior": sim[1], "in_fit": m}
     return CalibrationResult(
-        parameters=free, estimates=est, values=values, cost=cost, initial_cost=initial_cost,
+        parameters=free, estimates=est, values=values, cost=cost, initial_cost=initial_cost, prior_cost=prior_cost,
+        prior_weight=float(opt.prior_weight),
         success=bool(sol.success), message=str(sol.message), nfev=prob.nfev, fit=fit, backtest=back,
         series=series, identifiability=ident, settings=settings, until=until, observations=obs,
         metadata=dict(metadata or {}),

@@ -117,6 +117,7 @@ def run_calibration(
     until : int, optional
         Fit on years ``<= until`` only; later years are the back-test.
     options : CalibrationOptions, optional
+        Optimiser settings (default: the defaults with the config's ``prior_weight``).
     progress : callable, optional
         ``progress(n_evaluations, cost)``.
     parameters : ParameterSet, optional
@@ -144,6 +145,8 @@ def run_calibration(
     free = free_parameters(free_ps, elements=hist.model.dimensions)
     meta = {"config": str(cfg.path), "data": [str(f) for f in files], "scenario": hist.scenario,
             "parameter_hash": ps.hash()}
+    if options is None:
+        options = CalibrationOptions(prior_weight=cfg.prior_weight)
     result = calibrate(hist.model, observations, free, settings=hist.settings, base_params=hist.base_params,
                        until=until, options=options, progress=progress, metadata=meta)
     return result, ps, files

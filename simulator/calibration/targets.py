@@ -14,6 +14,8 @@ Config format::
     dt = 0.25                                    # optional: default the scenario's
     method = "euler"                             # optional: default the scenario's
     low_confidence_weight = 0.25                 # multiplier for rows flagged weak
+    prior_weight = 1e-3                          # lambda of the prior residuals (0: plain WLS),
+                                                 # see simulator/calibration/core.py
 
     [[target]]
     name = "gdp"                       # id used in reports
@@ -31,6 +33,7 @@ Config format::
     label = "GDP (post-census, NBS final)"
     model_unit = "100m yuan"           # for tables
     max_mape = 5.0                     # optional acceptance limit [%] checked by validate-model
+    note = "..."                       # optional: what the model misses for this series and why (reports)
 
 Row selection, in order: rows of ``series`` in the years wanted whose unit
 starts with one of ``units``; for each year only the first listed series
@@ -51,6 +54,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+#: default lambda of the prior residuals (same as simulator.calibration.core.DEFAULT_PRIOR_WEIGHT)
+DEFAULT_PRIOR_WEIGHT = 1e-3
 
 __all__ = ["CalibrationConfig", "ConfigError", "ObservedSeries", "TargetSpec", "load_config", "load_history", "observe"]
 
@@ -82,6 +88,7 @@ class TargetSpec:
     model_unit: str = ""
     max_mape: float | None = None
     times: str = ""
+    note: str = ""
 
     @property
     def series_text(self) -> str:
@@ -112,6 +119,8 @@ class CalibrationConfig:
     low_confidence_weight : float
         Weight multiplier for weak rows.
     targets : tuple of TargetSpec
+    prior_weight : float
+        ``lambda`` of the prior residuals (:mod:`simulator.calibration.core`); 0 = plain WLS.
     """
 
     path: Path
@@ -123,6 +132,7 @@ class CalibrationConfig:
     method: str | None
     low_confidence_weight: float
     targets: tuple[TargetSpec, ...]
+    prior_weight: float = 1e-3
 
 
 @dataclass(frozen=True)
@@ -191,8 +201,8 @@ def _pos(v, where: str, *, allow_zero: bool = False) -> float:
 
 
 _TARGET_FIELDS = {"name", "series", "variable", "units", "years", "year_list", "weight", "elements", "scale",
-                  "scale_by_year", "scale_source", "label", "model_unit", "max_mape", "times"}
-_META_FIELDS = {"description", "data", "scenario", "start", "dt", "method", "low_confidence_weight"}
+                  "scale_by_year", "scale_source", "label", "model_unit", "max_mape", "times", "note"}
+_META_FIELDS = {"description", "data", "scenario", "start", "dt", "method", "low_confidence_weight", "prior_weight"}
 
 
 def load_config(path: str | Path) -> CalibrationConfig:
@@ -262,12 +272,14 @@ def load_config(path: str | Path) -> CalibrationConfig:
             model_unit=str(t.get("model_unit", "")),
             max_mape=_pos(t["max_mape"], f"{where}.max_mape") if "max_mape" in t else None,
             times=str(t.get("times", "")),
+            note=" ".join(str(t.get("note", "")).split()),
         ))
     return CalibrationConfig(
         path=p, description=str(meta.get("description", "")), data=data, scenario=scenario,
         start=float(meta.get("start", 2018)), dt=_pos(meta["dt"], f"{p}: meta.dt") if "dt" in meta else None, method=method,
         low_confidence_weight=_pos(meta.get("low_confidence_weight", 0.25), f"{p}: meta.low_confidence_weight"),
         targets=tuple(targets),
+        prior_weight=_pos(meta.get("prior_weight", DEFAULT_PRIOR_WEIGHT), f"{p}: meta.prior_weight", allow_zero=True),
     )
 
 

@@ -8,8 +8,11 @@ files. Provenance:
 
 - ``source = "calibrated: regsim calibrate on <data files>, <date>"``;
 - ``range`` is the prior range (the bounds of the estimate), and ``doc``
-  states the prior value, the estimate's approximate standard error and any
-  identifiability flag;
+  states the prior value and sd, the estimate, its approximate posterior sd, the
+  shift from the prior in prior sd and any identifiability flag;
+- the comment header names the estimator (penalised least squares with the
+  ``prior_weight``), the objective, the fit statistics per target and a table of
+  posterior vs prior per estimated scalar;
 - the fit statistics per target are in ``[meta] description`` and, as a
   table, in the comment header.
 
@@ -68,6 +71,18 @@ def _fit_lines(result: CalibrationResult) -> list[str]:
     return lines
 
 
+def _posterior_lines(result: CalibrationResult) -> list[str]:
+    idf = result.identifiability
+    w = max([len(fp.label) for fp in result.parameters] + [9])
+    lines = [f"{'parameter':{w}s} {'prior':>10s} {'prior sd':>10s} {'estimate':>10s} {'post. sd':>10s} {'shift':>6s} "
+             f"{'sd ratio':>8s}"]
+    for fp, est in zip(result.parameters, result.estimates):
+        lines.append(f"{fp.label:{w}s} {_g(fp.prior):>10s} {_g(fp.sd, 3):>10s} {_g(float(est)):>10s} "
+                     f"{_g(idf.std_errors.get(fp.label, math.nan), 3):>10s} {idf.shift.get(fp.label, math.nan):+6.2f} "
+                     f"{idf.sd_ratio.get(fp.label, math.nan):8.2f}")
+    return lines
+
+
 def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files, date: str | None = None,
                            command: str = "regsim calibrate", block: str = "calibrated") -> str:
     """The text of the calibrated parameter file.
@@ -90,21 +105,31 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
     fitted = [int(y) for s in result.series.values() for y, k in zip(s["years"], s["in_fit"]) if k]
     window = f"data years {min(fitted)}-{max(fitted)}" if fitted else "no data years"
     idf = result.identifiability
+    lam = result.prior_weight
+    estimator = (f"penalised weighted least squares (MAP-style: one prior residual per parameter, prior weight "
+                 f"lambda = {lam:g})" if lam > 0 else "weighted least squares (no prior)")
     head = [
         "# Calibrated parameters -- generated, do not edit by hand.",
         f"# Regenerate with: {command}",
         f"# Data: {data}; fitted on {window} (history scenario: {result.metadata.get('scenario') or 'none'}).",
-        "# Objective (weighted relative SSE / 2): "
-        f"{result.initial_cost:.6g} at the prior -> {result.cost:.6g}; optimiser: {result.message} ({result.nfev} evaluations).",
+        f"# Estimator: {estimator}.",
+        "# Objective, data part (weighted relative SSE / 2): "
+        f"{result.initial_cost:.6g} at the prior -> {result.cost:.6g}"
+        + (f"; prior part {result.prior_cost:.3g}" if lam > 0 else "")
+        + f"; optimiser: {result.message} ({result.nfev} evaluations).",
         "# Fit statistics (MAPE in %, RMSE in model units, Theil shares UM/US/UC):",
         *[f"#   {line}" for line in _fit_lines(result)],
+        "# Posterior vs prior (shift = (estimate - prior) / prior sd; sd ratio = posterior sd / prior sd,",
+        "# 1 = the data add nothing):",
+        *[f"#   {line}" for line in _posterior_lines(result)],
     ]
     if idf.unidentified:
-        head.append("# Not pinned down by the data (flat objective, at a bound of the prior range, or strongly correlated): "
+        head.append("# Not pinned down by the data (flat objective, at a bound of the prior range, strongly correlated, "
+                    "or resting on the prior): "
                     + ", ".join(idf.unidentified))
     fit_summary = "; ".join(f"{k} MAPE {_g(v.mape, 3)}%" for k, v in result.fit.items())
     bt_summary = "; ".join(f"{k} MAPE {_g(v.mape, 3)}%" for k, v in result.backtest.items())
-    desc = (f"Parameters estimated by weighted least squares ({source}; {window}). Fit: {fit_summary}."
+    desc = (f"Parameters estimated by {estimator} ({source}; {window}). Fit: {fit_summary}."
             + (f" Back-test after {result.until}: {bt_summary}." if bt_summary else "")
             + (f" Not pinned down by the data: {', '.join(idf.unidentified)}." if idf.unidentified else ""))
     out = head + ["", "[meta]", f"block = {_s(block)}", f"description = {_s(desc)}"]
@@ -123,6 +148,7 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
         notes = []
         for fp, est in items:
             se = idf.std_errors.get(fp.label, math.nan)
+            shift = idf.shift.get(fp.label, math.nan)
             flags = []
             if fp.label in idf.flat:
                 flags.append("flat objective: the data do not inform it")
@@ -130,8 +156,14 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
                 flags.append(f"at the {bounds[fp.label]} bound of the prior range")
             if fp.label in corr:
                 flags.append("strongly correlated with " + ", ".join(corr[fp.label]))
-            notes.append(f"{fp.label}: prior {_g(fp.prior, 6)} in [{_g(fp.lo, 6)}, {_g(fp.hi, 6)}] -> {_g(est, 6)}"
-                         + (f" (approx. s.e. {_g(se, 2)})" if math.isfinite(se) else "")
+            if fp.label in idf.prior_dominated and fp.label not in idf.flat:
+                flags.append("rests on its prior: the data narrow it by less than "
+                             f"{100 * (1 - idf.prior_tol):.0f}%")
+            post = "approx. posterior sd" if lam > 0 else "approx. s.e."
+            notes.append(f"{fp.label}: prior {_g(fp.prior, 6)} ({fp.distribution} on [{_g(fp.lo, 6)}, {_g(fp.hi, 6)}], "
+                         f"sd {_g(fp.sd, 3)}) -> {_g(est, 6)}"
+                         + (f" ({post} {_g(se, 2)}" if math.isfinite(se) else " (")
+                         + (f"; shift {shift:+.2f} prior sd)" if math.isfinite(shift) else ")")
                          + (f" [{'; '.join(flags)}]" if flags else ""))
         doc = (p.doc + " " if p.doc else "") + "Calibration: " + "; ".join(notes) + f". Prior source: {p.source}"
         out += ["", f"[{name}]"]

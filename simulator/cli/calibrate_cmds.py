@@ -70,21 +70,26 @@ def _fmt_result(result) -> str:
     specs = [o.spec for o in result.observations]
     lines = []
     df = result.table()
-    rows = [["parameter", "prior", "range", "estimate", "s.e.", "|J|", "flags"]]
+    post = "post. sd" if result.prior_weight > 0 else "s.e."
+    rows = [["parameter", "prior", "prior sd", "range", "estimate", post, "shift", "sd ratio", "|J|", "flags"]]
     for r in df.itertuples(index=False):
         se = "–" if r.std_error != r.std_error else f"{r.std_error:.2g}"
-        rows.append([r.parameter, f"{r.prior:.4g}", f"[{r.lo:.4g}, {r.hi:.4g}]", f"{r.estimate:.4g}", se,
-                     f"{r.jac_norm:.3g}", r.flags or ""])
-    lines += ["Estimates:", text_table(rows), ""]
+        rows.append([r.parameter, f"{r.prior:.4g}", f"{r.prior_sd:.2g}", f"[{r.lo:.4g}, {r.hi:.4g}]", f"{r.estimate:.4g}",
+                     se, f"{r.shift:+.2f}", f"{r.sd_ratio:.2f}", f"{r.jac_norm:.3g}", r.flags or ""])
+    est = ("penalised weighted least squares, prior weight lambda = " f"{result.prior_weight:g}"
+           if result.prior_weight > 0 else "weighted least squares (no prior)")
+    lines += [f"Estimates ({est}; shift = (estimate - prior) / prior sd):", text_table(rows), ""]
     lines += [f"Fit (years <= {result.until})" if result.until is not None else "Fit (all years):",
               text_table(behaviour_table(result.fit, specs, result.series, limits=False)), ""]
     if result.until is not None:
         lines += [f"Back-test (fit on years <= {result.until}, errors after):", text_table(backtest_rows(result)), ""]
-    lines.append(f"Objective {result.initial_cost:.6g} (prior) -> {result.cost:.6g}; {result.nfev} evaluations; "
-                 f"{result.message}")
+    lines.append(f"Objective (data part) {result.initial_cost:.6g} (prior) -> {result.cost:.6g}"
+                 + (f", prior part {result.prior_cost:.3g}" if result.prior_weight > 0 else "")
+                 + f"; {result.nfev} evaluations; {result.message}")
     unid = result.identifiability.unidentified
     if unid:
-        lines.append("Not pinned down by the data (flat, at a bound of the prior range, or correlated): " + ", ".join(unid))
+        lines.append("Not pinned down by the data (flat, at a bound of the prior range, correlated, or resting on the "
+                     "prior): " + ", ".join(unid))
     return "\n".join(lines)
 
 
@@ -104,12 +109,15 @@ def _fmt_result(result) -> str:
 def calibrate(params_dir, data, config, until, output, quiet):
     """Estimate the parameters marked `free = true` from the historical series.
 
-    Weighted least squares (scipy.optimize.least_squares, bounded by each
-    parameter's prior range, starting at its prior value: deterministic). The
+    Penalised weighted least squares (scipy.optimize.least_squares, bounded by
+    each parameter's prior range, starting at its prior value: deterministic),
+    with one prior residual per parameter weighted by the config's prior_weight
+    (MAP-style: parameters the data cannot inform stay near their priors). The
     history scenario named in the config (the 2020-2022 border closure) is
     applied, so the pandemic years come from the shock, not from bent
     parameters. Writes a parameter file with provenance (source, fit statistics,
-    prior range) that scenarios use by default.
+    prior range, posterior sd and shift from the prior) that scenarios use by
+    default.
     """
     from ..calibration import format_calibrated_toml, run_calibration, write_calibrated
     from ..scenarios import default_params_dir
