@@ -49,6 +49,11 @@ class ValidationReport:
         Final-year headline values per integration setting.
     meta : dict
         Provenance: command, date, version, files.
+    history : dict
+        The history scenario: ``name``, ``description`` and ``shocks``
+        (``{series: {year: value}}`` at the data years, for shocked series).
+    prior_sensitivity : list of dict
+        Re-fits with other prior weights: ``{prior_weight, at_bounds, max_shift, mape}``.
     """
 
     behaviour: dict
@@ -62,6 +67,8 @@ class ValidationReport:
     structural: list
     integration: dict
     meta: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    prior_sensitivity: list = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -86,6 +93,7 @@ def run_validation(
     backtest_until: int | None = 2019,
     refit: bool = True,
     structural: bool = True,
+    prior_sensitivity: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate the model with the shipped (calibrated) parameters.
@@ -107,6 +115,9 @@ def run_validation(
         and to check the shipped ``calibrated.toml`` is current.
     structural : bool
         Run the structural tests.
+    prior_sensitivity : bool
+        With ``refit``: also re-fit with prior weight 0, lambda/10 and 10 lambda (how much the
+        estimates and the fit depend on the prior weight).
     progress : callable, optional
         Called with a short message before each step.
     """
@@ -147,9 +158,20 @@ def run_validation(
         say(f"back-test: calibrating on years <= {backtest_until}")
         back, _, _ = run_calibration(cfg, params_dir=params_dir, data=files, until=backtest_until)
     full = None
+    sens: list[dict] = []
     if refit:
         say("re-fitting on all years (identifiability)")
         full, _, _ = run_calibration(cfg, params_dir=params_dir, data=files)
+        if prior_sensitivity and cfg.prior_weight > 0:
+            from ..calibration import CalibrationOptions
+
+            for lam in (0.0, cfg.prior_weight / 10, cfg.prior_weight, cfg.prior_weight * 10):
+                say(f"re-fitting with prior weight {lam:g}")
+                r = full if lam == cfg.prior_weight else run_calibration(
+                    cfg, params_dir=params_dir, data=files, options=CalibrationOptions(prior_weight=lam))[0]
+                sens.append({"prior_weight": lam, "at_bounds": [b[0] for b in r.identifiability.at_bounds],
+                             "max_shift": max((abs(v) for v in r.identifiability.shift.values()), default=math.nan),
+                             "mape": {k: v.mape for k, v in r.fit.items()}, "shipped": lam == cfg.prior_weight})
 
     checks: list[Check] = []
     integ: dict = {}
@@ -163,8 +185,20 @@ def run_validation(
             "scenario": hist.scenario, "window": (int(hist.settings.start), last),
             "settings": {"dt": hist.settings.dt, "method": hist.settings.method},
             "structural_config": _rel(structural_config, root) if structural_config else None}
+    history = {"name": hist.scenario, "description": "", "shocks": {}}
+    if cfg.scenario is not None:
+        from ..scenarios.schema import SHOCK_SERIES, load_scenario
+
+        sc = load_scenario(cfg.scenario)
+        history["description"] = " ".join(sc.description.split())
+        years = [int(y) for y in all_years]
+        for sid in sc.shocks:
+            name = SHOCK_SERIES.get(sid, sid)
+            if name in hist.model:
+                ts = hist.model[name]
+                history["shocks"][name] = {y: float(np.interp(y, ts.x, ts.y)) for y in years}
     return ValidationReport(behaviour, series, [o.spec for o in observations], {o.name: o.notes for o in observations},
-                            acceptance, back, full, calibrated, checks, integ, meta)
+                            acceptance, back, full, calibrated, checks, integ, meta, history, sens)
 
 
 def _structural(path, ps, say) -> tuple[list[Check], dict]:
@@ -322,6 +356,22 @@ def to_markdown(rep: ValidationReport, figures: dict | None = None, command: str
             L.append(f"- {a['target']}: MAPE {a['mape']:.2f}% (limit {a['limit']:g}%) — "
                      + ("**pass**" if a["passed"] else "**FAIL**"))
         L.append("")
+    h = rep.history
+    if h.get("name"):
+        L += [f"### History conditions: scenario `{h['name']}`", "",
+              "The observed conditions of 2018–2022 enter as the scenario's shocks, not through the estimated "
+              "parameters (the free parameters must not be set by the scenario; calibration refuses it). "
+              + (h["description"] + " " if h.get("description") else ""), ""]
+        if h.get("shocks"):
+            years = sorted({y for v in h["shocks"].values() for y in v})
+            rows = [["series (model time Y = calendar year Y)", *map(str, years)]]
+            rows += [[f"`{k}`", *[f"{v[y]:.3g}" for y in years]] for k, v in h["shocks"].items()]
+            L += [_md(rows), ""]
+    notes = [(t.name, t.note) for t in rep.targets if getattr(t, "note", "")]
+    if notes:
+        L += ["### Known misses", "", "Where the fit is poor and why (from the `note` of each target in the config; "
+              "the numbers are in the table above):", ""]
+        L += [f"- **{n}**: {txt}" for n, txt in notes] + [""]
     L += ["### Data used per target", ""]
     specs = {t.name: t for t in rep.targets}
     for name, notes in rep.notes.items():
@@ -349,23 +399,65 @@ def to_markdown(rep: ValidationReport, figures: dict | None = None, command: str
         ms = misses(bt)
         if ms:
             L += ["What the back-test shows the model missing:", ""] + [f"- {s}" for s in ms] + [""]
+            worst = sorted(((k, v) for k, v in bt.backtest.items() if v.n and math.isfinite(v.mape)),
+                           key=lambda kv: -kv[1].mape)[:3]
+            if worst:
+                parts = []
+                for k, v in worst:
+                    main = max((("bias", v.um), ("variation", v.us), ("covariance", v.uc)),
+                               key=lambda kv: kv[1] if math.isfinite(kv[1]) else -1)[0]
+                    parts.append(f"{k} (MAPE {v.mape:.1f}%, mostly {main})")
+                noted = [k for k, _ in worst if getattr({t.name: t for t in rep.targets}.get(k), "note", "")]
+                L += [f"In short: the largest out-of-sample errors are {', '.join(parts)}"
+                      + (f"; why is under *Known misses* in section 1 ({', '.join(noted)})" if noted else "") + ".", ""]
         else:
             L += ["No target has observations after the fit window, so nothing is predicted out of sample.", ""]
 
     fit = rep.refit
     if fit is not None:
+        lam = fit.prior_weight
+        if lam > 0:
+            s2 = 2 * fit.cost / max(sum(int(np.sum(s["in_fit"])) for s in fit.series.values()), 1)
+            how = (f"Penalised weighted least squares from the priors on all years, prior weight λ = {lam:g} "
+                   f"(data objective {fit.initial_cost:.4g} at the prior → {fit.cost:.4g}, prior part {fit.prior_cost:.3g}; "
+                   f"{fit.nfev} evaluations; {fit.message}). Each parameter adds the residual "
+                   "√λ·(θ − θ_prior)/σ_prior, σ_prior the sd of its declared prior distribution (uniform: range/√12; "
+                   "triangular: its sd; normal: sd). Posterior sd are approximate (Laplace: λ(JᵀJ + λD²)⁻¹, "
+                   "λ read as the variance of one weighted residual); shift = (estimate − prior)/σ_prior; "
+                   "sd ratio = posterior sd/σ_prior (1: the data add nothing). The mean squared weighted residual at "
+                   f"the solution is {s2:.2g} (compare λ = {lam:g}).")
+        else:
+            how = (f"Weighted least squares from the priors on all years (objective {fit.initial_cost:.4g} → {fit.cost:.4g}; "
+                   f"{fit.nfev} evaluations; {fit.message}); s.e. are approximate (Gauss-Newton).")
         L += ["## 3. Calibrated parameters and identifiability", "",
-              f"Weighted least squares from the priors on all years (objective {fit.initial_cost:.4g} → {fit.cost:.4g}; "
-              f"{fit.nfev} evaluations; {fit.message}). \\|J\\| is the change of the weighted relative residuals when "
-              "the parameter crosses its whole prior range (first order); s.e. are approximate (Gauss-Newton).", "",
+              how + " \\|J\\| is the change of the weighted relative residuals when the parameter crosses its whole "
+              "prior range (first order).", "",
               _md(_estimates_rows(fit)), ""]
         idf = fit.identifiability
         if idf.unidentified:
             L += ["Not pinned down by the data: " + ", ".join(f"`{u}`" for u in idf.unidentified)
-                  + ". A flat or correlated parameter rests on its prior; an estimate at a bound means the data push it "
+                  + ". A flat, correlated or prior-dominated parameter rests on its prior; an estimate at a bound "
+                  "(despite the pull of the prior) means the data push it "
                   "to the edge of its plausible range, a sign that the model structure (or the data) misses something "
                   "the parameter is compensating for. Results that depend on these parameters are as uncertain as "
                   "their prior ranges.", ""]
+        if lam > 0:
+            specs_w = [t for t in rep.targets if t.name in fit.fit and fit.fit[t.name].n]
+            implied = ", ".join(f"{t.name} {100 * math.sqrt(lam * fit.fit[t.name].n / t.weight):.1f}%"
+                                for t in specs_w if t.weight > 0)
+            L += [f"**Prior weight.** λ is the variance assumed for one weighted relative residual "
+                  f"√(w_k/n_k)·(model − data)/data; λ = {lam:g} means a weighted residual sd of {100 * math.sqrt(lam):.1f}%, "
+                  f"i.e. a per-point relative error sd (model plus measurement error) of {implied}. A parameter one "
+                  "prior sd from its prior value costs as much as one such residual. The value is set in "
+                  f"`{rep.meta['config']}` (`prior_weight`); the table below shows what other values give.", ""]
+        if rep.prior_sensitivity:
+            keys = [k for k in ("gdp", "population", "trade_total", "exports") if k in fit.fit]
+            rows = [["prior weight λ", *[f"{k} MAPE %" for k in keys], "max \\|shift\\| (prior sd)", "at a bound"]]
+            for r in rep.prior_sensitivity:
+                rows.append([f"{r['prior_weight']:g}" + (" (shipped)" if r["shipped"] else ""),
+                             *[_f(r["mape"].get(k)) for k in keys], _f(r["max_shift"]),
+                             ", ".join(f"`{b}`" for b in r["at_bounds"]) or "none"])
+            L += ["Sensitivity of the fit to the prior weight (re-fits from the priors on all years):", "", _md(rows), ""]
         stale = _stale(rep)
         if stale:
             L += ["**`params/calibrated.toml` is not current**: re-fitting now gives different values for "
@@ -382,10 +474,13 @@ def to_markdown(rep: ValidationReport, figures: dict | None = None, command: str
 
 def _estimates_rows(fit) -> list[list[str]]:
     df = fit.table()
-    rows = [["parameter", "prior", "range", "estimate", "s.e.", "unit", "\\|J\\|", "flags"]]
+    post = "posterior sd" if fit.prior_weight > 0 else "s.e."
+    rows = [["parameter", "prior", "prior dist.", "prior sd", "range", "estimate", post, "shift (prior sd)", "sd ratio",
+             "unit", "\\|J\\|", "flags"]]
     for r in df.itertuples(index=False):
-        rows.append([r.parameter, f"{r.prior:.4g}", f"[{r.lo:.4g}, {r.hi:.4g}]", f"{r.estimate:.4g}",
-                     _f(r.std_error, "{:.2g}"), r.unit, f"{r.jac_norm:.3g}", r.flags or ""])
+        rows.append([r.parameter, f"{r.prior:.4g}", r.distribution, f"{r.prior_sd:.2g}", f"[{r.lo:.4g}, {r.hi:.4g}]",
+                     f"{r.estimate:.4g}", _f(r.std_error, "{:.2g}"), _f(r.shift, "{:+.2f}"), _f(r.sd_ratio),
+                     r.unit, f"{r.jac_norm:.3g}", r.flags or ""])
     return rows
 
 
