@@ -36,9 +36,16 @@ def _default_baseline(scenario: Path) -> Path | None:
     return cand if cand.exists() and cand.resolve() != scenario.resolve() else None
 
 
-def _fmt_table(df, floatfmt="{:,.1f}") -> str:
+def _fmt_table(df, floatfmt="{:,.1f}", fine_rows=()) -> str:
+    """Plain-text table; rows in ``fine_rows`` (shares, unit 1) get four decimals except in % columns."""
     cols = [str(c) for c in df.columns]
-    rows = [[str(i)] + [floatfmt.format(v) if isinstance(v, float) else str(v) for v in r] for i, r in
+
+    def fmt(i, c, v):
+        if not isinstance(v, float):
+            return str(v)
+        return "{:.4f}".format(v) if i in fine_rows and not c.startswith("%") else floatfmt.format(v)
+
+    rows = [[str(i)] + [fmt(i, c, v) for c, v in zip(cols, r)] for i, r in
             zip(df.index, df.itertuples(index=False))]
     head = [df.index.name or ""] + cols
     widths = [max(len(x) for x in col) for col in zip(head, *rows)]
@@ -89,7 +96,8 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
         click.echo(str(final))
         return
     click.echo(f"scenario {prep.name}: {prep.scenario.description.strip().splitlines()[0] if prep.scenario.description else ''}")
-    click.echo(_fmt_table(headline_table(res)))
+    shares = [v for v, u in res.units.items() if u == "1"]
+    click.echo(_fmt_table(headline_table(res), fine_rows=shares))
     base_path = baseline if baseline is not None else _default_baseline(scenario)
     if base_path is not None:
         base = _run_scenario(base_path)
@@ -97,7 +105,7 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
         piv = diff.pivot_table(index="variable", columns="year", values="diff", sort=False)
         piv.index.name = f"vs {base.metadata.get('scenario', 'baseline')}"
         click.echo("")
-        click.echo(_fmt_table(piv))
+        click.echo(_fmt_table(piv, fine_rows=shares))
     click.echo(f"\nwrote {final} and {target / 'metadata.json'}")
 
 
@@ -139,7 +147,7 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.columns = [f"{c}" for c in t.columns]
         t[f"% {p.columns[-1]}"] = p[p.columns[-1]]
         t.index.name = f"{name} - {b.metadata['scenario']}"
-        click.echo(_fmt_table(t))
+        click.echo(_fmt_table(t, fine_rows=[v for v, u in b.units.items() if u == "1"]))
         click.echo("")
     m = metrics.set_index("scenario").T.astype(object)
     m.index.name = "indicator"

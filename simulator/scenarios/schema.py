@@ -34,6 +34,12 @@ A scenario is a TOML file::
     end = 2030
     multiplier = 0.8
 
+Time convention: model time ``Y`` stands for calendar year ``Y`` (the initial
+conditions at ``t = 2018`` are 2018 data, and calibration compares the value
+saved at ``t = Y`` with year ``Y``'s statistics). A window ``start``..``end`` is
+inclusive: the readings at ``t = start, ..., end`` are shocked, i.e. the model
+interval ``[start, end + 1)``. A lever's ``start``/``end`` follow the same rule.
+
     [parameters]                       # override any parameter by name
     trade_cost_elasticity = -2.5
 
