@@ -43,7 +43,7 @@ def _fmt_table(df, floatfmt="{:,.1f}", fine_rows=()) -> str:
     def fmt(i, c, v):
         if not isinstance(v, float):
             return str(v)
-        return "{:.4f}".format(v) if i in fine_rows and not c.startswith("%") else floatfmt.format(v)
+        return f"{v:.4f}" if i in fine_rows and not c.startswith("%") else floatfmt.format(v)
 
     rows = [[str(i)] + [fmt(i, c, v) for c, v in zip(cols, r)] for i, r in
             zip(df.index, df.itertuples(index=False))]
