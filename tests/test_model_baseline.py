@@ -123,19 +123,56 @@ def test_stocks_never_negative(model, base):
         assert np.all(base[name] >= 0) or name == "digital_tfp_log", name
 
 
-def test_closed_border_cuts_trade_then_recovers(model):
+def _closed_border(model):
+    """Port capacity x0.3 in 2026-2028 (pipelines are outside port capacity and keep flowing)."""
     closed = model.replace(type(model["border_capacity_multiplier"])(
         "border_capacity_multiplier", units="1", group="external",
         x=(2018, 2025.99, 2026, 2028, 2028.01, 2050), y=(1, 1, 0.3, 0.3, 1, 1)))
-    a, b = simulate(closed), simulate(model)
+    return simulate(closed), simulate(model)
+
+
+def test_closed_border_cuts_trade_then_recovers(model):
+    a, b = _closed_border(model)
     i26, i27, i35 = (yidx(a, y) for y in (2026, 2027, 2035))
     ru_a = a["exports_by_partner"][0, :, 0] + a["imports_by_partner"][0, :, 0]
     ru_b = b["exports_by_partner"][0, :, 0] + b["imports_by_partner"][0, :, 0]
-    assert ru_a[i27] < 0.6 * ru_b[i27], "closure cuts trade with Russia"
-    assert a["trade_total"][0, i26] < 0.8 * b["trade_total"][0, i26]
+    assert a["border_throughput"][0, i27] < 0.6 * b["border_throughput"][0, i27], "closure cuts trade through the ports"
+    assert a["exports_by_partner"][0, i27, 0] < 0.6 * b["exports_by_partner"][0, i27, 0], "exports to Russia collapse"
+    assert ru_a[i27] < 0.9 * ru_b[i27], "closure cuts trade with Russia"
+    assert a["trade_total"][0, i26] < 0.9 * b["trade_total"][0, i26]
+    # the Mohe-Daqing crude pipeline is outside port capacity: crude keeps flowing
+    pa, pb = a["pipeline_crude_imports_real"][0, :, 0], b["pipeline_crude_imports_real"][0, :, 0]
+    assert pa[i27] == pytest.approx(pb[i27], rel=0.02), "pipeline crude unaffected by the closure"
     assert a["trade_total"][0, i35] == pytest.approx(b["trade_total"][0, i35], rel=0.05), "trade recovers"
     for name in ("trade_total", "gdp_real", "population", "port_utilization"):
         assert np.all(np.isfinite(a[name])) and np.all(a[name] >= 0), name
+
+
+def test_closed_border_costs_jobs_then_they_recover(model):
+    """Employment is demand-determined: a border closure cuts jobs and raises unemployment, then both recover."""
+    a, b = _closed_border(model)
+    i25, i28, i40 = (yidx(a, y) for y in (2025, 2028, 2040))
+    emp_a, emp_b = a["employment_total"][0], b["employment_total"][0]
+    u_a, u_b = a["unemployment_rate"][0], b["unemployment_rate"][0]
+    assert emp_a[i25] == emp_b[i25] and u_a[i25] == u_b[i25]
+    assert emp_b[i28] - emp_a[i28] > 1.0, "closure costs more than 10,000 jobs by 2028"
+    assert u_a[i28] - u_b[i28] > 0.0005, "unemployment rises"
+    # recovery: most of the job loss is regained and unemployment is back within 0.1 pp by 2040
+    assert emp_b[i40] - emp_a[i40] < 0.5 * (emp_b[i28] - emp_a[i28]), "jobs recover"
+    assert abs(u_a[i40] - u_b[i40]) < 0.001, "unemployment recovers"
+
+
+def test_baseline_unemployment_2018_2022_close_to_data(base):
+    """Baseline unemployment within 1.5 pp of the registered urban rate (2018: 3.99 %, 2021: 3.18 %) and
+    never pinned at the frictional floor."""
+    obs = {y: v / 100 for y, v in history("registered_unemployment_rate_urban").items() if 2018 <= y <= 2022}
+    assert set(obs) >= {2018, 2021}
+    for y, v in obs.items():
+        assert abs(base["unemployment_rate"][0, yidx(base, y)] - v) <= 0.015, y
+    u = base["unemployment_rate"][0]
+    floor = float(np.ravel(build_model()["frictional_unemployment"].value)[0])
+    assert np.all(u > floor + 0.002), "unemployment off the frictional floor (slack exists)"
+    assert np.all(u < 0.12)
 
 
 @pytest.mark.parametrize("which", ["capital_output_ratio_2018", "employment_2018"])

@@ -11,7 +11,8 @@ Each member must show
 - exports below 40% of GDP in every year, in current prices and in 2018 prices;
 - a population that declines from 2018 to 2050 and does not rebound after 2030 without policy;
 
-and halving dt (0.25 -> 0.125) must move every headline value in 2050 by less than 1%.
+and halving dt (0.25 -> 0.125) must move every headline value in 2050 by less than 1% (net
+migration, which can cross zero, relative to the larger of itself and 0.5% of the population).
 """
 
 from __future__ import annotations
@@ -97,5 +98,9 @@ def test_halving_dt_changes_2050_headlines_less_than_1pct(ensemble):
     for name in HEADLINE:
         a, b = coarse[name][:, -1], fine[name][:, -1]
         scale = np.maximum(np.abs(b), 1e-6 if name != "lever_spending" else 1.0)
+        if name == "net_migration":
+            # a flow that can cross zero (job-driven in-migration offsets the income push in some members):
+            # measured against 0.5% of the population, the size of a typical migration flow
+            scale = np.maximum(scale, 0.005 * fine["population"][:, -1])
         err = np.abs(a - b) / scale
         assert np.all(err < 0.01), (name, float(err.max()))

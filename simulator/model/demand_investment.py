@@ -9,9 +9,15 @@ from ``params/demand_investment.toml`` (each sector's shares sum to 1)::
                                + sh_abroad * abroad_demand_index
                                + sh_credit * credit_demand_index) * sector_demand_multiplier
 
-Local demand follows expected regional income (households) and population x China
+Rest-of-China demand also rises with HLJ's cost competitiveness: productivity gains from the
+model's explicit TFP channels (public capital, knowledge, digital, finance, spillovers, chains,
+producer services) lower HLJ's unit costs and win market share in the rest of China
+(``cost_competitiveness_elasticity``), so supply-side levers can raise output in sectors that
+are demand-bound. Local demand follows expected regional income (households) and population x China
 per-capita income (government, largely funded by central transfers), minus the
-locally financed share of lever spending (the money is not free). Investment by
+locally financed share of lever spending (the money is not free; a yuan of local spending
+forgone removes ``local_demand_regional_content`` yuan of HLJ value added, the rest would have
+bought goods from other provinces and abroad). Investment by
 sector is ``(delta + g_2018) * K`` scaled by expected profitability, expected
 utilisation, the cost of capital and credit availability relative to 2018, plus
 industrial-chain spending, relocated capital and FDI.
@@ -40,10 +46,13 @@ def components() -> list:
             equation=f"population / max(population_2018, {EPS}) * china_gdp_per_capita_index"),
         Aux("lever_crowding_out", MONEY, "Local demand displaced by locally financed lever spending", (), G,
             equation="lever_local_financing_share * lever_spending"),
+        Aux("local_spending_2018", MONEY,
+            "Local (household + government) spending in 2018: local demand for HLJ value added / its regional content",
+            (), G, equation=f"local_demand_2018 / max(local_demand_regional_content, {EPS})"),
         Aux("local_demand_index", "1", "Local demand relative to 2018", (), G,
             equation="max(0, (1 - government_share_of_local_demand) * private_local_demand_index"
                      " + government_share_of_local_demand * government_demand_index"
-                     f" - lever_crowding_out / max(local_demand_2018, {EPS}))"),
+                     f" - lever_crowding_out / max(local_spending_2018, {EPS}))"),
         Aux("total_investment_2018", MONEY, "Total investment demand in 2018", (), G,
             equation="sum((depreciation_rate + investment_net_growth_2018) * capital_2018)"
                      " + (public_investment_share + digital_investment_share) * gdp_real_2018"),
@@ -54,9 +63,13 @@ def components() -> list:
                      " + lever_spending - spending_industrial_chains"),
         Aux("investment_demand_index", "1", "Investment demand relative to 2018", (), G,
             equation="total_investment / total_investment_2018"),
-        Aux("rest_of_china_demand_index", "1", "Rest-of-China demand: China GDP^elasticity x competitiveness drift", S, G,
+        Aux("cost_competitiveness", "1",
+            "HLJ's cost advantage from the model's explicit TFP channels (TFP relative to its exogenous trend), 2018 = 1",
+            S, G, equation=f"(tfp / max(tfp_trend, {EPS})) ** cost_competitiveness_elasticity"),
+        Aux("rest_of_china_demand_index", "1",
+            "Rest-of-China demand: China GDP^elasticity x competitiveness drift x cost competitiveness", S, G,
             equation="china_gdp_index ** rest_of_china_income_elasticity"
-                     " * exp(regional_competitiveness_drift * (time - initial_time))"),
+                     " * exp(regional_competitiveness_drift * (time - initial_time)) * cost_competitiveness"),
         Aux("abroad_demand_index", "1", "Foreign demand: real exports relative to 2018", (), G,
             equation="exports_real / sum(exports_2018_by_partner)"),
         Aux("credit_demand_index", "1", "Intermediation demand: real credit relative to 2018", (), G,

@@ -10,10 +10,16 @@ so zero capital or zero labour gives zero output, and output cannot exceed what 
 bought (demand block). ``tfp`` is arrayed by sector: an exogenous trend (common +
 sector offset, depletion in energy) times the model's explicit TFP channels
 (public capital, R&D knowledge, digital coverage, finance depth, supplier
-spillovers, industrial chains, producer services). Job positions adjust with a delay
-toward desired employment (output elasticity ``employment_elasticity``, trend
-labour shedding); filled ``employment`` is bounded at once by the labour force
-(less frictional unemployment). Money: 100m yuan at 2018 prices;
+spillovers, industrial chains, producer services). Employment is demand-determined:
+job positions adjust with a delay (``employment_adjustment_time``) toward labour demand::
+
+    desired_employment = jobs_2018 * (sector_demand / va_2018)^employment_elasticity
+                         * exp(-(labour_shedding_rate + labour_shedding_common) * t)
+
+(firms hire for the output they can sell, so a sector whose capacity binds hires to
+expand it); positions are filled from the labour force with unemployment softly
+floored at the frictional rate (labour block), and ``employment`` by sector is
+positions x fill rate. Money: 100m yuan at 2018 prices;
 ``gdp_nominal`` in current prices.
 """
 
@@ -47,7 +53,7 @@ def components() -> list:
             equation=f"va_2018 * tfp * (capital / max(capital_2018, {EPS})) ** capital_share"
                      f" * (employment * labour_augmentation / max(employment_2018, {EPS})) ** (1 - capital_share)"),
         Aux("labour_augmentation", "1", "Labour-augmenting technical change that accompanies trend labour shedding", S, G,
-            equation="exp(labour_shedding_rate * (time - initial_time))"),
+            equation="exp((labour_shedding_rate + labour_shedding_common) * (time - initial_time))"),
         Aux("value_added", MONEY, "Value added by sector: the smaller of supply capacity and demand", S, G,
             equation="max(min(potential_output, sector_demand), 0)"),
         Aux("capacity_utilization", "1", "Value added / potential output", S, G,
@@ -76,21 +82,28 @@ def components() -> list:
         Stock("capital", MONEY_STOCK, "Fixed capital stock by sector", S, G, initial="capital_2018",
               inflows=("investment",), outflows=("depreciation",), non_negative=True),
         Flow("depreciation", MONEY, "Physical depreciation of sector capital", S, G, equation="depreciation_rate * capital"),
-        # employment: positions (jobs) adjust with a delay; filled employment is bounded by the labour force
+        # employment: positions (jobs) adjust with a delay toward labour demand; filled employment is the labour
+        # force less unemployment (labour block), shared across sectors in proportion to positions
+        Aux("jobs_2018", PERSONS, "Job positions in 2018: employment plus the frictional vacancies of the soft floor", S, G,
+            equation="employment_2018 * (1 - job_gap_2018) / (1 - unemployment_rate_2018)"),
         Stock("jobs", PERSONS, "Job positions by sector (adjust with a delay toward labour demand)", S, G,
-              initial="employment_2018", inflows=("job_change",), non_negative=True),
-        Flow("job_change", "10k persons/yr", "Net creation of positions: closes the gap to desired employment", S, G,
+              initial="jobs_2018", inflows=("job_change",), non_negative=True),
+        Flow("job_change", "10k persons/yr", "Net creation of positions: closes the gap to labour demand", S, G,
              equation="(desired_employment - jobs) / employment_adjustment_time"),
-        Aux("employment", PERSONS, "Employment by sector: positions filled, limited by the labour force", S, G,
-            equation="jobs * labour_supply_factor"),
-        Aux("desired_employment", PERSONS, "Labour demand: output elasticity and trend labour shedding", S, G,
-            equation=f"employment_2018 * (value_added / max(va_2018, {EPS})) ** employment_elasticity"
-                     " * exp(-labour_shedding_rate * (time - initial_time))"),
-        Aux("labour_supply_factor", "1", "Share of job positions the labour force can fill (frictional unemployment floor)",
-            (), G,
-            equation=f"min(1, labour_force * (1 - frictional_unemployment) / max(sum(jobs), {EPS}))"),
+        Aux("output_for_hiring", MONEY,
+            "Output firms hire for: the demand for the sector's output (above value added where capacity binds)", S, G,
+            equation="max(sector_demand, 0)"),
+        Aux("desired_employment", PERSONS,
+            "Labour demand (positions): output elasticity and trend labour shedding (labour productivity growth)", S, G,
+            equation=f"jobs_2018 * (output_for_hiring / max(va_2018, {EPS})) ** employment_elasticity"
+                     " * exp(-(labour_shedding_rate + labour_shedding_common) * (time - initial_time))"),
+        Aux("fill_rate", "1", "Share of positions filled: employment_total / positions (< 1 near the frictional floor)",
+            (), G, equation=f"employment_total / max(sum(jobs), {EPS})"),
+        Aux("employment", PERSONS,
+            "Employment by sector: positions filled (= jobs x fill_rate, written relative to 2018 so it starts exactly"
+            " at employment_2018)", S, G,
+            equation=f"employment_2018 * (jobs / max(jobs_2018, {EPS})) * (fill_rate / max(init(fill_rate), {EPS}))"),
         Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
-        Aux("employment_total", PERSONS, "Total employment (= sum over sectors)", (), G, equation="sum(employment)"),
         Aux("labour_productivity", "10k yuan/person/yr (2018 prices)", "Value added per employed person", S, G,
             equation=f"value_added / max(employment, {EPS})"),
         # public capital

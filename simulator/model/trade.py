@@ -3,8 +3,13 @@
 Real flows (2018 prices) by partner ``p``::
 
     desired_exports = exports_2018 * partner_demand^e_d * export_supply * cost_factor
-    desired_imports = imports_2018 * absorption_index * cost_factor
+    desired_imports = imports_2018 * (1 - pipeline share) * absorption_index * cost_factor
+    pipeline_crude  = imports_2018 * energy_share * pipeline_share_of_energy_imports * energy_absorption
     cost_factor     = trade_cost_index^sigma * exp(-b * border_share * (clearance_days - days_2018))
+
+Pipeline crude (Mohe-Daqing) and pipeline gas (Power of Siberia) bypass the border ports: they
+are not limited by port capacity, not scaled by ``border_capacity_multiplier`` (a border
+closure) and not charged port trade costs.
 
 with ``sigma = trade_cost_elasticity`` (Limão & Venables) and ``b`` the per-day
 effect (Djankov, Freund & Pham). The border share of each flow must pass the
@@ -35,8 +40,10 @@ def components() -> list:
         Aux("import_price_index", "1", "Import price index by partner (energy share follows the oil price in yuan)", P, G,
             equation="energy_share_of_imports * oil_price_cny_index + (1 - energy_share_of_imports) * price_level"),
         # capacity and costs
-        Aux("border_trade_2018", MONEY, "Trade crossing HLJ's border ports in 2018", (), G,
-            equation="sum(border_share * (exports_2018_by_partner + imports_2018_by_partner))"),
+        Aux("pipeline_import_share", "1", "Share of each partner's 2018 imports arriving by crude pipeline", P, G,
+            equation="energy_share_of_imports * pipeline_share_of_energy_imports"),
+        Aux("border_trade_2018", MONEY, "Trade crossing HLJ's border ports in 2018 (pipelines excluded)", (), G,
+            equation="sum(border_share * (exports_2018_by_partner + imports_2018_by_partner * (1 - pipeline_import_share)))"),
         Aux("port_capacity_2018", MONEY, "Border-port/corridor capacity in 2018", (), G,
             equation="border_trade_2018 / port_utilization_2018"),
         Aux("perceived_port_utilization", "1", "Utilisation as perceived by traders (smoothed)", (), G,
@@ -69,16 +76,26 @@ def components() -> list:
         Aux("desired_exports_real", MONEY, "Exports demanded by partner before the border-capacity limit", P, G,
             equation="exports_2018_by_partner * partner_demand_index ** partner_demand_elasticity"
                      " * export_supply_index * trade_cost_volume_factor"),
-        Aux("import_demand_index", "1", "Import absorption: energy feedstock (petrochem output) and GDP, plus diversion", P, G,
-            equation="(energy_share_of_imports * (expected_value_added['energy_petrochem'] / va_2018['energy_petrochem'])"
-                     " ** import_absorption_elasticity"
-                     " + (1 - energy_share_of_imports) * (expected_gdp_real / gdp_real_2018) ** import_absorption_elasticity)"
+        Aux("energy_import_absorption", "1", "Absorption of energy imports: petrochemical feedstock demand, 2018 = 1", (), G,
+            equation="(expected_value_added['energy_petrochem'] / va_2018['energy_petrochem']) ** import_absorption_elasticity"),
+        Aux("other_import_absorption", "1", "Absorption of other imports: regional GDP, 2018 = 1", (), G,
+            equation="(expected_gdp_real / gdp_real_2018) ** import_absorption_elasticity"),
+        Aux("import_demand_index", "1",
+            "Absorption of non-pipeline imports (energy by rail/road and other goods), plus diversion, 2018 = 1", P, G,
+            equation=f"(energy_share_of_imports * (1 - pipeline_share_of_energy_imports) * energy_import_absorption"
+                     " + (1 - energy_share_of_imports) * other_import_absorption)"
+                     f" / max(1 - pipeline_import_share, {EPS}) * (1 + is_russia * trade_diversion_to_russia)"),
+        Aux("desired_imports_real", MONEY, "Non-pipeline imports demanded by partner before the border-capacity limit", P, G,
+            equation="imports_2018_by_partner * (1 - pipeline_import_share) * import_demand_index * trade_cost_volume_factor"),
+        Aux("pipeline_crude_imports_real", MONEY,
+            "Crude imports by pipeline (Mohe-Daqing; 2018 prices): feedstock demand, outside port capacity and port costs",
+            P, G,
+            equation="imports_2018_by_partner * pipeline_import_share * energy_import_absorption"
                      " * (1 + is_russia * trade_diversion_to_russia)"),
-        Aux("desired_imports_real", MONEY, "Imports demanded by partner before the border-capacity limit", P, G,
-            equation="imports_2018_by_partner * import_demand_index * trade_cost_volume_factor"),
         Aux("border_trade_demand", MONEY, "Trade that would cross HLJ's border ports", (), G,
             equation="sum(border_share * (desired_exports_real + desired_imports_real))"),
-        Aux("effective_port_capacity", MONEY, "Usable capacity: capacity x border_capacity_multiplier", (), G,
+        Aux("effective_port_capacity", MONEY,
+            "Usable port capacity: capacity x border_capacity_multiplier (pipelines are outside it)", (), G,
             equation="port_capacity * border_capacity_multiplier"),
         Aux("capacity_ratio", "1", "Border trade demand / usable capacity", (), G,
             equation=f"min(border_trade_demand / max(effective_port_capacity, {EPS}), 1e6)"),
@@ -93,11 +110,11 @@ def components() -> list:
         Aux("gas_imports_real", MONEY, "Pipeline gas imports from Russia recorded in HLJ (2018 prices; outside port capacity)",
             (), G,
             equation="russia_gas_pipeline * russia_gas_value_per_bcm * russia_gas_hlj_share * russia_demand_multiplier"),
-        Aux("imports_real_by_partner", MONEY, "Imports by partner, 2018 prices (incl. pipeline gas from Russia)", P, G,
-            equation="desired_imports_real * flow_factor + is_russia * gas_imports_real"),
+        Aux("imports_real_by_partner", MONEY, "Imports by partner, 2018 prices (incl. pipeline crude and gas)", P, G,
+            equation="desired_imports_real * flow_factor + pipeline_crude_imports_real + is_russia * gas_imports_real"),
         Aux("exports_real", MONEY, "Exports, 2018 prices", (), G, equation="sum(exports_real_by_partner)"),
         Aux("imports_real", MONEY, "Imports, 2018 prices", (), G, equation="sum(imports_real_by_partner)"),
-        Aux("border_throughput", MONEY, "Trade crossing HLJ's border ports (2018 prices; pipeline gas excluded)", (), G,
+        Aux("border_throughput", MONEY, "Trade crossing HLJ's border ports (2018 prices; pipeline crude and gas excluded)", (), G,
             equation="sum(border_share * (desired_exports_real + desired_imports_real) * flow_factor)"),
         Aux("port_utilization", "1", "Border throughput / usable capacity", (), G,
             equation=f"min(1, border_throughput / max(effective_port_capacity, {EPS}))"),
