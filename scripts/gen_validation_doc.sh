@@ -5,7 +5,9 @@
 # still written (and says so), so that status is passed on after both steps.
 set -e
 cd "$(dirname "$0")/.."
-regsim calibrate -o params/calibrated.toml
+RS=${REGSIM:-regsim}
+[ -x .venv/bin/regsim ] && [ -z "${REGSIM:-}" ] && RS=.venv/bin/regsim
+"$RS" calibrate -o params/calibrated.toml
 status=0
-regsim validate-model -o docs || status=$?
+"$RS" validate-model -o docs || status=$?
 exit $status

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Regenerates the command outputs and figure quoted in README.md (docs/examples/, docs/img/).
+# Run from the repository root after `make install` (or with regsim on PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RS=${REGSIM:-.venv/bin/regsim}
+out=docs/examples
+mkdir -p "$out" docs/img
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$RS" run scenarios/baseline.toml -o "$tmp" > "$out/run_baseline.txt"
+"$RS" compare scenarios/baseline.toml scenarios/port_investment.toml scenarios/full_package.toml \
+    -o "$tmp/compare.csv" > "$out/compare.txt"
+"$RS" plot scenarios/baseline.toml scenarios/port_investment.toml scenarios/digital_infrastructure.toml \
+    scenarios/full_package.toml --variables gdp_real,trade_total,employment_total,population \
+    -o docs/img/quickstart.png --force > /dev/null
+"$RS" levers > "$out/levers.txt"
+echo "wrote $out/*.txt and docs/img/quickstart.png"
