@@ -14,5 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$RS" plot scenarios/baseline.toml scenarios/port_investment.toml scenarios/digital_infrastructure.toml \
     scenarios/full_package.toml --variables gdp_real,trade_total,employment_total,population \
     -o docs/img/quickstart.png --force > /dev/null
+"$RS" plot scenarios/baseline.toml scenarios/port_investment.toml scenarios/digital_infrastructure.toml \
+    scenarios/industry_transfer.toml scenarios/finance_clustering.toml --diff \
+    --variables gdp_real,trade_total,employment_total,population -o docs/img/core_levers_diff.png --force > /dev/null
 "$RS" levers > "$out/levers.txt"
-echo "wrote $out/*.txt and docs/img/quickstart.png"
+echo "wrote $out/*.txt, docs/img/quickstart.png and docs/img/core_levers_diff.png"

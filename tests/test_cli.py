@@ -214,3 +214,23 @@ def test_plot_fan_from_uncertainty_dir(runner, tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
     r = invoke(runner, "plot", "--fan", d, "--variables", "capital_of_atlantis", "-o", tmp_path / "f2.png")
     assert r.exit_code == 2 and "capital_of_atlantis" in r.output
+
+
+def test_plot_diff_draws_differences_from_the_first_source(runner, tmp_path):
+    png = tmp_path / "diff.png"
+    r = invoke(runner, "plot", SCEN / "baseline.toml", SCEN / "port_investment.toml", "--diff",
+               "--variables", "gdp_real,trade_total", "-o", png)
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    r = invoke(runner, "plot", SCEN / "baseline.toml", "--diff", "-o", tmp_path / "d2.png")
+    assert r.exit_code == 2 and "--diff" in r.output
+
+
+def test_differences_are_exact():
+    from simulator.cli.run_cmds import _differences
+
+    base = pd.DataFrame({"variable": ["x", "x"], "dimension": ["", ""], "year": [2018, 2019], "value": [1.0, 2.0]})
+    alt = base.assign(value=[1.5, 4.0])
+    out = _differences({"base": base, "alt": alt})
+    assert list(out) == ["alt - base"]
+    assert out["alt - base"]["value"].tolist() == [0.5, 2.0]

@@ -175,10 +175,14 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
               help="Uncertainty results directory (from `regsim uncertainty`): draw fan charts.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("figure.png"),
               show_default=True, help="Image file (.png, .svg or .pdf).")
+@click.option("--diff", is_flag=True, help="Plot each source minus the first one (differences from a base).")
 @click.option("--force", is_flag=True, help="Overwrite an existing image.")
 @friendly
-def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, force: bool) -> None:
-    """Plot trajectories of SOURCES (results directories or scenario files) on shared axes."""
+def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, diff: bool, force: bool) -> None:
+    """Plot trajectories of SOURCES (results directories or scenario files) on shared axes.
+
+    With --diff the first source is the base and the others are drawn as differences from it.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -213,7 +217,12 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
             for v in names:
                 if v.split("[")[0] not in have:
                     raise BadInput(f"--variables: unknown variable {v!r}")
-        axes = plot_trajectories(frames, names)
+        if diff:
+            if len(frames) < 2:
+                raise BadInput("--diff needs a base and at least one other source")
+            frames = _differences(frames)
+        axes = plot_trajectories(frames, names, title="difference from " + next(iter(frames)).split(" - ")[-1]
+                                 if diff else "")
         fig = axes[0].figure
         fig.tight_layout()
     from ..io import atomic_path
@@ -221,6 +230,20 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     with atomic_path(out) as tmp:
         fig.savefig(tmp, dpi=110, format=out.suffix.lstrip(".").lower())
     click.echo(f"wrote {out}")
+
+
+def _differences(frames: dict) -> dict:
+    """Each frame after the first minus the first (matched on variable, dimension, year)."""
+    items = list(frames.items())
+    base_name, base = items[0]
+    keys = ["variable", "dimension", "year"]
+    b = base.set_index(keys)["value"]
+    out = {}
+    for name, df in items[1:]:
+        d = df.set_index(keys)
+        d = d.assign(value=d["value"] - b.reindex(d.index)).reset_index()
+        out[f"{name} - {base_name}"] = d
+    return out
 
 
 def _fan_figure(fan_dir: Path, names: list[str]):
