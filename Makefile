@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check simulator tests benchmarks
+	$(BIN)/ruff check simulator tests benchmarks notebooks scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -85,7 +85,8 @@ def components() -> list:
                      " + demand_share_investment * investment_demand_index"
                      " + demand_share_rest_of_china * rest_of_china_demand_index"
                      " + demand_share_abroad * abroad_demand_index"
-                     f" + demand_share_credit * credit_demand_index) / max(demand_share_total, {EPS}) * sector_demand_multiplier"),
+                     " + demand_share_credit * credit_demand_index)"
+                     f" / max(demand_share_total, {EPS}) * sector_demand_multiplier"),
         # investment
         Aux("return_on_capital", "1/yr", "Gross return on capital: alpha * VA / K", S, G,
             equation=f"capital_share * value_added / max(capital, {EPS})"),

@@ -70,7 +70,8 @@ def components() -> list:
             equation="init(relative_gdp_per_capita) * ((1 - government_share_of_local_demand)"
                      " * relative_gdp_per_capita / max(init(relative_gdp_per_capita), 0.01)"
                      " + government_share_of_local_demand)"
-                     " * (max(perceived_unemployment_rate, 0.001) / unemployment_rate_2018) ** (-income_unemployment_elasticity)"),
+                     " * (max(perceived_unemployment_rate, 0.001) / unemployment_rate_2018)"
+                     " ** (-income_unemployment_elasticity)"),
         Aux("income_gap_log", "1", "ln(relative income / equilibrium ratio): < 0 pushes residents out", (), G,
             equation="ln(max(relative_income, 0.01) / relative_income_equilibrium)"),
         Aux("migration_pull", "1/yr",
