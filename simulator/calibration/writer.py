@@ -27,7 +27,6 @@ import datetime as _dt
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -193,17 +192,6 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
 
 def write_calibrated(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file in the same directory, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    from ..io.atomic import atomic_write
+
+    return atomic_write(path, text)

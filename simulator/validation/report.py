@@ -9,8 +9,6 @@ it prints and the ones in the file come from the same objects.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -528,17 +526,9 @@ def figures(rep: ValidationReport) -> dict:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from ..io.atomic import atomic_write
+
+    atomic_write(path, data)
 
 
 def write_report(rep: ValidationReport, outdir: str | Path, *, command: str = "regsim validate-model",
