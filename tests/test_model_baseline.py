@@ -228,3 +228,21 @@ def test_rk4_close_to_euler(model, base):
     r = simulate(model, settings=SimSettings(method="rk4"))
     for name in ("gdp_real", "population", "trade_total"):
         np.testing.assert_allclose(r[name][0, -1], base[name][0, -1], rtol=0.02, err_msg=name)
+
+
+def test_exports_to_russia_follow_china_exports_to_russia(model, base):
+    """HLJ's exports to Russia share China's exports to Russia (data/drivers/china_exports_to_russia.csv):
+    the 2021-23 boom raises them; the sanctions-era diversion driver acts on imports only."""
+    i18, i23 = yidx(base, 2018), yidx(base, 2023)
+    ru = base["exports_by_partner"][0, :, 0]
+    assert ru[i23] > 1.5 * ru[i18], "the China->Russia export boom reaches HLJ's exports to Russia"
+    def driver(name, value):
+        comp = type(model[name])(name, units="1", group="external", x=(2018, 2050), y=(value, value))
+        return simulate(model.replace(comp))
+
+    flat = driver("china_exports_to_russia", 1.0)
+    assert flat["exports_by_partner"][0, i23, 0] < 0.7 * ru[i23]
+    no_div = driver("trade_diversion_to_russia", 0.0)
+    # only indirectly, through less port congestion when imports are lower
+    assert no_div["exports_by_partner"][0, i23, 0] == pytest.approx(ru[i23], rel=0.05)
+    assert no_div["imports_by_partner"][0, i23, 0] < base["imports_by_partner"][0, i23, 0]

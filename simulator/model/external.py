@@ -3,7 +3,7 @@
 Time series (from ``data/drivers/*.csv``): ``china_gdp_growth``, ``oil_price``,
 ``usd_cny``, ``interest_rate``, ``cpi_inflation``, ``china_population``,
 ``russia_import_demand``, ``china_export_market``, ``russia_gas_pipeline``,
-``trade_diversion_to_russia``. Scenario hooks that default to 1 in every year:
+``trade_diversion_to_russia``, ``china_exports_to_russia``. Scenario hooks that default to 1 in every year:
 ``border_capacity_multiplier`` (pandemic / border closure: multiplies the usable
 border-port capacity) and ``russia_demand_multiplier`` (Russia's demand for HLJ
 exports). Derived: the price level, China's real GDP index and the oil price in
@@ -30,7 +30,12 @@ def components() -> list:
         driver("russia_import_demand", "Russia's real import demand, index 2018 = 1", "1"),
         driver("china_export_market", "China's real goods exports (market for HLJ's non-Russian exports), 2018 = 1", "1"),
         driver("russia_gas_pipeline", "Power of Siberia gas deliveries entering China at Heihe", "bcm/yr"),
-        driver("trade_diversion_to_russia", "Sanctions-era diversion raising Russia trade demand (fraction)", "1"),
+        driver("trade_diversion_to_russia",
+               "Sanctions-era diversion of Russia's exports (crude, goods) toward China, raising HLJ's imports from Russia"
+               " (fraction)", "1"),
+        driver("china_exports_to_russia",
+               "China's real goods exports to Russia (market for HLJ's exports to Russia, incl. the sanctions-era boom),"
+               " 2018 = 1", "1"),
         flat_series("border_capacity_multiplier", 1.0,
                     "Scenario hook: multiplier on usable border-port capacity (pandemic closure 2020-2022 is a"
                          " scenario; 1 = open)"),

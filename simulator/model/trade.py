@@ -3,6 +3,15 @@
 Real flows (2018 prices) by partner ``p``::
 
     desired_exports = exports_2018 * partner_demand^e_d * export_supply * cost_factor
+    partner_demand  = [china_exports_to_russia, china_export_market x BRI premium, china_export_market]
+
+HLJ's exports to Russia compete with other Chinese suppliers for the market China as a whole
+sells to Russia (``china_exports_to_russia``: China Customs, real, 2018 = 1; +33% in 2021, +13%
+in 2022, +47% in 2023 in USD, the sanctions-era replacement of Western suppliers), just as its
+other exports share China's export market; HLJ's share of either market moves with its relative
+exportable capacity and trade costs (``export_supply_index``, ``trade_cost_volume_factor``).
+The sanctions-era diversion of Russia's own exports toward China (``trade_diversion_to_russia``)
+raises imports from Russia only: on the export side it is part of China's exports to Russia.
     desired_imports = imports_2018 * (1 - pipeline share) * absorption_index * cost_factor
     pipeline_crude  = imports_2018 * energy_share * pipeline_share_of_energy_imports * energy_absorption
     cost_factor     = trade_cost_index^sigma * exp(-b * border_share * (clearance_days - days_2018))
@@ -61,8 +70,13 @@ def components() -> list:
             equation="trade_cost_index ** trade_cost_elasticity"
                      " * exp(-delay_trade_semi_elasticity * border_share * (clearance_days - clearance_days_2018))"),
         # demand for trade
-        Aux("partner_demand_index", "1", "Partner import demand index (Russia incl. shocks and diversion)", P, G,
-            equation="is_russia * russia_import_demand * russia_demand_multiplier * (1 + trade_diversion_to_russia)"
+        Aux("china_share_of_russia_imports_index", "1",
+            "China's share of Russia's imports relative to 2018 (China's exports to Russia / Russia's import demand)",
+            (), G, equation=f"china_exports_to_russia / max(russia_import_demand, {EPS})"),
+        Aux("partner_demand_index", "1",
+            "Partner import demand index (Russia: China's exports to Russia, which carry the sanctions-era diversion, x shocks)",
+            P, G,
+            equation="is_russia * russia_import_demand * china_share_of_russia_imports_index * russia_demand_multiplier"
                      " + is_other_bri * china_export_market * exp(bri_growth_premium * (time - initial_time))"
                      " + is_rest_of_world * china_export_market"),
         Aux("export_capacity_index", "1", "HLJ exportable supply capacity (potential output, export weights), 2018 = 1", (),
