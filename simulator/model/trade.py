@@ -123,7 +123,7 @@ def components() -> list:
             equation="desired_exports_real * flow_factor"),
         Aux("gas_imports_real", MONEY, "Pipeline gas imports from Russia recorded in HLJ (2018 prices; outside port capacity)",
             (), G,
-            equation="russia_gas_pipeline * russia_gas_value_per_bcm * russia_gas_hlj_share * russia_demand_multiplier"),
+            equation="russia_gas_pipeline * russia_gas_value_per_bcm * russia_gas_hlj_share"),
         Aux("imports_real_by_partner", MONEY, "Imports by partner, 2018 prices (incl. pipeline crude and gas)", P, G,
             equation="desired_imports_real * flow_factor + pipeline_crude_imports_real + is_russia * gas_imports_real"),
         Aux("exports_real", MONEY, "Exports, 2018 prices", (), G, equation="sum(exports_real_by_partner)"),
