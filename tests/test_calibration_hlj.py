@@ -140,3 +140,18 @@ def test_cli_validate_model_quick(tmp_path):
             mape = line.split()[4]
             assert f"| {mape} |" in md
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_shipped_calibration_is_sampled_around_the_estimate():
+    """Uncertainty analysis after calibration varies each estimated scalar around its estimate
+    (normal with the approximate posterior sd, truncated to the range), not around the prior."""
+    from simulator.params import load_parameters
+
+    cal = load_parameters(ROOT / "params" / "calibrated.toml")
+    for p in (cal[n] for n in cal):
+        if p.dims:
+            continue
+        assert p.distribution == "normal", p.name
+        assert p.mean == pytest.approx(float(p.value)), p.name
+        lo, hi = p.range
+        assert 0 < p.sd <= (hi - lo), p.name

@@ -179,15 +179,37 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
             out.append("range_hi = [" + ", ".join(_num(v) for v in hi_a) + "]")
         else:
             out.append(f"range = [{_num(lo)}, {_num(hi)}]")
-        out.append(f"distribution = {_s(p.distribution)}")
-        for k in ("mode", "mean", "sd", "median", "sigma"):
-            v = getattr(p, k, None)
-            if v is not None:
-                out.append(f"{k} = {_num(v)}")
+        out += _posterior_distribution(p, items, idf, lam)
         out.append(f"source = {_s(source)}")
         out.append("free = true")
         out.append(f"doc = {_s(doc)}")
     return "\n".join(out) + "\n"
+
+
+def _posterior_distribution(p, items, idf, lam: float) -> list[str]:
+    """Distribution lines for a calibrated parameter: what uncertainty analysis samples after calibration.
+
+    A scalar estimated with the prior penalty (``lam > 0``) and a finite approximate posterior sd gets
+    ``normal(mean = estimate, sd = posterior sd)``, which the samplers truncate to the range: the
+    ensemble then varies the parameter around the estimate by what the data left uncertain. Otherwise
+    (arrayed parameters, plain least squares) the prior's distribution is kept, with a triangular
+    mode moved to the estimate.
+    """
+    if not p.dims and len(items) == 1 and lam > 0:
+        fp, est = items[0]
+        se = idf.std_errors.get(fp.label, math.nan)
+        if math.isfinite(se) and se > 0:
+            return ["distribution = \"normal\"", f"mean = {_num(est)}", f"sd = {_num(se)}"]
+    lines = [f"distribution = {_s(p.distribution)}"]
+    for k in ("mode", "mean", "sd", "median", "sigma"):
+        v = getattr(p, k, None)
+        if v is None:
+            continue
+        if k == "mode" and not p.dims and len(items) == 1:
+            lo, hi = p.bounds()
+            v = float(np.clip(items[0][1], lo, hi))
+        lines.append(f"{k} = {_num(v)}")
+    return lines
 
 
 def write_calibrated(path: str | Path, text: str) -> Path:
