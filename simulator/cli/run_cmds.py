@@ -97,8 +97,8 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
         return
     import textwrap
 
-    desc = textwrap.shorten(" ".join(prep.scenario.description.split()), 200, placeholder=" ...")
-    click.echo(textwrap.fill(f"scenario {prep.name}: {desc}", 100))
+    desc = " ".join(prep.scenario.description.split())
+    click.echo(textwrap.fill(f"scenario {prep.name}: {desc}", 100) + "\n")
     shares = [v for v, u in res.units.items() if u == "1"]
     click.echo(_fmt_table(headline_table(res), fine_rows=shares))
     base_path = baseline if baseline is not None else _default_baseline(scenario)
