@@ -153,6 +153,10 @@ def free_parameters(parameters, *, elements: Mapping[str, Sequence[str]] | None 
     elements : mapping, optional
         Element names per dimension, for labels (``name[element]``).
 
+    Element ``i`` of an arrayed parameter gets element ``i``'s range and prior shape
+    (a per-element ``mode``/``sd``/``median``/``sigma`` list; a single number applies
+    to every element), so its :func:`prior_sd` is that element's.
+
     Raises
     ------
     CalibrationError

@@ -189,27 +189,41 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
 def _posterior_distribution(p, items, idf, lam: float) -> list[str]:
     """Distribution lines for a calibrated parameter: what uncertainty analysis samples after calibration.
 
-    A scalar estimated with the prior penalty (``lam > 0``) and a finite approximate posterior sd gets
-    ``normal(mean = estimate, sd = posterior sd)``, which the samplers truncate to the range: the
-    ensemble then varies the parameter around the estimate by what the data left uncertain. Otherwise
-    (arrayed parameters, plain least squares) the prior's distribution is kept, with a triangular
-    mode moved to the estimate.
+    A parameter estimated with the prior penalty (``lam > 0``) whose every element has a finite
+    approximate posterior sd gets ``normal(mean = estimate, sd = posterior sd)`` (one ``mean`` and
+    ``sd`` per element for arrayed parameters), which the samplers truncate to the range: the
+    ensemble then varies the parameter around the estimate by what the data left uncertain.
+    Otherwise (plain least squares, no posterior sd) the prior's distribution is kept, with a
+    triangular mode moved to the estimate (per element for arrayed parameters); per-element shape
+    parameters are written back as lists.
     """
-    if not p.dims and len(items) == 1 and lam > 0:
-        fp, est = items[0]
-        se = idf.std_errors.get(fp.label, math.nan)
-        if math.isfinite(se) and se > 0:
-            return ["distribution = \"normal\"", f"mean = {_num(est)}", f"sd = {_num(se)}"]
+    n = int(p.array().size) if p.dims else None
+    est = {(fp.index if p.dims else None): float(e) for fp, e in items}
+    se = {(fp.index if p.dims else None): idf.std_errors.get(fp.label, math.nan) for fp, _ in items}
+    keys = list(range(n)) if p.dims else [None]
+    if lam > 0 and all(k in est and math.isfinite(se[k]) and se[k] > 0 for k in keys):
+        return ["distribution = \"normal\"", f"mean = {_shape_text([est[k] for k in keys], p.dims)}",
+                f"sd = {_shape_text([se[k] for k in keys], p.dims)}"]
     lines = [f"distribution = {_s(p.distribution)}"]
+    lo, hi = (np.atleast_1d(b) for b in p.bounds())
     for k in ("mode", "mean", "sd", "median", "sigma"):
         v = getattr(p, k, None)
         if v is None:
             continue
-        if k == "mode" and not p.dims and len(items) == 1:
-            lo, hi = p.bounds()
-            v = float(np.clip(items[0][1], lo, hi))
-        lines.append(f"{k} = {_num(v)}")
+        if k == "mode":
+            vals = [est[i] if i in est else p.shape_at(i)["mode"] for i in keys]
+            vals = [float(np.clip(x, lo[j], hi[j])) for j, x in enumerate(vals)]
+            lines.append(f"mode = {_shape_text(vals, p.dims)}")
+        else:
+            lines.append(f"{k} = {_shape_text(list(v) if isinstance(v, tuple) else [v], p.dims and isinstance(v, tuple))}")
     return lines
+
+
+def _shape_text(vals, arrayed) -> str:
+    """One number (scalar parameters) or a TOML list of numbers, one per element."""
+    if arrayed:
+        return "[" + ", ".join(_num(v) for v in vals) + "]"
+    return _num(vals[0])
 
 
 def write_calibrated(path: str | Path, text: str) -> Path:

@@ -18,6 +18,11 @@ Marginals
     on ``range = [lo, hi]``.
 ``triangular``
     on ``[lo, hi]`` with ``mode``.
+
+For an arrayed parameter each element ``name[i]`` is its own column, with its
+own range and, where the parameter file gives shape parameters per element
+(``mode = [...]`` or ``mode = "value"``), its own shape: element ``i`` uses
+element ``i`` of the list; a single number applies to every element.
 ``normal``
     ``mean``, ``sd``, truncated to ``[lo, hi]`` (a sample never leaves the range
     the parameter file declares plausible).
@@ -151,6 +156,18 @@ def _element_names(p, dimensions: Mapping[str, Iterable[str]] | None, n: int) ->
     return els if len(els) == n else [str(i) for i in range(n)]
 
 
+def _shape_at(p, index: int | None) -> dict:
+    """Shape parameters of element ``index`` of ``p`` (a per-element tuple gives element ``index``'s)."""
+    if hasattr(p, "shape_at"):
+        return p.shape_at(index)
+    out = {}
+    for k in ("mode", "mean", "sd", "median", "sigma"):
+        v = getattr(p, k, None)
+        if v is not None:
+            out[k] = float(np.asarray(v, dtype=float).reshape(-1)[index or 0]) if np.ndim(v) else float(v)
+    return out
+
+
 def marginals(parameters, dimensions: Mapping[str, Iterable[str]] | None = None,
               *, include: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> list[Marginal]:
     """The sampled columns of a parameter set, in parameter order.
@@ -175,15 +192,15 @@ def marginals(parameters, dimensions: Mapping[str, Iterable[str]] | None = None,
     for p in ps:
         if p.distribution == "fixed" or p.name in skip or (keep is not None and p.name not in keep):
             continue
-        shape = {k: getattr(p, k, None) for k in ("mode", "mean", "sd", "median", "sigma")}
         lo, hi = p.bounds()
         val = p.array()
         if p.dims:
             for j, el in enumerate(_element_names(p, dimensions, val.size)):
                 out.append(Marginal(f"{p.name}[{el}]", p.name, j, p.distribution, float(lo[j]), float(hi[j]),
-                                    float(val[j]), **shape))
+                                    float(val[j]), **_shape_at(p, j)))
         else:
-            out.append(Marginal(p.name, p.name, None, p.distribution, float(lo), float(hi), float(val), **shape))
+            out.append(Marginal(p.name, p.name, None, p.distribution, float(lo), float(hi), float(val),
+                                **_shape_at(p, None)))
     return out
 
 

@@ -35,6 +35,13 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _mode(p) -> str:
+    """A triangular mode for the table: a number, ``= value`` (per element) or the per-element list."""
+    if isinstance(p.mode, tuple):
+        return "= value" if p.mode == p.value else _fmt(p.mode)
+    return f"{p.mode:g}"
+
+
 def _doc(mod) -> str:
     return inspect.cleandoc(mod.__doc__ or "")
 
@@ -187,7 +194,7 @@ def render() -> str:
             w("| parameter | value | unit | range | distribution | free | source | meaning |")
             w("|---|---|---|---|---|---|---|---|")
             for p in params:
-                dist = p.distribution + (f" (mode {p.mode:g})" if p.mode is not None else "")
+                dist = p.distribution + (f" (mode {_mode(p)})" if p.mode is not None else "")
                 w(f"| `{p.name}` | {_fmt(p.value)} | {_cell(p.unit)} | {_fmt(p.range[0])} .. {_fmt(p.range[1])} | "
                   f"{dist} | {'yes' if p.free else ''} | {_cell(p.source)} | {_cell(p.doc)} |")
             w("")

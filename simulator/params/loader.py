@@ -22,6 +22,20 @@ range then applies element-wise (``range = [lo, hi]``) or per element
 ``mean`` and ``sd``; a lognormal ``median`` and ``sigma`` (explicit names, never
 overloaded bounds).
 
+On an arrayed parameter each shape parameter (``mode``, ``mean``, ``sd``,
+``median``, ``sigma``) is either one number, used for every element, or a list
+with one number per element (element ``i`` of the parameter is drawn with
+element ``i`` of the list)::
+
+    distribution = "triangular"
+    mode = "value"                  # the mode of each element is its value
+    # or: mode = [0.3, 0.3, 0.25]   # one per element, each inside its range
+
+The central parameters (``mode``, ``mean``, ``median``) also accept the string
+``"value"``, for scalars too: the parameter's own value (per element). A mode
+must lie inside (each element's) range; ``sd``, ``sigma`` and ``median`` must be
+> 0 (per element).
+
 Every problem raises :class:`ParameterError` with a one-line message naming the
 file, the key and what is wrong.
 """
@@ -40,6 +54,12 @@ import numpy as np
 
 #: Distributions a parameter may declare for uncertainty analysis.
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "fixed")
+
+#: Distribution shape parameters (scalar, or one per element for arrayed parameters).
+SHAPE_FIELDS = ("mode", "mean", "sd", "median", "sigma")
+
+#: Shape parameters that may be given as ``"value"`` (the parameter's own value).
+_CENTRAL_FIELDS = ("mode", "mean", "median")
 
 #: Files in a parameter directory that are overlays (they redefine parameters of the
 #: block files, e.g. the output of calibration) rather than blocks of their own.
@@ -90,8 +110,10 @@ class Parameter:
         File it was read from (not part of the hash).
     block : str
         Model block (``[meta] block`` of the file).
-    mode, mean, sd, median, sigma : float or None
-        Distribution shape parameters (triangular / normal / lognormal).
+    mode, mean, sd, median, sigma : float, tuple of float or None
+        Distribution shape parameters (triangular / normal / lognormal); for
+        arrayed parameters a float applies to every element, a tuple gives one
+        per element (see :meth:`shape_at`).
     """
 
     name: str
@@ -105,11 +127,25 @@ class Parameter:
     dims: tuple[str, ...] = ()
     file: str = field(default="", compare=False)
     block: str = ""
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    median: float | None = None
-    sigma: float | None = None
+    mode: float | tuple[float, ...] | None = None
+    mean: float | tuple[float, ...] | None = None
+    sd: float | tuple[float, ...] | None = None
+    median: float | tuple[float, ...] | None = None
+    sigma: float | tuple[float, ...] | None = None
+
+    def shape_at(self, index: int | None = None) -> dict[str, float]:
+        """The declared shape parameters of one element (``index``; ``None`` for scalars).
+
+        A scalar shape parameter applies to every element; a per-element tuple gives
+        element ``index``'s. Only declared (not ``None``) parameters are returned.
+        """
+        out = {}
+        for k in SHAPE_FIELDS:
+            v = getattr(self, k)
+            if v is None:
+                continue
+            out[k] = float(v[index if index is not None else 0]) if isinstance(v, tuple) else float(v)
+        return out
 
     @property
     def is_array(self) -> bool:
@@ -133,9 +169,9 @@ class Parameter:
              "range": [_plain(self.range[0]), _plain(self.range[1])], "source": self.source,
              "distribution": self.distribution, "free": self.free, "doc": self.doc,
              "dims": list(self.dims), "block": self.block}
-        for k in ("mode", "mean", "sd", "median", "sigma"):
+        for k in SHAPE_FIELDS:
             if getattr(self, k) is not None:
-                d[k] = getattr(self, k)
+                d[k] = _plain(getattr(self, k))
         return d
 
 
@@ -370,6 +406,24 @@ def _coerce_value(v, f, key, dims) -> Value:
     return _num(v, f, key, "value")
 
 
+def _shape(v, f, name, k, value: Value, n: int | None):
+    """A shape parameter: a number, ``"value"`` (central ones only) or, for arrayed parameters, one per element."""
+    if isinstance(v, str):
+        if v == "value" and k in _CENTRAL_FIELDS:
+            return value
+        allowed = "a number, \"value\"" if k in _CENTRAL_FIELDS else "a number"
+        raise ParameterError(f"{f}: {name}.{k}: must be {allowed}" + (" or a list of numbers" if n else "")
+                             + f", got {v!r}")
+    if isinstance(v, list):
+        if not n:
+            raise ParameterError(f"{f}: {name}.{k}: a list is only allowed for arrayed parameters (dims); "
+                                 f"give one number")
+        if len(v) != n:
+            raise ParameterError(f"{f}: {name}.{k}: must have {n} elements (one per element of value), got {len(v)}")
+        return tuple(_num(x, f, f"{name}.{k}", "element") for x in v)
+    return _num(v, f, f"{name}.{k}", k)
+
+
 def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
     if not name.isidentifier() or name != name.lower():
         raise ParameterError(f"{f}: {name}: parameter names must be lower-case identifiers")
@@ -426,7 +480,7 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
     dist = t.get("distribution", "uniform")
     if dist not in DISTRIBUTIONS:
         raise ParameterError(f"{f}: {name}.distribution: unknown {dist!r} (allowed: {', '.join(DISTRIBUTIONS)})")
-    shape = {k: _num(t[k], f, name, k) for k in ("mode", "mean", "sd", "median", "sigma") if k in t}
+    shape = {k: _shape(t[k], f, name, k, value, n) for k in SHAPE_FIELDS if k in t}
     need = {"triangular": {"mode"}, "normal": {"mean", "sd"}, "lognormal": {"median", "sigma"}}.get(dist, set())
     extra = set(shape) - need
     if extra:
@@ -434,12 +488,18 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
     missing = need - set(shape)
     if missing:
         raise ParameterError(f"{f}: {name}: distribution {dist!r} needs {', '.join(sorted(missing))}")
-    if dist == "triangular" and (np.any(shape["mode"] < lo_a) or np.any(shape["mode"] > hi_a)):
-        raise ParameterError(f"{f}: {name}.mode: {shape['mode']} outside range")
-    if dist == "normal" and shape["sd"] <= 0:
-        raise ParameterError(f"{f}: {name}.sd: must be > 0")
-    if dist == "lognormal" and (shape["median"] <= 0 or shape["sigma"] <= 0):
-        raise ParameterError(f"{f}: {name}: lognormal needs median > 0 and sigma > 0")
+    shape_a = {k: np.broadcast_to(np.asarray(v, dtype=float), lo_a.shape) for k, v in shape.items()}
+    if dist == "triangular":
+        bad = np.flatnonzero(np.atleast_1d((shape_a["mode"] < lo_a) | (shape_a["mode"] > hi_a)))
+        if bad.size:
+            raise ParameterError(f"{f}: {name}.mode: {_plain(shape['mode'])} outside range"
+                                 + (f" (element(s) {', '.join(str(int(i)) for i in bad)})" if n else "")
+                                 + f" [{_plain(rng[0])}, {_plain(rng[1])}]")
+    for k in ("sd", "sigma", "median"):
+        if k in shape_a and np.any(shape_a[k] <= 0):
+            bad = np.flatnonzero(np.atleast_1d(shape_a[k] <= 0))
+            raise ParameterError(f"{f}: {name}.{k}: must be > 0, got {_plain(shape[k])}"
+                                 + (f" (element(s) {', '.join(str(int(i)) for i in bad)})" if n else ""))
 
     free = t.get("free", False)
     if not isinstance(free, bool):
