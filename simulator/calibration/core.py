@@ -304,6 +304,24 @@ class Identifiability:
     prior_dominated: list = field(default_factory=list)
     prior_tol: float = 0.9
 
+    def flags(self, label: str, *, verbose: bool = False) -> list[str]:
+        """Why ``label`` may not be pinned down by the data (short words, or sentences if ``verbose``)."""
+        out = []
+        bounds = dict(self.at_bounds)
+        partners = [(b if a == label else a, r) for a, b, r in self.correlated if label in (a, b)]
+        if label in self.flat:
+            out.append("flat objective: the data do not inform it" if verbose else "flat")
+        if label in bounds:
+            out.append(f"at the {bounds[label]} bound of the prior range" if verbose else f"at {bounds[label]} bound")
+        if partners:
+            fmt = "{} (r={:+.2f})" if verbose else "{} ({:+.2f})"
+            out.append(("strongly correlated with " if verbose else "correlated with ")
+                       + ", ".join(fmt.format(o, r) for o, r in partners))
+        if label in self.prior_dominated and label not in self.flat:
+            out.append(f"rests on its prior: the data narrow it by less than {100 * (1 - self.prior_tol):.0f}%"
+                       if verbose else "rests on prior")
+        return out
+
     @property
     def unidentified(self) -> list[str]:
         """Labels the data do not pin down: flat, at a bound, strongly correlated, or resting on the prior."""
@@ -375,21 +393,8 @@ class CalibrationResult:
 
         idf = self.identifiability
         rows = []
-        bounds = dict(idf.at_bounds)
-        corr = {}
-        for a, b, r in idf.correlated:
-            corr.setdefault(a, []).append(f"{b} ({r:+.2f})")
-            corr.setdefault(b, []).append(f"{a} ({r:+.2f})")
         for fp, est in zip(self.parameters, self.estimates):
-            flags = []
-            if fp.label in idf.flat:
-                flags.append("flat")
-            if fp.label in bounds:
-                flags.append(f"at {bounds[fp.label]} bound")
-            if fp.label in corr:
-                flags.append("correlated with " + ", ".join(corr[fp.label]))
-            if fp.label in idf.prior_dominated and fp.label not in idf.flat:
-                flags.append("rests on prior")
+            flags = idf.flags(fp.label)
             rows.append({"parameter": fp.label, "prior": fp.prior, "prior_sd": fp.sd, "distribution": fp.distribution,
                          "estimate": float(est), "lo": fp.lo, "hi": fp.hi,
                          "std_error": idf.std_errors.get(fp.label, math.nan),

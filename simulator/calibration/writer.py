@@ -136,11 +136,6 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
     by_name: dict[str, list] = {}
     for fp, est in zip(result.parameters, result.estimates):
         by_name.setdefault(fp.name, []).append((fp, float(est)))
-    bounds = dict(idf.at_bounds)
-    corr = {}
-    for a, b, r in idf.correlated:
-        corr.setdefault(a, []).append(f"{b} (r={r:+.2f})")
-        corr.setdefault(b, []).append(f"{a} (r={r:+.2f})")
     for name, items in by_name.items():
         p = parameters[name]
         value = result.values[name]
@@ -148,16 +143,7 @@ def format_calibrated_toml(result: CalibrationResult, parameters, *, data_files,
         for fp, est in items:
             se = idf.std_errors.get(fp.label, math.nan)
             shift = idf.shift.get(fp.label, math.nan)
-            flags = []
-            if fp.label in idf.flat:
-                flags.append("flat objective: the data do not inform it")
-            if fp.label in bounds:
-                flags.append(f"at the {bounds[fp.label]} bound of the prior range")
-            if fp.label in corr:
-                flags.append("strongly correlated with " + ", ".join(corr[fp.label]))
-            if fp.label in idf.prior_dominated and fp.label not in idf.flat:
-                flags.append("rests on its prior: the data narrow it by less than "
-                             f"{100 * (1 - idf.prior_tol):.0f}%")
+            flags = idf.flags(fp.label, verbose=True)
             post = "approx. posterior sd" if lam > 0 else "approx. s.e."
             notes.append(f"{fp.label}: prior {_g(fp.prior, 6)} ({fp.distribution} on [{_g(fp.lo, 6)}, {_g(fp.hi, 6)}], "
                          f"sd {_g(fp.sd, 3)}) -> {_g(est, 6)}"
