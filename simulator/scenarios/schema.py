@@ -16,7 +16,7 @@ A scenario is a TOML file::
     [levers.port_investment]
     budget = 120                       # 100m yuan/yr
     start = 2024
-    end = 2035
+    end = 2035                         # exclusive: no spending from 2035 on
     ramp = 2                           # years to reach the full budget
     construction_delay = 4             # lever-specific setting -> constant port_investment_construction_delay
 
@@ -38,7 +38,10 @@ Time convention: model time ``Y`` stands for calendar year ``Y`` (the initial
 conditions at ``t = 2018`` are 2018 data, and calibration compares the value
 saved at ``t = Y`` with year ``Y``'s statistics). A window ``start``..``end`` is
 inclusive: the readings at ``t = start, ..., end`` are shocked, i.e. the model
-interval ``[start, end + 1)``. A lever's ``start``/``end`` follow the same rule.
+interval ``[start, end + 1)``. Levers differ: a lever spends from ``start``
+(ramping up linearly over ``ramp`` years, so nothing is spent at ``t = start``
+itself when ``ramp > 0``) until ``end``, exclusive -- ``budget * clip((t - start)
+/ ramp, 0, 1)`` for ``start <= t < end`` (``simulator/model/levers.py``).
 
     [parameters]                       # override any parameter by name
     trade_cost_elasticity = -2.5
