@@ -275,24 +275,37 @@ def _print_summary(q, ens, prob):
 @click.option("--output", "output_spec", required=True, metavar="VAR@YEAR",
               help="Output analysed: variable@year or variable[element]@year, e.g. gdp_real@2035.")
 @click.option("-n", "n", type=click.IntRange(min=2), default=None,
-              help="Base sample: Sobol' N (a power of two; N(D+2) runs) [512]; Morris trajectories (N(D+1) runs) [50].")
+              help="Base sample: Sobol' N (a power of two; N(G+2) runs for G factors) [512]; Morris trajectories "
+                   "(N(G+1) runs) [50].")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: the scenario's seed).")
 @click.option("--levels", "num_levels", type=click.IntRange(min=2), default=4, show_default=True,
               help="Morris grid levels.")
+@click.option("--group-by", "group_by", type=click.Choice(["parameter", "element"]), default="parameter",
+              show_default=True,
+              help="One factor per parameter (the elements of an arrayed parameter move together; one row per "
+                   "parameter) or one per element (one row per name[element]).")
 @_executor_options
 @click.option("-o", "--output-dir", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: results/<scenario>-sensitivity].")
 @click.option("--force", is_flag=True, help="Replace an existing output directory (atomically).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
 @friendly
-def sensitivity(scenario, method, output_spec, n, seed, num_levels, executor, scheduler, workers, chunk_size, outdir,
-                force, quiet):
+def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, executor, scheduler, workers, chunk_size,
+                outdir, force, quiet):
     """Which uncertain parameters drive one result of SCENARIO (SALib).
 
     Writes DIR/sobol.csv (parameter, S1, S1_conf, ST, ST_conf; ranked by ST)
     or DIR/morris.csv (parameter, mu, mu_star, mu_star_conf, sigma; ranked by
-    mu_star), a bar chart DIR/sensitivity.png, DIR/samples.csv (the design)
-    and DIR/metadata.json.
+    mu_star), a bar chart DIR/sensitivity.png, DIR/samples.csv (the design,
+    one column per element) and DIR/metadata.json.
+
+    With --group-by parameter (the default) each parameter is one factor: the
+    elements of an arrayed parameter (e.g. tfp_growth_sector_offset[...]) move
+    together in the design as a SALib group, each drawn from its own element's
+    distribution, and the table has one row per parameter (Sobol': the group's
+    S1 and ST; Morris: the group's mu_star, with sigma left empty for groups of
+    several elements, which SALib does not define). --group-by element makes
+    every element its own factor (one row per name[element]; more runs).
     """
     from ..ensemble import parse_output
     from ..ensemble import sensitivity as run_sa
@@ -315,14 +328,15 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, executor, sc
     names, skipped = _uncertain_columns(prep)
     if not names:
         raise BadInput(f"{scenario}: no uncertain parameters to analyse")
-    from ..ensemble import marginals
+    from ..ensemble import factors, marginals
 
-    d = len(marginals(prep.parameters, prep.model.dimensions, include=names))
+    d = len(factors(marginals(prep.parameters, prep.model.dimensions, include=names), group_by))
     total = n * (d + 2) if method == "sobol" else n * (d + 1)
     update, close = _progress_bar(total, f"{method} {spec}", quiet)
     try:
         res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,
-                     settings=prep.settings, include=names, num_levels=num_levels, chunk_size=chunk_size,
+                     settings=prep.settings, include=names, num_levels=num_levels, group_by=group_by,
+                     chunk_size=chunk_size,
                      executor=executor, scheduler=scheduler, progress=update)
     finally:
         close()
@@ -341,8 +355,8 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, executor, sc
     if quiet:
         click.echo(str(target))
         return
-    click.echo(f"{prep.name}: {method} sensitivity of {spec} ({res.metadata['runs']} runs, seed {seed}, "
-               f"{meta['total_seconds']:.2f} s) -> {target}")
+    click.echo(f"{prep.name}: {method} sensitivity of {spec} ({len(res.table)} factors by {group_by}, "
+               f"{res.metadata['runs']} runs, seed {seed}, {meta['total_seconds']:.2f} s) -> {target}")
     click.echo(res.table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 
 
@@ -354,7 +368,11 @@ def _bar_chart(res, path: Path, scenario: str) -> None:
 
     from ..plotting.fan import sensitivity_chart
 
-    ax = sensitivity_chart(res.table, title=f"{scenario}: {res.method} sensitivity of {res.output}")
+    by = res.metadata.get("group_by", "element")
+    title = f"{scenario}: {res.method} sensitivity of {res.output}"
+    if by == "parameter" and res.metadata.get("groups"):
+        title += "\n(arrayed parameters as one factor each)"
+    ax = sensitivity_chart(res.table, title=title)
     fig = ax.figure
     fig.tight_layout()
     fig.savefig(path, dpi=120)

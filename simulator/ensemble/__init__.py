@@ -12,7 +12,8 @@ Public names
 - :func:`run_ensemble` -- simulate every sample row, in chunks, in-process or on
   Dask; returns an :class:`EnsembleResult` (quantiles, per-member values);
 - :func:`paired_comparison` -- a scenario's effect against a baseline on the same sample;
-- :func:`sensitivity` -- Sobol' indices or Morris screening of ``variable@year`` (SALib).
+- :func:`sensitivity` -- Sobol' indices or Morris screening of ``variable@year`` (SALib), one factor
+  per parameter (arrayed parameters as SALib groups) or per element.
 """
 
 from .compare import Comparison, paired_comparison
@@ -38,12 +39,12 @@ from .sampling import (
     sample,
 )
 from .selection import POLICY_BLOCKS, uncertain_parameters
-from .sensitivity import SA_METHODS, SensitivityResult, analyze_function, sensitivity
+from .sensitivity import GROUP_BY, SA_METHODS, SensitivityResult, analyze_function, factors, sensitivity
 
 __all__ = [
     "POLICY_BLOCKS", "uncertain_parameters",
-    "EXECUTORS", "METHODS", "QUANTILES", "SA_METHODS", "Comparison", "EnsembleError", "EnsembleResult", "Marginal",
-    "OutputSpec", "SamplingError", "SensitivityResult", "analyze_function", "label_quantile", "load_correlations",
+    "EXECUTORS", "GROUP_BY", "METHODS", "QUANTILES", "SA_METHODS", "Comparison", "EnsembleError", "EnsembleResult", "Marginal",
+    "OutputSpec", "SamplingError", "SensitivityResult", "analyze_function", "factors", "label_quantile", "load_correlations",
     "marginals", "member_seeds", "paired_comparison", "parse_correlations", "parse_output", "quantile_label",
     "run_ensemble", "sample", "sensitivity",
 ]

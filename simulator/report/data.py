@@ -201,12 +201,19 @@ def morris_screening(prep, base_prep=None, *, variable: str = "gdp_real", year: 
     ensemble for the scenario and, with a base, for the base on the same rows,
     so the analysed output is the scenario's effect ``scenario - base`` at ``variable@year``.
 
+    Each parameter is one factor: the elements of an arrayed parameter move
+    together (a SALib group, each element drawn from its own distribution), so
+    the ranking has one row per parameter -- which assumptions matter, not
+    which of 200 elements.
+
     Returns
     -------
     dict
         As :func:`one_at_a_time`, with ``method="morris"`` and a table with columns
         ``parameter, column, value, lo, hi, unit, mu, mu_star, mu_star_conf, sigma, source``
-        sorted by ``mu_star``.
+        sorted by ``mu_star``. For an arrayed parameter ``column`` is ``name[*]``,
+        ``value`` is the elements' common value (NaN when they differ), ``lo``/``hi``
+        the envelope of the elements' ranges and ``sigma`` NaN (not defined for a group).
     """
     from ..ensemble import analyze_function, marginals, run_ensemble
 
@@ -227,14 +234,23 @@ def morris_screening(prep, base_prep=None, *, variable: str = "gdp_real", year: 
                                  chunk_size=chunk_size).at(spec)
         return np.nan_to_num(Y, nan=np.nanmedian(Y))
 
-    res = analyze_function(effect, margs, method="morris", n=trajectories, seed=seed, label=spec)
-    by_col = {m.column: m for m in margs}
+    res = analyze_function(effect, margs, method="morris", n=trajectories, seed=seed, label=spec,
+                           group_by="parameter")
+    members: dict[str, list] = {}
+    for m in margs:
+        members.setdefault(m.parameter, []).append(m)
+
+    def _value(ms):
+        vals = {m.value for m in ms}
+        return ms[0].value if len(vals) == 1 else float("nan")
+
     ps = prep.parameters
-    t = res.table.rename(columns={"parameter": "column"})
-    t.insert(0, "parameter", [by_col[c].parameter for c in t["column"]])
-    t.insert(2, "value", [by_col[c].value for c in t["column"]])
-    t.insert(3, "lo", [by_col[c].lo for c in t["column"]])
-    t.insert(4, "hi", [by_col[c].hi for c in t["column"]])
+    t = res.table.copy()
+    g = [members[p] for p in t["parameter"]]
+    t.insert(1, "column", [ms[0].column if len(ms) == 1 else f"{ms[0].parameter}[*]" for ms in g])
+    t.insert(2, "value", [_value(ms) for ms in g])
+    t.insert(3, "lo", [min(m.lo for m in ms) for ms in g])
+    t.insert(4, "hi", [max(m.hi for m in ms) for ms in g])
     t.insert(5, "unit", [ps[p].unit for p in t["parameter"]])
     t["source"] = [ps[p].source for p in t["parameter"]]
     runs = int(res.metadata["runs"]) * (2 if base_prep is not None else 1)
