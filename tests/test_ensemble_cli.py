@@ -164,7 +164,7 @@ def test_sensitivity_command(runner, tmp_path, method, table, cols):
     pytest.importorskip("SALib")
     out = tmp_path / method
     r = invoke(runner, ensemble_cmds.sensitivity, [tmp_path / "baseline.toml", "--method", method, "--output",
-                                                   "gdp_real@2030", "-n", 64, "-o", out])
+                                                   "gdp_real@2030", "-n", 64, "--group-by", "element", "-o", out])
     assert r.exit_code == 0, r.output
     t = pd.read_csv(out / table)
     assert list(t.columns) == cols
