@@ -367,7 +367,8 @@ for v in ["gdp_real", "employment_total", "trade_total"]:
           f"effect {elo:,.0f} .. {ehi:,.0f} (median {emid:,.0f}), 90% band")'''),
     md("""
 *Reading the figure.* The level fans widen quickly after 2030: what the region's economy will be in 2050
-is far more uncertain than anything the policy package does, because productivity growth compounds over
+is far more uncertain than anything the policy package does, because the trends (market-share drift,
+productivity, demand) compound over
 three decades. The effect fans are much narrower than the level fans, since both runs of a pair share the
 same draw and most of that uncertainty cancels. Where the lower edge of an effect band (p5, printed above)
 stays above zero, the package helps under nearly all parameter combinations the sources allow, even
