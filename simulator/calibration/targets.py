@@ -205,6 +205,16 @@ _TARGET_FIELDS = {"name", "series", "variable", "units", "years", "year_list", "
 _META_FIELDS = {"description", "data", "scenario", "start", "dt", "method", "low_confidence_weight", "prior_weight"}
 
 
+def read_config_toml(path: Path, what: str) -> dict:
+    """Read a TOML config file; :class:`ConfigError` ``"<path>: no such <what>"`` or ``"<path>: bad TOML: ..."``."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: bad TOML: {exc}") from None
+
+
 def load_config(path: str | Path) -> CalibrationConfig:
     """Read and validate a calibration config (see the module documentation).
 
@@ -214,12 +224,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
         Missing file, bad TOML, unknown or malformed field.
     """
     p = Path(path)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such calibration config") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: bad TOML: {exc}") from None
+    doc = read_config_toml(p, "calibration config")
     unknown = set(doc) - {"meta", "target"}
     if unknown:
         raise ConfigError(f"{p}: unknown table(s) {', '.join(sorted(unknown))} (allowed: meta, target)")

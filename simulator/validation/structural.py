@@ -21,7 +21,6 @@ border") is model-specific and comes from a config file
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -136,15 +135,10 @@ def load_structural_config(path: str | Path) -> StructuralConfig:
         rhs = ["value_added"]
         rtol = 1e-9
     """
-    from ..calibration.targets import ConfigError, _repo_root, _resolve
+    from ..calibration.targets import ConfigError, _repo_root, _resolve, read_config_toml
 
     p = Path(path)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such validation config") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: bad TOML: {exc}") from None
+    doc = read_config_toml(p, "validation config")
     meta = doc.get("meta", {})
     root = _repo_root(p.parent)
     scen = meta.get("scenario")
