@@ -18,7 +18,13 @@ File format (one TOML file per model block)::
 
 Arrayed parameters add ``dims = "sector"`` and give ``value`` as a list; the
 range then applies element-wise (``range = [lo, hi]``) or per element
-(``range_lo = [...]``, ``range_hi = [...]``). A normal distribution takes
+(``range_lo = [...]``, ``range_hi = [...]``). Parameters over two or more
+dimensions (``dims = ["commodity", "sector"]``) give ``value`` as a table keyed
+by element names, one nesting level per dimension (``[io.value.construction]
+equipment_mfg = 0.12``), with an optional ``default`` for the cells not listed;
+see :mod:`.arrays` for that format. Element names are checked when the model's
+dimensions are passed (``load_parameters(..., dimensions=model.dimensions)``):
+then a one-dimensional list must also have one number per element. A normal distribution takes
 ``mean`` and ``sd``; a lognormal ``median`` and ``sigma`` (explicit names, never
 overloaded bounds).
 
@@ -68,7 +74,7 @@ OVERLAY_FILES = ("calibrated.toml",)
 #: Fields allowed in a parameter table.
 ALLOWED_FIELDS = frozenset({
     "value", "unit", "range", "range_lo", "range_hi", "distribution", "mode", "mean", "sd",
-    "median", "sigma", "source", "free", "doc", "dims",
+    "median", "sigma", "source", "free", "doc", "dims", "default",
 })
 _REQUIRED = ("value", "unit", "source")
 _META_FIELDS = frozenset({"block", "description"})
@@ -79,7 +85,7 @@ class ParameterError(ValueError):
 
 
 Number = float
-Value = float | tuple[float, ...]
+Value = float | tuple  # float, tuple of float (one dimension) or nested tuples (several)
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,20 @@ class Parameter:
         Distribution shape parameters (triangular / normal / lognormal); for
         arrayed parameters a float applies to every element, a tuple gives one
         per element (see :meth:`shape_at`).
+    coords : tuple of tuple of str
+        Element names of each dimension, when the parameters were loaded with the
+        model's dimensions (``()`` otherwise). Part of the hash for two or more dims.
+    default : float or None
+        Value of the cells a table-valued parameter does not list (``None``: every
+        cell is listed). Those cells are fixed: not sampled, not estimated.
+    given : nested tuple of bool or None
+        Which cells the file lists (``None``: all); see :meth:`given_mask`.
+
+    Multi-dimensional values are nested tuples in ``dims`` order (C order:
+    ``value[i][j]`` is element ``i`` of ``dims[0]`` and ``j`` of ``dims[1]``).
+    A *cell* is one number of an arrayed parameter; :meth:`cell_labels` names
+    the cells in C order (``"construction,equipment_mfg"``) and the ``index``
+    of :meth:`shape_at` is a flat C-order cell index.
     """
 
     name: str
@@ -132,9 +152,12 @@ class Parameter:
     sd: float | tuple[float, ...] | None = None
     median: float | tuple[float, ...] | None = None
     sigma: float | tuple[float, ...] | None = None
+    coords: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
+    default: float | None = None
+    given: tuple | None = None
 
     def shape_at(self, index: int | None = None) -> dict[str, float]:
-        """The declared shape parameters of one element (``index``; ``None`` for scalars).
+        """The declared shape parameters of one cell (flat C-order ``index``; ``None`` for scalars).
 
         A scalar shape parameter applies to every element; a per-element tuple gives
         element ``index``'s. Only declared (not ``None``) parameters are returned.
@@ -144,8 +167,38 @@ class Parameter:
             v = getattr(self, k)
             if v is None:
                 continue
-            out[k] = float(v[index if index is not None else 0]) if isinstance(v, tuple) else float(v)
+            if isinstance(v, tuple) and len(self.dims) > 1:
+                out[k] = float(np.asarray(v, dtype=float).reshape(-1)[index or 0])
+            else:
+                out[k] = float(v[index if index is not None else 0]) if isinstance(v, tuple) else float(v)
         return out
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the value: ``()``, ``(n,)`` or ``(n1, n2, ...)``."""
+        return tuple(np.shape(self.value))
+
+    def given_mask(self) -> np.ndarray:
+        """Boolean array of the value's shape: True for the cells the file lists (sampled, estimated)."""
+        if self.given is None:
+            return np.ones(self.shape, dtype=bool)
+        return np.asarray(self.given, dtype=bool)
+
+    def cell_labels(self) -> list[str]:
+        """Label of every cell in flat C order: element names joined by ``","`` (``[]`` for scalars).
+
+        Without element names (loaded without ``dimensions``) cells are numbered ``"0"``, ``"1"``, ...
+        (one dimension) or ``"0,1"`` (several).
+        """
+        from .arrays import LABEL_SEP, cell_labels
+
+        if not self.dims:
+            return []
+        if self.coords:
+            return cell_labels(self.coords)
+        if len(self.dims) == 1:
+            return [str(i) for i in range(self.shape[0])]
+        return [LABEL_SEP.join(str(int(i)) for i in ix) for ix in np.ndindex(*self.shape)]
 
     @property
     def is_array(self) -> bool:
@@ -157,10 +210,13 @@ class Parameter:
         return np.asarray(self.value, dtype=float)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(lo, hi)`` as arrays broadcast to the value's shape."""
+        """``(lo, hi)`` as arrays broadcast to the value's shape (cells not listed: ``[default, default]``)."""
         v = self.array()
         lo = np.broadcast_to(np.asarray(self.range[0], dtype=float), v.shape)
         hi = np.broadcast_to(np.asarray(self.range[1], dtype=float), v.shape)
+        if self.given is not None:
+            m = self.given_mask()
+            lo, hi = np.where(m, lo, v), np.where(m, hi, v)
         return lo, hi
 
     def as_dict(self) -> dict:
@@ -172,11 +228,16 @@ class Parameter:
         for k in SHAPE_FIELDS:
             if getattr(self, k) is not None:
                 d[k] = _plain(getattr(self, k))
+        if len(self.dims) > 1:
+            d["coords"] = _plain(self.coords)
+        if self.default is not None:
+            d["default"] = self.default
+            d["given"] = _plain(self.given)
         return d
 
 
 def _plain(v):
-    return list(v) if isinstance(v, tuple) else v
+    return [_plain(x) for x in v] if isinstance(v, tuple) else v
 
 
 class ParameterSet:
@@ -291,6 +352,11 @@ class ParameterSet:
             if name not in new:
                 raise ParameterError(f"<override>: {name}: unknown parameter")
             p = new[name]
+            if len(p.dims) > 1 or (p.dims and isinstance(v, Mapping)):
+                from .arrays import check_override
+
+                new[name] = replace(p, value=check_override(v, p, check_range))
+                continue
             val = _coerce_value(v, p.file or "<override>", name, p.dims)
             lo, hi = p.bounds()
             arr = np.asarray(val, dtype=float)
@@ -305,7 +371,8 @@ class ParameterSet:
 
 # -- loading -----------------------------------------------------------------
 
-def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool = False) -> ParameterSet:
+def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool = False,
+                    dimensions: Mapping[str, Iterable[str]] | None = None) -> ParameterSet:
     """Load every parameter file of a directory (``*.toml``, sorted) or the given file(s).
 
     Parameters
@@ -316,6 +383,12 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
         For a directory: also apply its overlay files (:data:`OVERLAY_FILES`, e.g.
         ``calibrated.toml``) on top of the block files, replacing parameters by name.
         By default overlays are skipped, so the result is the documented priors.
+    dimensions : mapping of str to sequence of str, optional
+        The model's dimensions (``model.dimensions``: name -> element names). With
+        them every arrayed parameter is checked against its dimensions (element
+        names of table values, the length of list values) and keeps its element
+        names (:attr:`Parameter.coords`). Parameters over two or more dimensions,
+        and values given as tables keyed by element names, need them.
 
     Returns
     -------
@@ -333,11 +406,11 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
             files = sorted(f for f in p.glob("*.toml") if f.name not in OVERLAY_FILES)
             if not files:
                 raise ParameterError(f"{p}: no *.toml parameter files in directory")
-            base = load_parameters(files)
+            base = load_parameters(files, dimensions=dimensions)
             if overlays:
                 for name in OVERLAY_FILES:
                     if (p / name).is_file():
-                        base = base.overlay(load_parameters(p / name))
+                        base = base.overlay(load_parameters(p / name, dimensions=dimensions))
             return base
         elif p.is_file():
             files = [p]
@@ -347,8 +420,9 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
         files = [Path(f) for f in path]
     params: list[Parameter] = []
     blocks: dict[str, str] = {}
+    dims = None if dimensions is None else {str(k): tuple(str(e) for e in v) for k, v in dimensions.items()}
     for f in files:
-        block, desc, ps = _load_file(f)
+        block, desc, ps = _load_file(f, dims)
         if block in blocks:
             raise ParameterError(f"{f}: meta.block: block {block!r} defined in more than one file")
         blocks[block] = desc
@@ -356,7 +430,7 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
     return ParameterSet(params, blocks)
 
 
-def _load_file(f: Path) -> tuple[str, str, list[Parameter]]:
+def _load_file(f: Path, dimensions: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, str, list[Parameter]]:
     try:
         doc = tomllib.loads(f.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -381,7 +455,7 @@ def _load_file(f: Path) -> tuple[str, str, list[Parameter]]:
     for name, table in doc.items():
         if not isinstance(table, dict):
             raise ParameterError(f"{f}: {name}: expected a table [{name}], got a bare value")
-        out.append(_parse_parameter(f, name, table, block))
+        out.append(_parse_parameter(f, name, table, block, dimensions))
     return block, desc, out
 
 
@@ -424,12 +498,16 @@ def _shape(v, f, name, k, value: Value, n: int | None):
     return _num(v, f, f"{name}.{k}", k)
 
 
-def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
+def _parse_parameter(f: Path, name: str, t: dict, block: str,
+                     dimensions: Mapping[str, tuple[str, ...]] | None = None) -> Parameter:
     if not name.isidentifier() or name != name.lower():
         raise ParameterError(f"{f}: {name}: parameter names must be lower-case identifiers")
     for k in t:
         if k not in ALLOWED_FIELDS:
-            raise ParameterError(f"{f}: {name}.{k}: unknown field (allowed: {', '.join(sorted(ALLOWED_FIELDS))})")
+            hint = ""
+            if isinstance(t[k], dict) and dimensions and any(k in els for els in dimensions.values()):
+                hint = f"; element tables go under value: [{name}.value.{k}]"
+            raise ParameterError(f"{f}: {name}.{k}: unknown field (allowed: {', '.join(sorted(ALLOWED_FIELDS))}){hint}")
     for k in _REQUIRED:
         if k not in t:
             raise ParameterError(f"{f}: {name}: missing {k}")
@@ -439,15 +517,27 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
     source = t["source"]
     if not isinstance(source, str) or not source.strip():
         raise ParameterError(f"{f}: {name}.source: must be a non-empty string (reference, 'assumption: ...' or 'data: ...')")
-    dims_raw = t.get("dims", "")
-    if isinstance(dims_raw, str):
-        dims = (dims_raw,) if dims_raw else ()
-    elif isinstance(dims_raw, list) and all(isinstance(d, str) for d in dims_raw) and len(dims_raw) <= 1:
-        dims = tuple(dims_raw)
-    else:
-        raise ParameterError(f"{f}: {name}.dims: must be one dimension name, e.g. \"sector\"")
+    from .arrays import parse_table_fields, resolve_dims
+
+    dims = resolve_dims(f, name, t.get("dims", ""), dimensions)
+    coords = tuple(dimensions[d] for d in dims) if dims and dimensions is not None else ()
+    dist = t.get("distribution", "uniform")
+    if dist not in DISTRIBUTIONS:
+        raise ParameterError(f"{f}: {name}.distribution: unknown {dist!r} (allowed: {', '.join(DISTRIBUTIONS)})")
+    if "default" in t and not isinstance(t["value"], dict):
+        raise ParameterError(f"{f}: {name}.default: only for values given as a table keyed by element names "
+                             f"(the cells the table does not list take the default)")
+    if dims and (len(dims) > 1 or isinstance(t["value"], dict)):
+        if not coords:
+            raise ParameterError(f"{f}: {name}.dims: a value keyed by element names of {' x '.join(dims)} needs the "
+                                 f"model's dimensions: load with load_parameters(..., dimensions=model.dimensions)")
+        fields = parse_table_fields(f, name, t, dims, coords, dist, _num)
+        return _finish(f, name, t, block, dims, dist, coords=coords, **fields)
     value = _coerce_value(t["value"], f, name, dims)
     n = len(value) if dims else None
+    if coords and n != len(coords[0]):
+        raise ParameterError(f"{f}: {name}.value: must have {len(coords[0])} numbers, one per {dims[0]} element "
+                             f"({', '.join(coords[0])}), got {n}")
 
     # range
     if "range" in t and ("range_lo" in t or "range_hi" in t):
@@ -477,17 +567,8 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
         raise ParameterError(f"{f}: {name}: value {_plain(value)} outside range [{_plain(rng[0])}, {_plain(rng[1])}]")
 
     # distribution
-    dist = t.get("distribution", "uniform")
-    if dist not in DISTRIBUTIONS:
-        raise ParameterError(f"{f}: {name}.distribution: unknown {dist!r} (allowed: {', '.join(DISTRIBUTIONS)})")
     shape = {k: _shape(t[k], f, name, k, value, n) for k in SHAPE_FIELDS if k in t}
-    need = {"triangular": {"mode"}, "normal": {"mean", "sd"}, "lognormal": {"median", "sigma"}}.get(dist, set())
-    extra = set(shape) - need
-    if extra:
-        raise ParameterError(f"{f}: {name}: field(s) {', '.join(sorted(extra))} not used by distribution {dist!r}")
-    missing = need - set(shape)
-    if missing:
-        raise ParameterError(f"{f}: {name}: distribution {dist!r} needs {', '.join(sorted(missing))}")
+    _check_distribution_fields(f, name, dist, shape)
     shape_a = {k: np.broadcast_to(np.asarray(v, dtype=float), lo_a.shape) for k, v in shape.items()}
     if dist == "triangular":
         bad = np.flatnonzero(np.atleast_1d((shape_a["mode"] < lo_a) | (shape_a["mode"] > hi_a)))
@@ -501,6 +582,23 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
             raise ParameterError(f"{f}: {name}.{k}: must be > 0, got {_plain(shape[k])}"
                                  + (f" (element(s) {', '.join(str(int(i)) for i in bad)})" if n else ""))
 
+    return _finish(f, name, t, block, dims, dist, value=value, range=rng, coords=coords, **shape)
+
+
+def _check_distribution_fields(f, name, dist, shape) -> None:
+    need = {"triangular": {"mode"}, "normal": {"mean", "sd"}, "lognormal": {"median", "sigma"}}.get(dist, set())
+    extra = set(shape) - need
+    if extra:
+        raise ParameterError(f"{f}: {name}: field(s) {', '.join(sorted(extra))} not used by distribution {dist!r}")
+    missing = need - set(shape)
+    if missing:
+        raise ParameterError(f"{f}: {name}: distribution {dist!r} needs {', '.join(sorted(missing))}")
+
+
+def _finish(f, name, t, block, dims, dist, **fields) -> Parameter:
+    """The fields every parameter has (unit, source, free, doc), then the :class:`Parameter`."""
+    _check_distribution_fields(f, name, dist, {k: v for k, v in fields.items() if k in SHAPE_FIELDS})
+    unit, source = t["unit"], t["source"]
     free = t.get("free", False)
     if not isinstance(free, bool):
         raise ParameterError(f"{f}: {name}.free: must be true or false")
@@ -509,6 +607,5 @@ def _parse_parameter(f: Path, name: str, t: dict, block: str) -> Parameter:
     doc = t.get("doc", "")
     if not isinstance(doc, str):
         raise ParameterError(f"{f}: {name}.doc: must be a string")
-    return Parameter(name=name, value=value, unit=unit.strip(), range=rng, source=source.strip(),
-                     distribution=dist, free=free, doc=doc.strip(), dims=dims, file=str(f), block=block,
-                     **shape)
+    return Parameter(name=name, unit=unit.strip(), source=source.strip(), distribution=dist, free=free,
+                     doc=doc.strip(), dims=dims, file=str(f), block=block, **fields)
