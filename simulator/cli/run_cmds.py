@@ -187,12 +187,13 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
 
     matplotlib.use("Agg")
     from ..io import read_results_dir, results_frame
+    from ..io.results_files import split_variables
 
     if out.exists() and not force:
         raise BadInput(f"{out}: file exists (use --force to overwrite)")
     if out.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise BadInput(f"{out}: output must end in .png, .svg or .pdf")
-    names = [v.strip() for v in variables.split(",") if v.strip()]
+    names = split_variables(variables)  # commas inside brackets separate elements: io[construction,equipment_mfg]
     if not names:
         raise BadInput("--variables: give at least one variable")
     if fan is not None:

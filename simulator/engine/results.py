@@ -2,16 +2,51 @@
 
 Results are the documented object every layer above the engine consumes (the
 CLI, reports, notebooks). Arrays keep the ensemble axis first:
-``results["gdp_real"]`` has shape ``(n_runs, n_times)`` and an arrayed
-variable ``results["value_added"]`` has shape ``(n_runs, n_times, n_sectors)``.
+``results["gdp_real"]`` has shape ``(n_runs, n_times)``, an arrayed
+variable ``results["value_added"]`` has shape ``(n_runs, n_times, n_sectors)``
+and one over several dimensions ``(n_runs, n_times, n1, n2, ...)`` in the order
+of ``results.dims[name]``.
+
+Cells and labels
+----------------
+One number of an arrayed variable at one time is a *cell*. Its label is the
+element name (one dimension) or the element names joined by ``","`` in dims
+order (``"construction,equipment_mfg"``, no spaces): the ``dimension`` column of
+the long frame and of result files, the ``variable[label]`` columns of
+:meth:`Results.to_wide` and of ensemble sample tables. Labels run in C order
+(the last dimension fastest). :meth:`Results.to_dataframe` can also give one
+column per dimension (``dimension_columns=True``), and :meth:`Results.to_xarray`
+a labelled N-d ``xarray.Dataset`` (optional dependency, imported on use).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+
+#: Separator of element names in the label of a cell of a multi-dimensional variable.
+LABEL_SEP = ","
+#: Column names of the long frame, which a dimension may not take (``dimension_columns=True``).
+RESERVED_COLUMNS = frozenset({"scenario", "variable", "dimension", "year", "value", "run", "unit", "quantile"})
+
+
+def cell_labels(coords: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """Labels of every cell of an array over dimensions with these element names, in C order.
+
+    ``(("a", "b"), ("x", "y", "z"))`` -> ``("a,x", "a,y", "a,z", "b,x", "b,y", "b,z")``;
+    one dimension gives its element names; no dimension gives ``()``.
+    """
+    import itertools
+
+    coords = [tuple(str(e) for e in c) for c in coords]
+    if not coords:
+        return ()
+    if len(coords) == 1:
+        return coords[0]
+    return tuple(LABEL_SEP.join(t) for t in itertools.product(*coords))
 
 
 @dataclass(frozen=True)
@@ -27,7 +62,7 @@ class Results:
     units : dict of str to str
         Units of each variable.
     dims : dict of str to tuple of str
-        Dimension name of each arrayed variable (empty tuple for scalars).
+        Dimension names of each arrayed variable, in axis order (empty tuple for scalars).
     coords : dict of str to tuple of str
         Element names of each dimension.
     metadata : dict
@@ -71,9 +106,22 @@ class Results:
         return self.times
 
     def elements(self, name: str) -> tuple[str, ...]:
-        """Element names of an arrayed variable (empty for scalars)."""
+        """Element names of an arrayed variable (empty for scalars).
+
+        For a variable over several dimensions: the cell labels (``"a,x"``, C order),
+        one per cell of ``results[name][run, time]`` flattened; see :meth:`element_coords`
+        for the element names of each dimension.
+        """
         d = self.dims.get(name, ())
-        return self.coords[d[0]] if d else ()
+        if not d:
+            return ()
+        if len(d) == 1:
+            return self.coords[d[0]]
+        return cell_labels(self.coords[x] for x in d)
+
+    def element_coords(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """Element names of each dimension of ``name``, in axis order (``()`` for scalars)."""
+        return tuple(tuple(self.coords[d]) for d in self.dims.get(name, ()))
 
     def at(self, name: str, year: float, run: int | None = 0) -> np.ndarray:
         """Value of ``name`` at saved time ``year`` for one run (or all runs if ``run`` is None)."""
@@ -84,13 +132,20 @@ class Results:
         return arr if run is None else arr[run]
 
     def series(self, name: str, run: int = 0):
-        """One run of one variable as a pandas Series (scalar) or DataFrame (arrayed), indexed by year."""
+        """One run of one variable as a pandas Series (scalar) or DataFrame (arrayed), indexed by year.
+
+        A variable over several dimensions gets one column per cell, with a column
+        MultiIndex whose levels are its dimensions.
+        """
         import pandas as pd
 
         arr = self[name][run]
         if arr.ndim == 1:
             return pd.Series(arr, index=pd.Index(self.times, name="year"), name=name)
-        return pd.DataFrame(arr, index=pd.Index(self.times, name="year"), columns=list(self.elements(name)))
+        if arr.ndim == 2:
+            return pd.DataFrame(arr, index=pd.Index(self.times, name="year"), columns=list(self.elements(name)))
+        cols = pd.MultiIndex.from_product(self.element_coords(name), names=list(self.dims[name]))
+        return pd.DataFrame(arr.reshape(arr.shape[0], -1), index=pd.Index(self.times, name="year"), columns=cols)
 
     def select_runs(self, runs) -> Results:
         """A Results with only the given ensemble members (index, slice or boolean mask)."""
@@ -99,11 +154,26 @@ class Results:
         return Results(data, self.times, self.units, self.dims, self.coords, dict(self.metadata), self.docs)
 
     # -- tidy frames ----------------------------------------------------------
-    def to_dataframe(self, variables: Iterable[str] | None = None, *, with_units: bool = False):
+    def to_dataframe(self, variables: Iterable[str] | None = None, *, with_units: bool = False,
+                     dimension_columns: bool = False):
         """Long (tidy) DataFrame: ``variable, dimension, year, value`` (+ ``run`` if several runs).
 
-        ``dimension`` is the element name for arrayed variables and ``""`` for scalars.
-        Units are in ``df.attrs["units"]`` (and a ``unit`` column if ``with_units``).
+        ``dimension`` is the cell label: ``""`` for scalars, the element name for one
+        dimension, the element names joined by ``","`` in dims order for several
+        (``"construction,equipment_mfg"``). Rows of one variable run over runs,
+        then years, then cells in C order.
+
+        Parameters
+        ----------
+        variables : iterable of str, optional
+            Variables to include (default: all).
+        with_units : bool
+            Add a ``unit`` column (units are always in ``df.attrs["units"]``).
+        dimension_columns : bool
+            Also add one column per dimension of the selected variables, named after
+            the dimension and holding the cell's element (``""`` where a variable does
+            not have that dimension), after ``dimension``. ``df.attrs["dims"]`` always
+            maps each arrayed variable to its dimensions.
         """
         import pandas as pd
 
@@ -111,6 +181,16 @@ class Results:
         frames = []
         n_runs = self.n_runs
         T = self.times.size
+        all_dims: list[str] = []
+        for name in names:
+            for d in self.dims.get(name, ()):
+                if d not in all_dims:
+                    all_dims.append(d)
+        if dimension_columns:
+            clash = sorted(set(all_dims) & RESERVED_COLUMNS)
+            if clash:
+                raise ValueError(f"dimension(s) {', '.join(clash)} have the name of a column of the long frame: "
+                                 f"use dimension_columns=False (the dimension column holds the labels)")
         for name in names:
             arr = self[name]
             els = self.elements(name) or ("",)
@@ -119,21 +199,68 @@ class Results:
             run = np.repeat(np.arange(n_runs), T * k)
             year = np.tile(np.repeat(self.times, k), n_runs)
             dim = np.tile(np.asarray(els, dtype=object), n_runs * T)
-            cols = {"variable": name, "dimension": dim, "year": year, "value": arr3.reshape(-1)}
+            cols = {"variable": name, "dimension": dim}
+            if dimension_columns:
+                own = self.dims.get(name, ())
+                grid = _element_grid(self.element_coords(name)) if own else ()
+                for d in all_dims:
+                    cols[d] = np.tile(grid[own.index(d)], n_runs * T) if d in own else ""
+            cols.update({"year": year, "value": arr3.reshape(-1)})
             if n_runs > 1:
                 cols["run"] = run
             if with_units:
                 cols["unit"] = self.units.get(name, "")
             frames.append(pd.DataFrame(cols))
-        cols = ["variable", "dimension", "year", "value"] + (["run"] if n_runs > 1 else []) + (["unit"] if with_units else [])
+        cols = (["variable", "dimension"] + (all_dims if dimension_columns else []) + ["year", "value"]
+                + (["run"] if n_runs > 1 else []) + (["unit"] if with_units else []))
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
         df = df[cols]
         df.attrs["units"] = {n: self.units.get(n, "") for n in names}
+        df.attrs["dims"] = {n: tuple(self.dims[n]) for n in names if self.dims.get(n)}
         df.attrs["metadata"] = dict(self.metadata)
         return df
 
+    def to_xarray(self, variables: Iterable[str] | None = None):
+        """The results as an ``xarray.Dataset``: one data variable per model variable.
+
+        Each variable has dims ``("run", "year", *results.dims[name])`` with
+        coordinates ``run`` (0..n_runs-1), ``year`` (saved times) and the element
+        names of each dimension; ``attrs`` carry ``units`` and ``doc``, and the
+        dataset's ``attrs["metadata"]`` the provenance as JSON text (so the dataset
+        can be written with ``to_netcdf``). Two dimensions with the same elements
+        (commodity x sector) stay two xarray dimensions.
+
+        Needs xarray (``pip install 'regsim[xarray]'``), imported here only.
+
+        Raises
+        ------
+        ImportError
+            xarray is not installed.
+        ValueError
+            A model dimension is called ``run`` or ``year``.
+        """
+        try:
+            import xarray as xr
+        except ImportError:
+            raise ImportError("Results.to_xarray() needs xarray: pip install 'regsim[xarray]'") from None
+
+        names = list(self.data) if variables is None else list(variables)
+        coords: dict[str, object] = {"run": np.arange(self.n_runs), "year": np.asarray(self.times, dtype=float)}
+        data_vars = {}
+        for name in names:
+            dims = tuple(self.dims.get(name, ()))
+            for d in dims:
+                if d in ("run", "year"):
+                    raise ValueError(f"{name}: a dimension named {d!r} clashes with the run/year axes of to_xarray()")
+                coords.setdefault(d, list(self.coords[d]))
+            data_vars[name] = xr.Variable(("run", "year", *dims), np.asarray(self[name]),
+                                          attrs={"units": self.units.get(name, ""), "doc": self.docs.get(name, "")})
+        ds = xr.Dataset(data_vars, coords=coords)
+        ds.attrs["metadata"] = json.dumps(dict(self.metadata), default=_json_default, ensure_ascii=False)
+        return ds
+
     def to_wide(self, variables: Iterable[str] | None = None, run: int = 0):
-        """Wide DataFrame of one run: index ``year``, one column per scalar or ``variable[element]``."""
+        """Wide DataFrame of one run: index ``year``, one column per scalar or ``variable[label]`` (cell labels)."""
         import pandas as pd
 
         names = list(self.data) if variables is None else list(variables)
@@ -143,8 +270,25 @@ class Results:
             if arr.ndim == 1:
                 cols[name] = arr
             else:
+                arr = arr.reshape(arr.shape[0], -1)
                 for j, el in enumerate(self.elements(name)):
                     cols[f"{name}[{el}]"] = arr[:, j]
         df = pd.DataFrame(cols, index=pd.Index(self.times, name="year"))
         df.attrs["units"] = {n: self.units.get(n, "") for n in names}
         return df
+
+
+def _element_grid(coords: tuple[tuple[str, ...], ...]) -> list[np.ndarray]:
+    """For each dimension, the element of every cell in C order (object arrays of equal length)."""
+    if not coords:
+        return []
+    grids = np.meshgrid(*[np.arange(len(c)) for c in coords], indexing="ij")
+    return [np.asarray(c, dtype=object)[g.reshape(-1)] for c, g in zip(coords, grids)]
+
+
+def _json_default(o):
+    if isinstance(o, (np.floating, np.integer)):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)

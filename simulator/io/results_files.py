@@ -6,9 +6,17 @@ Layout of one run (``regsim run``)::
     DIR/<scenario>/metadata.json
 
 ``timeseries`` is long format with columns ``scenario, variable, dimension,
-year, value, unit`` (``dimension`` empty for scalars, else the sector/partner).
-``metadata.json`` holds the scenario file contents, parameter hash, seed,
-regsim version, settings, units and run time.
+year, value, unit``. ``dimension`` is the cell label: empty for scalars, the
+element name for a variable over one dimension (the sector/partner), and the
+element names joined by ``","`` in dims order for a variable over several
+(``"construction,equipment_mfg"`` for commodity x sector; CSV quotes such
+fields). The columns are the same for every model, so files of different
+scenarios concatenate and compare row by row. ``metadata.json`` holds the
+scenario file contents, parameter hash, seed, regsim version, settings, units,
+run time, and ``dims`` (arrayed variable -> its dimensions) and ``coords``
+(dimension -> element names), from which :func:`dimension_columns` adds one
+column per dimension. Files written before ``dims``/``coords`` existed read the
+same (their labels are single element names).
 
 Writes are atomic: files go to a temporary sibling directory that replaces the
 target only when complete, so a failed run never leaves a half-written or
@@ -106,6 +114,7 @@ def write_results(results, directory: str | Path, *, scenario: str, fmt: str = "
     meta["units"] = dict(results.units)
     meta["format"] = fmt
     meta["columns"] = COLUMNS
+    meta.update(_dims_metadata(results))
     (directory / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=_json_default),
                                              encoding="utf-8")
     return path
@@ -127,3 +136,97 @@ def read_results_dir(directory: str | Path):
     else:
         raise FileNotFoundError(f"{directory}: no timeseries.csv or timeseries.parquet")
     return df, meta
+
+
+def _dims_metadata(results) -> dict:
+    """``{"dims": {variable: [dims]}, "coords": {dim: [elements]}}`` of the saved arrayed variables."""
+    dims = {v: list(results.dims[v]) for v in results.variables if results.dims.get(v)}
+    used = [d for ds in dims.values() for d in ds]
+    return {"dims": dims, "coords": {d: list(results.coords[d]) for d in dict.fromkeys(used)}}
+
+
+def dimension_columns(df, metadata: dict):
+    """A copy of a long frame (``timeseries``, ``quantiles``, ...) with one column per dimension.
+
+    Each arrayed variable's ``dimension`` label is split into its elements, one
+    column per dimension named after it (``""`` where a variable lacks that
+    dimension), inserted after ``dimension``. ``metadata`` is the results'
+    ``metadata.json`` (its ``dims`` and ``coords``); without them (files of older
+    versions) the frame is returned unchanged.
+
+    Raises
+    ------
+    ValueError
+        A label does not match the variable's dimensions, or a dimension has the
+        name of an existing column.
+    """
+    from ..engine.results import cell_labels
+
+    out = df.copy()
+    dims = metadata.get("dims") or {}
+    coords = metadata.get("coords") or {}
+    names = list(dict.fromkeys(d for v in dims for d in dims[v]))
+    if not names:
+        return out
+    clash = [d for d in names if d in out.columns]
+    if clash:
+        raise ValueError(f"dimension(s) {', '.join(clash)} have the name of a column of the frame")
+    cols = {d: np.full(len(out), "", dtype=object) for d in names}
+    var = out["variable"].to_numpy()
+    lab = out["dimension"].astype(str).to_numpy()
+    for v, ds in dims.items():
+        rows = np.flatnonzero(var == v)
+        if not rows.size:
+            continue
+        cells = cell_labels(coords[d] for d in ds)
+        lookup = {c: i for i, c in enumerate(cells)}
+        try:
+            idx = np.array([lookup[x] for x in lab[rows]], dtype=int)
+        except KeyError as exc:
+            raise ValueError(f"{v}: dimension label {exc.args[0]!r} is not a cell of {' x '.join(ds)}") from None
+        grid = np.array(np.unravel_index(idx, tuple(len(coords[d]) for d in ds)))
+        for k, d in enumerate(ds):
+            cols[d][rows] = np.asarray(coords[d], dtype=object)[grid[k]]
+    at = list(out.columns).index("dimension") + 1
+    for k, d in enumerate(names):
+        out.insert(at + k, d, cols[d])
+    return out
+
+
+def split_variables(text: str) -> list[str]:
+    """Split a comma-separated list of variables, keeping commas inside brackets.
+
+    ``"gdp_real, io[construction, equipment_mfg],pop[old,male]"`` ->
+    ``["gdp_real", "io[construction,equipment_mfg]", "pop[old,male]"]`` (each
+    normalised by :func:`variable_cell`).
+    """
+    out, depth, cur = [], 0, []
+    for ch in text or "":
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(depth - 1, 0)
+        if ch == "," and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [_join(*variable_cell(v)) for v in out if v.strip()]
+
+
+def variable_cell(spec: str) -> tuple[str, str | None]:
+    """``"io[construction, equipment_mfg]"`` -> ``("io", "construction,equipment_mfg")``; ``"gdp"`` -> ``("gdp", None)``.
+
+    The label is the cell label of the long format (element names joined by ``","``,
+    spaces around them dropped).
+    """
+    spec = spec.strip()
+    if spec.endswith("]") and "[" in spec:
+        name, inner = spec[:-1].split("[", 1)
+        return name.strip(), ",".join(e.strip() for e in inner.split(","))
+    return spec, None
+
+
+def _join(name: str, label: str | None) -> str:
+    return name if label is None else f"{name}[{label}]"

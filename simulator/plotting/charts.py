@@ -51,22 +51,33 @@ def _new_ax(ax, figsize=(7.0, 4.0)):
 
 
 def element_values(results, variable: str, run: int = 0) -> tuple[np.ndarray, tuple[str, ...], str]:
-    """``(values (T, n), elements, unit)`` of an arrayed variable (or ``trade_by_partner``) for one run."""
+    """``(values (T, n), elements, unit)`` of an arrayed variable (or ``trade_by_partner``) for one run.
+
+    A variable over several dimensions gives one column per cell, labelled ``"e1,e2"`` (C order).
+    """
     if variable == "trade_by_partner":
         v = np.asarray(results["exports_by_partner"][run]) + np.asarray(results["imports_by_partner"][run])
         return v, tuple(results.elements("exports_by_partner")), results.units.get("exports_by_partner", "")
     arr = np.asarray(results[variable][run])
-    if arr.ndim != 2:
+    if arr.ndim < 2:
         raise ValueError(f"{variable} is not an arrayed variable")
+    if arr.ndim > 2:
+        arr = arr.reshape(arr.shape[0], -1)
     return arr, tuple(results.elements(variable)), results.units.get(variable, "")
 
 
 def _scalar(results, variable: str, run: int = 0) -> np.ndarray:
-    if variable.endswith("]") and "[" in variable:
-        name, el = variable[:-1].split("[", 1)
+    from ..io.results_files import variable_cell
+
+    name, el = variable_cell(variable)
+    if el is not None:
         vals, els, _ = element_values(results, name, run)
+        if el not in els:
+            raise KeyError(f"{name} has no element {el!r} (have {', '.join(els[:8])}{' ...' if len(els) > 8 else ''})")
         return vals[:, list(els).index(el)]
     arr = np.asarray(results[variable][run])
+    if arr.ndim > 2:
+        return arr.reshape(arr.shape[0], -1).sum(axis=-1)
     return arr if arr.ndim == 1 else arr.sum(axis=-1)
 
 

@@ -25,7 +25,8 @@ def fan_chart(quantiles_df, variable: str, ax=None, history=None, *, element: st
         labels ``p5``, ``p25``, ... or numbers 0.05, ...), as in
         ``DIR/quantiles.csv`` of ``regsim uncertainty``.
     variable : str
-        Variable name, or ``name[element]`` for one element of an arrayed variable.
+        Variable name, or ``name[element]`` for one element of an arrayed variable
+        (``name[e1,e2]`` for one cell of a variable over two dimensions).
     ax : matplotlib Axes, optional
         Where to draw (a new figure otherwise).
     history : pandas.Series or DataFrame, optional
@@ -48,15 +49,20 @@ def fan_chart(quantiles_df, variable: str, ax=None, history=None, *, element: st
     import matplotlib.pyplot as plt
     import numpy as np
 
-    name = variable
-    if variable.endswith("]") and "[" in variable:
-        name, element = variable[:-1].split("[", 1)
+    from ..io.results_files import variable_cell
+
+    name, el = variable_cell(variable)
+    if el is not None:
+        element = el
+    elif element is not None:
+        element = variable_cell(f"x[{element}]")[1]
     df = quantiles_df[quantiles_df["variable"] == name]
     if element is not None:
         df = df[df["dimension"].astype(str) == element]
     elif "dimension" in df and df["dimension"].fillna("").astype(str).ne("").any():
-        els = sorted(set(df["dimension"].astype(str)))
-        raise KeyError(f"{name} is arrayed over {', '.join(els)}: ask for {name}[{els[0]}]")
+        els = list(dict.fromkeys(df["dimension"].astype(str)))
+        shown = ", ".join(els[:8]) + (f" and {len(els) - 8} more" if len(els) > 8 else "")
+        raise KeyError(f"{name} is arrayed over {shown}: ask for {name}[{els[0]}]")
     if df.empty:
         raise KeyError(f"no quantiles for {variable!r}")
     wide = df.pivot_table(index="year", columns="quantile", values="value", aggfunc="first")

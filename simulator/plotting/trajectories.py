@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..io.results_files import variable_cell
+
 
 def plot_trajectories(frames: dict, variables: list[str], *, axes=None, units: dict | None = None, title: str = ""):
     """Plot scalar variables of several scenarios, one panel per variable.
@@ -11,9 +13,11 @@ def plot_trajectories(frames: dict, variables: list[str], *, axes=None, units: d
     frames : dict of str to DataFrame
         Scenario name -> long DataFrame with ``variable, dimension, year, value``
         (as written by ``regsim run``). Arrayed variables are summed over their
-        dimension unless a ``variable[element]`` is asked for.
+        cells unless a ``variable[element]`` is asked for.
     variables : list of str
-        Variables to plot; ``name[element]`` selects one element.
+        Variables to plot; ``name[element]`` selects one element,
+        ``name[e1,e2]`` one cell of a variable over two dimensions (the
+        ``dimension`` label of the long format).
     axes : sequence of Axes, optional
         Where to draw (one per variable); a new figure otherwise.
     units : dict, optional
@@ -34,9 +38,7 @@ def plot_trajectories(frames: dict, variables: list[str], *, axes=None, units: d
         for extra in axes[n:]:
             extra.set_visible(False)
     for ax, var in zip(axes, variables):
-        name, element = var, None
-        if var.endswith("]") and "[" in var:
-            name, element = var[:-1].split("[", 1)
+        name, element = variable_cell(var)
         unit = (units or {}).get(name, "")
         for scen, df in frames.items():
             sub = df[df["variable"] == name]

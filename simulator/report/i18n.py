@@ -230,7 +230,9 @@ class Labels:
         return VARIABLES[name][self._i] if name in VARIABLES else name
 
     def element(self, name: str) -> str:
-        """Label of a sector or partner."""
+        """Label of a sector or partner (a cell label ``"e1,e2"`` of several dimensions: each element's)."""
+        if name not in ELEMENTS and "," in name:
+            return ", ".join(self.element(e) for e in name.split(","))
         return ELEMENTS[name][self._i] if name in ELEMENTS else name
 
     def lever(self, lever_id: str) -> str:
