@@ -90,9 +90,10 @@ class FreeParameter:
     name : str
         Parameter (model constant) name.
     index : int or None
-        Element index for arrayed parameters.
+        Element index for arrayed parameters (flat C-order cell index for
+        parameters over several dimensions).
     label : str
-        ``name`` or ``name[element]``.
+        ``name``, ``name[element]`` or ``name[e1,e2]``.
     prior, lo, hi : float
         Prior value and range (bounds of the estimate).
     unit : str
@@ -155,26 +156,34 @@ def free_parameters(parameters, *, elements: Mapping[str, Sequence[str]] | None 
 
     Element ``i`` of an arrayed parameter gets element ``i``'s range and prior shape
     (a per-element ``mode``/``sd``/``median``/``sigma`` list; a single number applies
-    to every element), so its :func:`prior_sd` is that element's.
+    to every element), so its :func:`prior_sd` is that element's. A parameter over
+    several dimensions gives one estimated scalar per cell (flat C order), except the
+    cells a sparse table does not list (fixed at its ``default``).
 
     Raises
     ------
     CalibrationError
         A parameter whose range is empty (lo == hi) cannot be estimated.
     """
+    from ..ensemble.sampling import cell_names, sampled_cells
+
     out = []
     for p in parameters:
-        v = np.atleast_1d(np.asarray(p.value, dtype=float))
-        lo, hi = (np.atleast_1d(b) for b in p.bounds())
+        full = np.asarray(p.value, dtype=float)
+        v = np.atleast_1d(full).reshape(-1)
+        lo, hi = (np.atleast_1d(np.asarray(b, dtype=float)).reshape(-1) for b in p.bounds())
         dims = tuple(getattr(p, "dims", ()) or ())
-        els = tuple((elements or {}).get(dims[0], ())) if dims else ()
+        els = tuple(cell_names(p, elements, v.size)) if dims else ()
+        given = sampled_cells(p, v.size) if dims else np.ones(1, dtype=bool)
         dist = str(getattr(p, "distribution", "uniform") or "uniform")
         shape = {}
         for k in ("mode", "sd", "median", "sigma"):
             val = getattr(p, k, None)
             if val is not None:
-                shape[k] = np.broadcast_to(np.asarray(val, dtype=float), v.shape)
+                shape[k] = np.broadcast_to(np.asarray(val, dtype=float), full.shape).reshape(-1)
         for i in range(v.size):
+            if not given[i]:
+                continue
             label = p.name if not dims else f"{p.name}[{els[i] if i < len(els) else i}]"
             if not hi[i] > lo[i]:
                 raise CalibrationError(f"free parameter {label}: empty range [{lo[i]}, {hi[i]}]")
@@ -447,7 +456,10 @@ class _Problem:
     def _base_value(self, name):
         if name in self.base:
             return self.base[name]
-        return self.model[name].array(self.model.size(name))
+        c = self.model[name]
+        if len(c.dims) > 1:
+            return np.asarray(c.value, dtype=float)
+        return c.array(self.model.size(name))
 
     def theta(self, x):
         return self.lo + np.asarray(x) * self.span
@@ -457,12 +469,13 @@ class _Problem:
         T = self.theta(X)
         M = X.shape[0]
         params = dict(self.base)
-        arrays = {n: np.tile(np.broadcast_to(a, a.shape)[None, :], (M, 1)) for n, a in self.arrays.items()}
+        arrays = {n: np.tile(a.reshape(1, -1), (M, 1)) for n, a in self.arrays.items()}  # (M, cells), C order
         for j, f in enumerate(self.free):
             if f.index is None:
                 params[f.name] = T[:, j]
             else:
                 arrays[f.name][:, f.index] = T[:, j]
+        arrays = {n: a.reshape((M,) + self.arrays[n].shape) for n, a in arrays.items()}
         params.update(arrays)
         return params
 
@@ -649,7 +662,7 @@ def calibrate(
         if f.index is None:
             values[f.name] = float(v)
         else:
-            values[f.name][f.index] = float(v)
+            np.put(values[f.name], f.index, float(v))  # flat C-order index (several dimensions too)
 
     # final and prior trajectories (2 members, one call) over the whole window
     res = prob.run(np.vstack([x, x0]))

@@ -74,7 +74,11 @@ class OutputSpec:
 
 
 def parse_output(spec: str) -> OutputSpec:
-    """Parse ``"gdp_real@2035"`` or ``"value_added[agri]@2035"``."""
+    """Parse ``"gdp_real@2035"``, ``"value_added[agri]@2035"`` or ``"io[construction, equipment_mfg]@2035"``.
+
+    The element of a variable over several dimensions is its cell label: the
+    element names in dims order, joined by ``","`` (spaces around them dropped).
+    """
     m = _SPEC.match(spec or "")
     if not m:
         raise EnsembleError(f"bad output {spec!r}: expected variable@year or variable[element]@year, e.g. gdp_real@2035")
@@ -82,7 +86,10 @@ def parse_output(spec: str) -> OutputSpec:
         year = float(m.group(3))
     except ValueError:
         raise EnsembleError(f"bad output {spec!r}: year {m.group(3)!r} is not a number") from None
-    return OutputSpec(m.group(1), year, m.group(2))
+    el = m.group(2)
+    if el is not None:
+        el = ",".join(e.strip() for e in el.split(","))
+    return OutputSpec(m.group(1), year, el)
 
 
 # -- the result object ----------------------------------------------------------
@@ -125,17 +132,20 @@ class EnsembleResult:
         return int(self.metadata.get("n_members", len(self.samples)))
 
     def elements(self, variable: str) -> tuple[str, ...]:
-        """Element names of an arrayed variable (``()`` for scalars)."""
+        """Element names of an arrayed variable (``()`` for scalars); cell labels ``"e1,e2"`` for several dims."""
+        from ..engine.results import cell_labels
+
         d = self.dims.get(variable, ())
-        return tuple(self.coords[d[0]]) if d else ()
+        return tuple(cell_labels(self.coords[x] for x in d)) if d else ()
 
     def values(self, variable: str) -> np.ndarray:
-        """All members of one variable: ``(N, T)`` or ``(N, T, n)`` (read from disk if needed)."""
+        """All members of one variable: ``(N, T)``, ``(N, T, n)`` or ``(N, T, n1, n2, ...)`` (read from disk if needed)."""
         if variable not in self.variables:
             raise EnsembleError(f"variable {variable!r} was not kept (kept: {', '.join(self.variables)})")
         if self.data is not None:
             return self.data[variable]
-        return _read_variable(self.path, variable, self.elements(variable), self.n_members, self.times.size)
+        shape = tuple(len(self.coords[d]) for d in self.dims.get(variable, ()))
+        return _read_variable(self.path, variable, self.elements(variable), self.n_members, self.times.size, shape)
 
     def at(self, output: OutputSpec | str) -> np.ndarray:
         """One value per member for ``variable[element]@year``, shape ``(N,)``."""
@@ -147,12 +157,14 @@ class EnsembleResult:
                                 f"({self.times[0]:g}..{self.times[-1]:g})")
         els = self.elements(spec.variable)
         if els:
+            shown = ", ".join(els[:12]) + (f" and {len(els) - 12} more" if len(els) > 12 else "")
             if spec.element is None:
-                raise EnsembleError(f"{spec}: {spec.variable} is arrayed over {', '.join(els)}: name one element, e.g. "
+                raise EnsembleError(f"{spec}: {spec.variable} is arrayed over {shown}: name one element, e.g. "
                                     f"{spec.variable}[{els[0]}]@{spec.year:g}")
             if spec.element not in els:
-                raise EnsembleError(f"{spec}: unknown element {spec.element!r} (have {', '.join(els)})")
-            return arr[:, idx[0], els.index(spec.element)]
+                raise EnsembleError(f"{spec}: unknown element {spec.element!r} (have {shown})")
+            a = arr[:, idx[0]]
+            return a.reshape(a.shape[0], -1)[:, els.index(spec.element)]
         if spec.element is not None:
             raise EnsembleError(f"{spec}: {spec.variable} is a scalar: drop [{spec.element}]")
         return arr[:, idx[0]]
@@ -160,13 +172,14 @@ class EnsembleResult:
     def quantiles(self, q: Iterable[float] = QUANTILES, variables: Iterable[str] | None = None):
         """Long DataFrame ``variable, dimension, year, quantile, value`` (quantile labels ``p5``...).
 
-        ``dimension`` is the element name for arrayed variables, ``""`` for scalars.
+        ``dimension`` is the element name for arrayed variables (the cell label
+        ``"e1,e2"`` for several dimensions), ``""`` for scalars.
         """
         return quantile_frame({v: self.values(v) for v in (variables or self.variables)}, self, q)
 
 
 def quantile_frame(arrays: Mapping[str, np.ndarray], like: EnsembleResult, q: Iterable[float] = QUANTILES):
-    """Quantiles over members (axis 0) of ``{variable: (N, T[, n])}`` as a long DataFrame."""
+    """Quantiles over members (axis 0) of ``{variable: (N, T[, n1, ...])}`` as a long DataFrame (cell labels)."""
     import pandas as pd
 
     qs = np.asarray(list(q), dtype=float)
@@ -202,7 +215,7 @@ def quantile_frame(arrays: Mapping[str, np.ndarray], like: EnsembleResult, q: It
 class _Column:
     column: str
     constant: str
-    index: int | None
+    index: int | None  # element index (one dimension) or flat C-order cell index (several)
 
 
 def _column_map(model: Model, columns: Iterable[str]) -> list[_Column]:
@@ -210,27 +223,40 @@ def _column_map(model: Model, columns: Iterable[str]) -> list[_Column]:
     for col in columns:
         m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?$", str(col))
         if not m:
-            raise EnsembleError(f"sample column {col!r}: expected name or name[element]")
+            raise EnsembleError(f"sample column {col!r}: expected name, name[element] or name[element,element]")
         name, el = m.group(1), m.group(2)
         if name not in model or not isinstance(model[name], Constant):
             raise EnsembleError(f"sample column {col!r}: the model has no constant {name!r}")
         c = model[name]
         if el is None:
             if c.dims:
-                raise EnsembleError(f"sample column {col!r}: {name} is arrayed over {c.dims[0]}: use {name}[element]")
+                raise EnsembleError(f"sample column {col!r}: {name} is arrayed over {' x '.join(c.dims)}: use "
+                                    f"{name}[{','.join(['element'] * len(c.dims))}]")
             out.append(_Column(col, name, None))
             continue
         if not c.dims:
             raise EnsembleError(f"sample column {col!r}: {name} is a scalar constant")
-        els = list(model.dimensions[c.dims[0]])
-        if el in els:
-            j = els.index(el)
-        elif el.isdigit() and int(el) < len(els):
-            j = int(el)
-        else:
-            raise EnsembleError(f"sample column {col!r}: {c.dims[0]} has no element {el!r} (have {', '.join(els)})")
+        parts = [e.strip() for e in el.split(",")] if len(c.dims) > 1 else [el]
+        if len(parts) != len(c.dims):
+            raise EnsembleError(f"sample column {col!r}: {name} is arrayed over {' x '.join(c.dims)}: give "
+                                f"{len(c.dims)} element names separated by commas")
+        ix = []
+        for d, e in zip(c.dims, parts):
+            els = list(model.dimensions[d])
+            if e in els:
+                ix.append(els.index(e))
+            elif e.isdigit() and int(e) < len(els):
+                ix.append(int(e))
+            else:
+                raise EnsembleError(f"sample column {col!r}: {d} has no element {e!r} (have {', '.join(els)})")
+        j = ix[0] if len(ix) == 1 else int(np.ravel_multi_index(ix, [len(model.dimensions[d]) for d in c.dims]))
         out.append(_Column(col, name, j))
     return out
+
+
+def _constant_shape(model: Model, name: str) -> tuple[int, ...]:
+    """Shape of an arrayed constant: one length per dimension."""
+    return tuple(len(model.dimensions[d]) for d in model[name].dims)
 
 
 def _chunk_params(model: Model, colmap: list[_Column], block: np.ndarray, base: Mapping[str, object]) -> dict:
@@ -243,12 +269,18 @@ def _chunk_params(model: Model, colmap: list[_Column], block: np.ndarray, base: 
             params[c.constant] = np.ascontiguousarray(block[:, j])
         else:
             if c.constant not in arrayed:
-                size = model.size(c.constant)
-                default = np.asarray(base[c.constant], dtype=float) if c.constant in base else model[c.constant].array(size)
-                full = np.empty((m, size))  # C order: row-major layouts keep each member's arithmetic
-                full[...] = default         # independent of the chunk size (see module docs)
+                shape = _constant_shape(model, c.constant)
+                if c.constant in base:
+                    default = np.asarray(base[c.constant], dtype=float)
+                elif len(shape) == 1:
+                    default = model[c.constant].array(shape[0])
+                else:
+                    default = np.asarray(model[c.constant].value, dtype=float)
+                full = np.empty((m,) + shape)  # C order: row-major layouts keep each member's arithmetic
+                full[...] = default            # independent of the chunk size (see module docs)
                 arrayed[c.constant] = full
-            arrayed[c.constant][:, c.index] = block[:, j]
+            a = arrayed[c.constant]
+            (a if a.ndim == 2 else a.reshape(m, -1))[:, c.index] = block[:, j]  # reshape of a C array: a view
     params.update(arrayed)
     return params
 
@@ -295,17 +327,20 @@ class _ParquetStore:
         T = meta["times"].size
         cols = {"member": np.repeat(np.arange(start, start + m, dtype=np.int64), T),
                 "year": np.tile(meta["times"], m)}
+        from ..engine.results import cell_labels
+
         for name, a in arrays.items():
             if a.ndim == 2:
                 cols[name] = a.reshape(-1)
             else:
-                els = meta["coords"][meta["dims"][name][0]]
+                els = cell_labels(meta["coords"][d] for d in meta["dims"][name])
+                a = a.reshape(a.shape[0], a.shape[1], -1)
                 for j, el in enumerate(els):
                     cols[f"{name}[{el}]"] = np.ascontiguousarray(a[:, :, j]).reshape(-1)
         pq.write_table(pa.table(cols), self.path / f"part-{start:0{self.width}d}.parquet")
 
 
-def _read_variable(path: Path, variable: str, elements, n: int, T: int) -> np.ndarray:
+def _read_variable(path: Path, variable: str, elements, n: int, T: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     import pyarrow.parquet as pq
 
     cols = [f"{variable}[{el}]" for el in elements] if elements else [variable]
@@ -313,7 +348,7 @@ def _read_variable(path: Path, variable: str, elements, n: int, T: int) -> np.nd
     tables = [pq.read_table(p, columns=cols) for p in parts]
     arrs = [np.concatenate([t.column(c).to_numpy() for t in tables]) for c in cols]
     if elements:
-        return np.stack(arrs, axis=-1).reshape(n, T, len(elements))
+        return np.stack(arrs, axis=-1).reshape((n, T) + (tuple(shape) or (len(elements),)))
     return arrs[0].reshape(n, T)
 
 

@@ -2,8 +2,9 @@
 
 A sample is a pandas DataFrame with one row per ensemble member and one
 column per uncertain scalar (an arrayed parameter gives one column per
-element, named ``name[element]``). Three steps, kept apart so sensitivity
-analysis can reuse them:
+element, named ``name[element]``; a parameter over several dimensions one per
+cell, ``name[e1,e2]`` with the element names in dims order). Three steps, kept
+apart so sensitivity analysis can reuse them:
 
 1. :func:`marginals` -- one :class:`Marginal` per column, from each
    :class:`~simulator.params.Parameter` whose distribution is not ``"fixed"``;
@@ -22,7 +23,12 @@ Marginals
 For an arrayed parameter each element ``name[i]`` is its own column, with its
 own range and, where the parameter file gives shape parameters per element
 (``mode = [...]`` or ``mode = "value"``), its own shape: element ``i`` uses
-element ``i`` of the list; a single number applies to every element.
+element ``i`` of the list; a single number applies to every element. A
+parameter over several dimensions is sampled the same way, cell by cell (each
+``name[e1,e2]`` through its own distribution, in C order of the cells), except
+the cells a sparse table does not list (``default``): they keep the default and
+get no column. Sensitivity analysis can treat all cells of a parameter as one
+factor (:mod:`.sensitivity`, ``group_by="parameter"``).
 ``normal``
     ``mean``, ``sd``, truncated to ``[lo, hi]`` (a sample never leaves the range
     the parameter file declares plausible).
@@ -89,7 +95,8 @@ class Marginal:
     parameter : str
         Parameter (model constant) name.
     index : int or None
-        Element index for arrayed parameters, ``None`` for scalars.
+        Element index for arrayed parameters (flat C-order cell index for
+        parameters over several dimensions), ``None`` for scalars.
     distribution : str
         ``uniform``, ``triangular``, ``normal`` or ``lognormal``.
     lo, hi : float
@@ -151,9 +158,23 @@ class Marginal:
         return np.clip(x, lo, hi)
 
 
-def _element_names(p, dimensions: Mapping[str, Iterable[str]] | None, n: int) -> list[str]:
+def cell_names(p, dimensions: Mapping[str, Iterable[str]] | None, n: int) -> list[str]:
+    """Label of every cell of ``p`` (flat C order): element names from ``dimensions``, else the parameter's own."""
+    if len(p.dims) > 1:
+        from ..engine.results import cell_labels
+
+        coords = [tuple((dimensions or {}).get(d, ())) for d in p.dims]
+        if tuple(len(c) for c in coords) == tuple(np.shape(p.value)):
+            return list(cell_labels(coords))
+        return p.cell_labels()
     els = list((dimensions or {}).get(p.dims[0], ())) if p.dims else []
     return els if len(els) == n else [str(i) for i in range(n)]
+
+
+def sampled_cells(p, n: int) -> np.ndarray:
+    """Flat mask of the cells ``p`` samples (a sparse table's unlisted cells are fixed at its default)."""
+    m = p.given_mask() if hasattr(p, "given_mask") else None
+    return np.ones(n, dtype=bool) if m is None else np.asarray(m, dtype=bool).reshape(-1)
 
 
 def _shape_at(p, index: int | None) -> dict:
@@ -195,7 +216,11 @@ def marginals(parameters, dimensions: Mapping[str, Iterable[str]] | None = None,
         lo, hi = p.bounds()
         val = p.array()
         if p.dims:
-            for j, el in enumerate(_element_names(p, dimensions, val.size)):
+            lo, hi, val = (np.asarray(a, dtype=float).reshape(-1) for a in (lo, hi, val))
+            given = sampled_cells(p, val.size)
+            for j, el in enumerate(cell_names(p, dimensions, val.size)):
+                if not given[j]:
+                    continue
                 out.append(Marginal(f"{p.name}[{el}]", p.name, j, p.distribution, float(lo[j]), float(hi[j]),
                                     float(val[j]), **_shape_at(p, j)))
         else:
