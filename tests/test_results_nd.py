@@ -244,3 +244,47 @@ def test_report_charts_take_2d_variables():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), r["flows"][0].sum(axis=(1, 2)))
     plot_stacked(r, "pop", labels=Labels("en"))
     assert Labels("en").element("young,male") == "young, male"
+
+
+def _ensemble(data, path=None):
+    from simulator.ensemble.runner import EnsembleResult
+
+    dims = {"gdp": (), "flows": ("commodity", "sector"), "rate": ("region", "age", "sex")}
+    n = next(iter(data.values())).shape[0] if data else 0
+    return EnsembleResult(samples=pd.DataFrame(index=range(n)), times=TIMES, variables=list(dims),
+                          units={"gdp": "y", "flows": "y", "rate": "1/yr"}, dims=dims, coords=COORDS,
+                          docs={}, metadata={"n_members": n}, data=None if path else data, path=path)
+
+
+def test_ensemble_result_of_2d_variables_in_memory_and_on_disk(tmp_path):
+    pytest.importorskip("pyarrow")
+    from simulator.ensemble.compare import paired_comparison
+    from simulator.ensemble.runner import EnsembleError, _ParquetStore
+
+    rng = np.random.default_rng(5)
+    N, T = 30, TIMES.size
+    data = {"gdp": rng.random((N, T)), "flows": rng.random((N, T, 3, 3)), "rate": rng.random((N, T, 2, 2, 2))}
+    mem = _ensemble(data)
+    store = _ParquetStore(tmp_path / "ds", N)
+    meta = {"times": TIMES, "dims": mem.dims, "coords": COORDS}
+    for s in (0, 16):  # two chunks
+        store.put(s, {k: v[s:s + 16] for k, v in data.items()}, meta)
+    disk = _ensemble(data, path=tmp_path / "ds")
+    for ens in (mem, disk):
+        np.testing.assert_array_equal(ens.values("flows"), data["flows"])
+        np.testing.assert_array_equal(ens.values("rate"), data["rate"])
+        np.testing.assert_array_equal(ens.at("flows[industry, services]@2022"), data["flows"][:, 2, 1, 2])
+        np.testing.assert_array_equal(ens.at("rate[south,old,male]@2020"), data["rate"][:, 0, 1, 1, 0])
+    with pytest.raises(EnsembleError, match=r"name one element, e.g. flows\[agri,agri\]@2022"):
+        mem.at("flows@2022")
+    with pytest.raises(EnsembleError, match="unknown element 'industry'"):
+        mem.at("flows[industry]@2022")
+    q = mem.quantiles(q=(0.5,), variables=["flows"])
+    row = q[(q["dimension"] == "services,agri") & (q["year"] == 2021.0)]
+    assert row["value"].item() == np.quantile(data["flows"][:, 1, 2, 0], 0.5)
+    assert len(q) == 9 * T
+    # paired comparison of two 2-D ensembles
+    alt = _ensemble({k: v + 1.0 for k, v in data.items()})
+    cmp = paired_comparison(alt, mem, variables=["flows"])
+    assert set(cmp.probability["dimension"]) == set(cell_labels([COORDS["commodity"], COORDS["sector"]]))
+    assert (cmp.probability["p_higher"] == 1.0).all()

@@ -205,6 +205,8 @@ def simulated_values(results, obs: ObservedSeries) -> np.ndarray:
     total = None
     for var in spec.variable:
         a = np.asarray(results[var], dtype=float)
+        if a.ndim > 3:  # several dimensions: one column per cell, elements are cell labels "e1,e2"
+            a = a.reshape(a.shape[0], a.shape[1], -1)
         if a.ndim == 3:
             names = list(results.elements(var))
             if spec.elements:
