@@ -31,7 +31,8 @@ NON_BLOCK_FILES = frozenset({"calibrated.toml", "calibration.toml"})
 
 def prior_parameters(params_dir: str | Path | None = None):
     """The prior parameters: every block file of ``params_dir`` (default ``params/``) except ``calibrated.toml``."""
-    from ..params import ParameterError, load_parameters
+    from ..model import load_model_parameters as load_parameters
+    from ..params import ParameterError
 
     if params_dir is None:
         from ..scenarios import default_params_dir

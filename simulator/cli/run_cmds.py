@@ -370,7 +370,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     Exit code 0 if all are valid, 2 otherwise.
     """
-    from ..params import ParameterError, load_parameters
+    from ..model import load_model_parameters
+    from ..params import ParameterError
     from ..params.loader import OVERLAY_FILES
     from ..scenarios import default_parameters, validate_scenario
 
@@ -390,7 +391,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         if f.name in OVERLAY_FILES:
             continue
         try:
-            load_parameters([f])
+            load_model_parameters([f])
         except (ParameterError, OSError) as exc:
             problems.append(str(exc))
     if param_files:

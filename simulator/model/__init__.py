@@ -17,9 +17,17 @@ Example
 """
 
 from ._base import DIMENSIONS, LEVERS, PARTNERS, SECTORS, data_dir, params_dir
-from .build import BLOCKS, HEADLINE, build_model, default_parameters, model_constants, run_baseline
+from .build import (
+    BLOCKS,
+    HEADLINE,
+    build_model,
+    default_parameters,
+    load_model_parameters,
+    model_constants,
+    run_baseline,
+)
 
 __all__ = [
     "BLOCKS", "DIMENSIONS", "HEADLINE", "LEVERS", "PARTNERS", "SECTORS", "build_model", "data_dir",
-    "default_parameters", "model_constants", "params_dir", "run_baseline",
+    "default_parameters", "load_model_parameters", "model_constants", "params_dir", "run_baseline",
 ]

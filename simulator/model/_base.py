@@ -43,12 +43,16 @@ LEVERS = (
     "port_investment", "digital_infrastructure", "industry_transfer", "finance_clustering",
     "ftz_opening", "innovation_chain", "industrial_chains", "producer_services",
 )
-DIMENSIONS = {"sector": SECTORS, "partner": PARTNERS}
+#: ``commodity`` has the sectors' elements: an input-output table is commodity x sector
+#: (rows: what is bought, columns: who buys it), so the two are different dimensions.
+DIMENSIONS = {"sector": SECTORS, "commodity": SECTORS, "partner": PARTNERS}
 
 #: Small number guarding divisions [same units as the denominator].
 EPS = 1e-9
 
 S = ("sector",)
+C = ("commodity",)
+CS = ("commodity", "sector")
 P = ("partner",)
 
 MONEY = "100m yuan/yr (2018 prices)"

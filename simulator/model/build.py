@@ -7,15 +7,31 @@ from pathlib import Path
 
 from ..engine import Constant, Model, SimSettings, simulate
 from ..params import ParameterSet, load_parameters
-from . import demand_investment, digital, external, finance, innovation, labour_population, levers, production, trade
+from . import (
+    competitiveness,
+    demand,
+    digital,
+    energy_carbon,
+    external,
+    finance,
+    innovation,
+    labour_market,
+    levers,
+    population,
+    production,
+    trade,
+)
 from ._base import DIMENSIONS, params_dir
 
 #: Block name -> module (documentation order).
 BLOCKS = {
     "production": production,
-    "demand_investment": demand_investment,
+    "demand": demand,
+    "competitiveness": competitiveness,
+    "labour_market": labour_market,
+    "population": population,
     "trade": trade,
-    "labour_population": labour_population,
+    "energy_carbon": energy_carbon,
     "digital": digital,
     "finance": finance,
     "innovation": innovation,
@@ -29,26 +45,42 @@ HEADLINE = (
     "imports_by_partner", "port_capacity", "port_utilization", "employment", "employment_total",
     "unemployment_rate", "population", "net_migration", "labour_force", "capital", "tfp",
     "digital_coverage", "credit_to_gdp", "lever_spending",
+    "capacity_utilization", "wage_relative", "unit_cost_relative", "co2_emissions", "household_income",
 )
 
 MODEL_DOC = (
-    "Heilongjiang regional economy: nine sectors, three trade partners, population and labour, "
-    "digital, finance and innovation channels, and hooks for the policy brief's levers. "
+    "Heilongjiang regional economy: nine sectors (capacity, utilisation and factor demands), demand "
+    "through the input-output table, wages and competitiveness against the rest of China, three trade "
+    "partners, population and labour, energy and carbon, digital, finance and innovation channels, and "
+    "the policy brief's levers. "
     "Money in 100m yuan at 2018 prices unless a variable says current prices; persons in 10k."
 )
+
+
+def load_model_parameters(path, *, overlays: bool = False) -> ParameterSet:
+    """Load parameter files for this model, checking arrayed parameters against its dimensions.
+
+    Parameters
+    ----------
+    path : path or iterable of paths
+        A directory, a file or a list of files (as :func:`simulator.params.load_parameters`).
+    overlays : bool
+        Apply overlay files such as ``calibrated.toml`` on top of the block files.
+    """
+    return load_parameters(path, overlays=overlays, dimensions=DIMENSIONS)
 
 
 @lru_cache(maxsize=1)
 def default_parameters() -> ParameterSet:
     """The parameters shipped in the repository's ``params/`` (cached; immutable)."""
-    return load_parameters(params_dir())
+    return load_model_parameters(params_dir())
 
 
 def model_constants(params: ParameterSet) -> list[Constant]:
     """One :class:`Constant` per parameter (group = the parameter's block)."""
     out = []
     for name, p in params.items():
-        value = list(p.value) if p.dims else float(p.value)
+        value = p.array() if p.dims else float(p.value)
         doc = p.doc + f" [params: {p.block}; source: {p.source.splitlines()[0] if p.source else ''}]"
         out.append(Constant(name, units=p.unit, doc=doc, dims=p.dims, group=p.block, value=value))
     return out
@@ -72,7 +104,7 @@ def build_model(params: ParameterSet | str | Path | None = None) -> Model:
     if params is None:
         return _default_model()
     if not isinstance(params, ParameterSet):
-        params = load_parameters(params)
+        params = load_model_parameters(params)
     return _assemble(params)
 
 
@@ -104,6 +136,6 @@ def run_baseline(params: ParameterSet | str | Path | None = None, **settings):
     Results
         Every variable, including all :data:`HEADLINE` names, yearly.
     """
-    ps = default_parameters() if params is None else (params if isinstance(params, ParameterSet) else load_parameters(params))
+    ps = default_parameters() if params is None else (params if isinstance(params, ParameterSet) else load_model_parameters(params))
     model = build_model(ps)
     return simulate(model, settings=SimSettings(**settings), metadata={"parameter_hash": ps.hash()})

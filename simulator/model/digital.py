@@ -11,7 +11,9 @@
 (Qiang & Rossotto; Czernich et al.). ``E`` is the coverage gain with a marginal
 value that fades to zero at saturation; the growth effect lasts until the TFP level
 reaches ``b/0.1 * T_adj * E`` (partial adjustment over ``T_adj`` years), so
-coverage raises the TFP level rather than its growth rate forever. Demand for the digital-economy sector scales with coverage.
+coverage raises the TFP level rather than its growth rate forever. Coverage creates no demand of its
+own: the digital-economy sector sells what households, firms and government buy from it (input-output
+table), and digital investment is bought through its commodity vector.
 """
 
 from __future__ import annotations
@@ -60,6 +62,4 @@ def components() -> list:
              equation="broadband_growth_effect / 0.1 * effective_coverage_gain"
                       " - digital_tfp_log / digital_tfp_adjustment_time"),
         Aux("digital_tfp_effect", "1", "TFP multiplier from digital coverage", (), G, equation="exp(digital_tfp_log)"),
-        Aux("digital_demand_factor", "1", "Demand for digital-economy output relative to 2018 coverage", (), G,
-            equation="(digital_coverage / digital_coverage_2018) ** digital_demand_elasticity"),
     ]

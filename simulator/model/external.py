@@ -3,11 +3,14 @@
 Time series (from ``data/drivers/*.csv``): ``china_gdp_growth``, ``oil_price``,
 ``usd_cny``, ``interest_rate``, ``cpi_inflation``, ``china_population``,
 ``russia_import_demand``, ``china_export_market``, ``russia_gas_pipeline``,
-``trade_diversion_to_russia``, ``china_exports_to_russia``. Scenario hooks that default to 1 in every year:
-``border_capacity_multiplier`` (pandemic / border closure: multiplies the usable
-border-port capacity) and ``russia_demand_multiplier`` (Russia's demand for HLJ
-exports). Derived: the price level, China's real GDP index and the oil price in
-yuan.
+``trade_diversion_to_russia``, ``china_exports_to_russia``, ``china_labour_productivity_growth``,
+``china_real_wage_growth``, ``china_tfp_growth`` (the rest-of-China paths HLJ competes against),
+``daqing_crude_output_history``, ``russia_crude_pipeline_capacity``. Scenario hooks that default to 1
+in every year: ``border_capacity_multiplier`` (pandemic / border closure: multiplies the usable
+border-port capacity), ``russia_demand_multiplier`` (Russia's demand for HLJ exports) and
+``labour_supply_multiplier``; ``regional_carbon_price`` (default 0) and ``carbon_cap`` (default none).
+Derived: the price level, China's real GDP, labour-productivity and real-wage indices and the oil
+price in yuan.
 """
 
 from __future__ import annotations
@@ -36,6 +39,18 @@ def components() -> list:
         driver("china_exports_to_russia",
                "China's real goods exports to Russia (market for HLJ's exports to Russia, incl. the sanctions-era boom),"
                " 2018 = 1", "1"),
+        driver("china_labour_productivity_growth", "Growth of China's real GDP per employed person (rate of year Y at Y-0.5)",
+               "1/yr", shift=-0.5),
+        driver("china_real_wage_growth", "Real growth of China's average wage (rate of year Y placed at Y-0.5)", "1/yr",
+               shift=-0.5),
+        driver("china_tfp_growth", "Rest-of-China TFP growth (rate of year Y placed at Y-0.5)", "1/yr", shift=-0.5),
+        driver("daqing_crude_output_history", "Daqing crude output: recorded, then the 30 Mt/yr plateau held flat", "Mt/yr"),
+        driver("russia_crude_pipeline_capacity", "Russia-China crude pipeline capacity through Mohe", "Mt/yr"),
+        flat_series("labour_supply_multiplier", 1.0,
+                    "Scenario hook: multiplier on labour supply (shock labour_supply; 1 = as the population block says)"),
+        flat_series("regional_carbon_price", 0.0,
+                    "Scenario hook: carbon price HLJ pays beyond the national ETS price (yuan/t; 0 = none)", "yuan/t"),
+        flat_series("carbon_cap", 1e9, "Scenario hook: cap on HLJ's CO2 emissions (Mt/yr; 1e9 = no cap)", "Mt CO2/yr"),
         flat_series("border_capacity_multiplier", 1.0,
                     "Scenario hook: multiplier on usable border-port capacity (pandemic closure 2020-2022 is a"
                          " scenario; 1 = open)"),
@@ -52,6 +67,14 @@ def components() -> list:
             equation="china_population / init(china_population)"),
         Aux("china_gdp_per_capita_index", "1", "China real GDP per capita, index 2018 = 1", group=G,
             equation="china_gdp_index / china_population_index"),
+        Stock("china_labour_productivity_index", "1", "China's real GDP per employed person, index 2018 = 1", group=G,
+              initial=1.0, inflows=("china_labour_productivity_increase",)),
+        Flow("china_labour_productivity_increase", "1/yr", "Growth of China's labour productivity index", group=G,
+             equation="china_labour_productivity_growth * china_labour_productivity_index"),
+        Stock("china_real_wage_index", "1", "China's real average wage, index 2018 = 1", group=G, initial=1.0,
+              inflows=("china_real_wage_increase",)),
+        Flow("china_real_wage_increase", "1/yr", "Growth of China's real wage index", group=G,
+             equation="china_real_wage_growth * china_real_wage_index"),
         Aux("oil_price_cny_index", "1", "Oil price in yuan relative to the start year", group=G,
             equation="oil_price * usd_cny / (init(oil_price) * init(usd_cny))"),
     ]

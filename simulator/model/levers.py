@@ -7,8 +7,12 @@ Each lever ``<id>`` in :data:`~simulator.model._base.LEVERS` has constants
     spending_<id> = budget * ramp_factor * (start <= time < end)
     ramp_factor   = clip((time - start) / ramp, 0, 1)   (1 if ramp = 0)
 
-``lever_spending`` is the total; it enters investment demand (construction and
-equipment) and is partly financed locally (crowding out local demand). Mechanisms:
+``lever_spending`` is the total. Each lever's spending enters final demand through its own
+commodity vector (``<id>_commodity_share`` + ``<id>_direct_va_share`` of its own staff's value added in
+``<id>_host_sector`` + ``<id>_non_commodity_share`` for land, interest and transfers, which buys no
+output directly; the three sum to 1), derived from the input-output table (demand block), and is
+partly financed by reallocation within the local budget (government consumption falls).
+``cumulative_spending_<id>`` integrates each lever's spending exactly. Mechanisms:
 
 - port_investment: capacity started = spending x (1 - public share) / cost per
   capacity, completed after a third-order construction delay; the public share adds
@@ -37,6 +41,16 @@ from ._base import EPS, LEVERS, MONEY, MONEY_STOCK, S, selector
 
 G = "levers"
 
+#: Sector of each lever's spending unit: its wages and own value added are that sector's output
+#: (research institutes are in finance & business services in the model's mapping of the IO table,
+#: FTZ administration in public administration = tourism_consumer; capital levers have no own staff).
+HOST_SECTOR = {
+    "port_investment": "construction", "digital_infrastructure": "digital_economy",
+    "industry_transfer": "tourism_consumer", "finance_clustering": "finance_services",
+    "ftz_opening": "tourism_consumer", "innovation_chain": "finance_services",
+    "industrial_chains": "equipment_mfg", "producer_services": "finance_services",
+}
+
 
 def _spending(lid: str) -> Aux:
     return Aux(f"spending_{lid}", MONEY, f"Spending of the {lid} lever", (), G,
@@ -61,6 +75,14 @@ def components() -> list:
     out: list = [_spending(lid) for lid in LEVERS]
     out.append(Aux("lever_spending", MONEY, "Total lever spending (all levers)", (), G,
                    equation=" + ".join(f"spending_{lid}" for lid in LEVERS)))
+    # spending integrated by the engine: yearly differences are each year's exact spending
+    for lid in LEVERS:
+        out.append(Stock(f"cumulative_spending_{lid}", MONEY_STOCK, f"Spending of the {lid} lever since the start",
+                         (), G, initial=0.0, inflows=(f"spending_{lid}",)))
+        out.append(selector(f"{lid}_host_sector", "sector", (HOST_SECTOR[lid],),
+                            f"Sector whose output the {lid} lever's own staff produce (its direct value added)"))
+    out.append(Stock("lever_spending_cumulative", MONEY_STOCK, "Spending of all levers since the start", (), G,
+                     initial=0.0, inflows=("lever_spending",)))
     out += [
         selector("is_goods", "sector", ("agri_food", "energy_petrochem", "mining_materials", "equipment_mfg"),
                  "1 for goods-producing (manufacturing and resource) sectors"),

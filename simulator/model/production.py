@@ -1,25 +1,44 @@
-"""Production block: value added, capital, employment, TFP, public capital.
+"""Production block: technology, capacity utilisation, factor demands, capital and TFP.
 
-Technology (per sector ``s``, normalised to 2018 so no unobserved scale enters)::
+Technology. Value added of sector ``s`` is Cobb-Douglas in capital *services* (installed capital
+times its utilisation ``z``) and employment, normalised to 2018 so that no unobserved scale enters::
 
-    potential_output = va_2018 * tfp * (capital / capital_2018)^alpha
-                       * (employment * labour_augmentation / employment_2018)^(1 - alpha)
-    value_added      = min(potential_output, sector_demand)
+    VA = va_2018 * A * R * (z K / (z_2018 K_2018))^a * (E / E_2018)^(1 - a)
 
-so zero capital or zero labour gives zero output, and output cannot exceed what is
-bought (demand block). ``tfp`` is arrayed by sector: an exogenous trend (common +
-sector offset, depletion in energy) times the model's explicit TFP channels
-(public capital, R&D knowledge, digital coverage, finance depth, supplier
-spillovers, industrial chains, producer services). Employment is demand-determined:
-job positions adjust with a delay (``employment_adjustment_time``) toward labour demand::
+``a = 1 - labour_share`` (factor-cost shares from the HLJ 2007 input-output table, moved toward the
+national shares of 2018), ``A`` is total factor productivity (one trend per sector, sourced from
+China's record, times the model's explicit channels: public capital, R&D knowledge, digital
+coverage, finance depth, lever effects) and ``R`` a resource factor (Daqing crude output, energy
+sector only: depletion is not counted as TFP).
 
-    desired_employment = jobs_2018 * (sector_demand / va_2018)^employment_elasticity
-                         * exp(-(labour_shedding_rate + labour_shedding_common) * t)
+Output is demand-determined (the demand block turns final demand into output through the
+input-output table) up to capacity. Given the demand for value added ``VA_d``, employment and
+capital, the utilisation that produces it is::
 
-(firms hire for the output they can sell, so a sector whose capacity binds hires to
-expand it); positions are filled from the labour force with unemployment softly
-floored at the frictional rate (labour block), and ``employment`` by sector is
-positions x fill rate. Money: 100m yuan at 2018 prices;
+    z_d = z_2018 (K_2018 / K) [ (VA_d / va_2018) / (A R (E/E_2018)^(1-a)) ]^(1/a)
+
+``capacity_utilization`` is ``z_d`` below ``utilization_soft_cap`` and bends smoothly to 1 above
+it; when it bends, value added falls short of demand and the shortfall (``unmet_demand``) is bought
+outside HLJ (its cost shows up as delivery pressure on prices and market shares in the
+competitiveness block).
+
+Factor demands. Firms plan for expected output at normal utilisation ``z_n`` with the
+cost-minimising technique for the factor-price ratio ``omega = real wage / real user cost``
+(2018 = 1)::
+
+    desired_employment E* = E_2018 (VA_e / va_2018) / (A R) * omega^(-a)
+    desired_capital    K* = K_2018 (z_2018 / z_n) (VA_e / va_2018) / (A R) * omega^(1 - a)
+
+so that with ``E = E*`` and ``K = K*`` utilisation is exactly ``z_n``. Job positions adjust toward
+``E*`` over ``employment_adjustment_time``; gross investment closes the capital gap over
+``capital_adjustment_time`` and adds the expected growth of the desired stock (so capital does not
+lag a growing target), never below zero::
+
+    I = max(0, delta K + (K* - K) / T_K + g_e K*) * credit rationing
+
+Growth decomposition: ``ln(VA/va_2018) = ln(A) + ln(R) + a ln(zK / z_2018 K_2018) + (1-a) ln(E/E_2018)``
+exactly for each sector (outputs ``tfp_contribution``, ``resource_contribution``,
+``capital_contribution``, ``labour_contribution``). Money: 100m yuan at 2018 prices;
 ``gdp_nominal`` in current prices.
 """
 
@@ -38,26 +57,52 @@ def components() -> list:
         Aux("tertiary_weight", "1", "Share of each sector's value added counted as tertiary industry", S, G,
             equation="1 - primary_weight - secondary_weight"),
         Aux("gdp_real_2018", MONEY, "GDP in 2018 (sum of va_2018)", (), G, equation="sum(va_2018)"),
-        Aux("capital_2018", MONEY_STOCK, "Capital stock in 2018", S, G, equation="capital_output_ratio_2018 * va_2018"),
-        # TFP
-        Aux("tfp_trend", "1", "Exogenous TFP trend (2018 = 1)", S, G,
-            equation="exp((tfp_growth_common + tfp_growth_sector_offset) * (time - initial_time))"),
-        Aux("tfp", "1", "Total factor productivity by sector, 2018 = 1 (trend x explicit channels)", S, G,
+        Aux("capital_share", "1", "Output elasticity of capital services: 1 - labour share", S, G,
+            equation="1 - labour_share"),
+        Aux("capital_2018", MONEY_STOCK, "Installed capital stock in 2018", S, G,
+            equation="capital_output_ratio_2018 * va_2018"),
+        Aux("gross_output_2018", MONEY, "Gross output in 2018: value added / value-added ratio", S, G,
+            equation="va_2018 / va_ratio"),
+        # productivity
+        Aux("tfp_trend", "1", "Trend TFP by sector (2018 = 1): one sourced growth rate per sector", S, G,
+            equation="exp(tfp_growth * (time - initial_time))"),
+        Aux("tfp", "1", "Total factor productivity by sector, 2018 = 1 (trend x the model's explicit channels)", S, G,
             equation="tfp_trend * public_capital_tfp_effect * knowledge_tfp_effect * digital_tfp_effect"
                      " * finance_tfp_effect * spillover_tfp_effect * industrial_chains_tfp_effect"
                      " * producer_services_tfp_effect"),
         Aux("tfp_aggregate", "1", "Value-added-weighted average TFP (2018 weights)", (), G,
             equation="sum(tfp * va_2018) / gdp_real_2018"),
-        # output
-        Aux("potential_output", MONEY, "Supply capacity: Cobb-Douglas in capital and employment, normalised to 2018", S, G,
-            equation=f"va_2018 * tfp * (capital / max(capital_2018, {EPS})) ** capital_share"
-                     f" * (employment * labour_augmentation / max(employment_2018, {EPS})) ** (1 - capital_share)"),
-        Aux("labour_augmentation", "1", "Labour-augmenting technical change that accompanies trend labour shedding", S, G,
-            equation="exp((labour_shedding_rate + labour_shedding_common) * (time - initial_time))"),
-        Aux("value_added", MONEY, "Value added by sector: the smaller of supply capacity and demand", S, G,
-            equation="max(min(potential_output, sector_demand), 0)"),
-        Aux("capacity_utilization", "1", "Value added / potential output", S, G,
-            equation=f"value_added / max(potential_output, {EPS})"),
+        Aux("productivity", "1", "TFP x resource factor: output per unit of factor input, 2018 = 1", S, G,
+            equation="tfp * resource_factor"),
+        # factor prices
+        Aux("expected_inflation", "1/yr", "Expected CPI inflation (smoothed)", (), G,
+            equation="smooth(cpi_inflation, expectation_time)"),
+        Aux("user_cost", "1/yr", "Real user cost of capital: lending rate - expected inflation + depreciation", S, G,
+            equation="max(cost_of_capital - expected_inflation + depreciation_rate, 0.01)"),
+        Aux("user_cost_2018", "1/yr", "Real user cost of capital in 2018", S, G, equation="init(user_cost)"),
+        Aux("factor_price_ratio", "1", "Real wage / real user cost of capital, 2018 = 1 (omega)", S, G,
+            equation="real_wage_index / (user_cost / user_cost_2018)"),
+        # output and utilisation
+        Aux("utilization_demanded", "1",
+            "Capital utilisation needed to produce the value added demanded with installed capital and employment", S, G,
+            equation=f"utilization_2018 * (capital_2018 / max(capital, {EPS}))"
+                     f" * max(value_added_demanded / va_2018 / max(productivity * (max(employment, {EPS})"
+                     f" / employment_2018) ** (1 - capital_share), {EPS}), 0) ** (1 / capital_share)"),
+        Aux("capacity_utilization", "1",
+            "Capital utilisation: as demanded below the soft cap, bending smoothly to 1 above it", S, G,
+            equation="if_then_else(utilization_demanded <= utilization_soft_cap, utilization_demanded,"
+                     " utilization_soft_cap + (1 - utilization_soft_cap)"
+                     " * (1 - 2 / (exp(2 * (utilization_demanded - utilization_soft_cap)"
+                     " / (1 - utilization_soft_cap)) + 1)))"),
+        Aux("value_added", MONEY, "Value added by sector: demand, up to what capital and employment can produce", S, G,
+            equation="if_then_else(utilization_demanded <= utilization_soft_cap, value_added_demanded,"
+                     " va_2018 * productivity * (capacity_utilization * capital / (utilization_2018 * capital_2018))"
+                     " ** capital_share * (employment / employment_2018) ** (1 - capital_share))"),
+        Aux("unmet_demand", MONEY,
+            "Value added demanded from HLJ producers that they cannot deliver (bought outside HLJ instead)", S, G,
+            equation="max(value_added_demanded - value_added, 0)"),
+        Aux("gross_output", MONEY, "Gross output by sector (value added / value-added ratio)", S, G,
+            equation="value_added / va_ratio"),
         Aux("gdp_real", MONEY, "Regional GDP at 2018 prices (= sum of value added)", (), G, equation="sum(value_added)"),
         Aux("va_primary", MONEY, "Primary industry value added (official definition)", (), G,
             equation="sum(value_added * primary_weight)"),
@@ -65,8 +110,9 @@ def components() -> list:
             equation="sum(value_added * secondary_weight)"),
         Aux("va_tertiary", MONEY, "Tertiary industry value added (official definition)", (), G,
             equation="sum(value_added * tertiary_weight)"),
-        Aux("sector_price", "1", "Output price by sector, 2018 = 1 (CPI level x oil pass-through)", S, G,
-            equation="price_level * oil_price_cny_index ** energy_price_passthrough"),
+        Aux("sector_price", "1",
+            "Output price by sector, 2018 = 1: national price level x HLJ's relative unit cost x oil pass-through", S, G,
+            equation="price_level * perceived_unit_cost_relative * oil_price_cny_index ** energy_price_passthrough"),
         Aux("value_added_nominal", "100m yuan/yr (current prices)", "Value added at current prices", S, G,
             equation="value_added * sector_price"),
         Aux("gdp_nominal", "100m yuan/yr (current prices)", "Regional GDP at current prices", (), G,
@@ -76,44 +122,52 @@ def components() -> list:
             equation=f"gdp_real / max(population, {EPS})"),
         Aux("expected_gdp_real", MONEY, "Expected (smoothed) real GDP used by spending decisions", (), G,
             equation="smooth(gdp_real, expectation_time, gdp_real_2018)"),
-        Aux("expected_value_added", MONEY, "Expected (smoothed) value added by sector", S, G,
+        Aux("expected_value_added", MONEY, "Expected (smoothed) value added by sector, the basis of factor demands", S, G,
             equation="smooth(value_added, expectation_time, va_2018)"),
-        # capital
-        Stock("capital", MONEY_STOCK, "Fixed capital stock by sector", S, G, initial="capital_2018",
-              inflows=("investment",), outflows=("depreciation",), non_negative=True),
-        Flow("depreciation", MONEY, "Physical depreciation of sector capital", S, G, equation="depreciation_rate * capital"),
-        # employment: positions (jobs) adjust with a delay toward labour demand; filled employment is the labour
-        # force less unemployment (labour block), shared across sectors in proportion to positions
-        Aux("jobs_2018", PERSONS, "Job positions in 2018: employment plus the frictional vacancies of the soft floor", S, G,
-            equation="employment_2018 * (1 - job_gap_2018) / (1 - unemployment_rate_2018)"),
+        Aux("expected_output_growth", "1/yr", "Expected growth rate of sector value added (trend of value added)", S, G,
+            equation="trend(value_added, expectation_time, investment_net_growth_2018)"),
+        # factor demands
+        Aux("desired_employment", PERSONS,
+            "Labour demand (positions): cost-minimising employment for expected output at the current wage/user-cost ratio",
+            S, G,
+            equation="jobs_2018 * (expected_value_added / va_2018) / productivity * factor_price_ratio ** (-capital_share)"),
         Stock("jobs", PERSONS, "Job positions by sector (adjust with a delay toward labour demand)", S, G,
               initial="jobs_2018", inflows=("job_change",), non_negative=True),
         Flow("job_change", "10k persons/yr", "Net creation of positions: closes the gap to labour demand", S, G,
              equation="(desired_employment - jobs) / employment_adjustment_time"),
-        Aux("output_for_hiring", MONEY,
-            "Output firms hire for: the demand for the sector's output (above value added where capacity binds)", S, G,
-            equation="max(sector_demand, 0)"),
-        Aux("desired_employment", PERSONS,
-            "Labour demand (positions): output elasticity and trend labour shedding (labour productivity growth)", S, G,
-            equation=f"jobs_2018 * (output_for_hiring / max(va_2018, {EPS})) ** employment_elasticity"
-                     " * exp(-(labour_shedding_rate + labour_shedding_common) * (time - initial_time))"),
-        Aux("fill_rate", "1", "Share of positions filled: employment_total / positions (< 1 near the frictional floor)",
-            (), G, equation=f"employment_total / max(sum(jobs), {EPS})"),
-        Aux("employment", PERSONS,
-            "Employment by sector: positions filled (= jobs x fill_rate, written relative to 2018 so it starts exactly"
-            " at employment_2018)", S, G,
-            equation=f"employment_2018 * (jobs / max(jobs_2018, {EPS})) * (fill_rate / max(init(fill_rate), {EPS}))"),
-        Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
+        Aux("desired_capital", MONEY_STOCK,
+            "Desired capital: cost-minimising capital for expected output at normal utilisation", S, G,
+            equation="capital_2018 * (utilization_2018 / normal_utilization) * (expected_value_added / va_2018)"
+                     " / productivity * factor_price_ratio ** (1 - capital_share)"),
+        Aux("private_investment", MONEY,
+            "Gross private investment: replacement + gap closure + expected growth, limited by credit", S, G,
+            equation="max(0, depreciation_rate * capital + (desired_capital - capital) / capital_adjustment_time"
+                     " + max(expected_output_growth, -depreciation_rate) * desired_capital)"
+                     " * min(credit_availability, 1) ** credit_investment_elasticity"),
+        Flow("investment", MONEY, "Gross investment by sector: private + industrial chains + relocated capital + FDI", S, G,
+             equation="private_investment + industrial_chains_investment + relocated_capital_inflow + fdi_inflow"),
+        Stock("capital", MONEY_STOCK, "Installed fixed capital by sector", S, G, initial="capital_2018",
+              inflows=("investment",), outflows=("depreciation",), non_negative=True),
+        Flow("depreciation", MONEY, "Physical depreciation of sector capital", S, G, equation="depreciation_rate * capital"),
         Aux("labour_productivity", "10k yuan/person/yr (2018 prices)", "Value added per employed person", S, G,
             equation=f"value_added / max(employment, {EPS})"),
+        # growth decomposition (exact per sector)
+        Aux("tfp_contribution", "1", "ln(tfp): TFP's contribution to ln(value_added / va_2018)", S, G,
+            equation="ln(tfp)"),
+        Aux("resource_contribution", "1", "ln(resource factor): depletion's contribution to ln(value_added / va_2018)", S,
+            G, equation="ln(resource_factor)"),
+        Aux("capital_contribution", "1",
+            "a ln(z K / z_2018 K_2018): capital services' contribution to ln(value_added / va_2018)", S, G,
+            equation=f"capital_share * ln(max(capacity_utilization * capital, {EPS}) / (utilization_2018 * capital_2018))"),
+        Aux("labour_contribution", "1", "(1-a) ln(E / E_2018): employment's contribution to ln(value_added / va_2018)",
+            S, G, equation=f"(1 - capital_share) * ln(max(employment, {EPS}) / employment_2018)"),
         # public capital
         Aux("public_capital_2018", MONEY_STOCK, "Public capital in 2018", (), G,
             equation="public_capital_output_ratio_2018 * gdp_real_2018"),
         Stock("public_capital", MONEY_STOCK, "Public infrastructure capital", (), G, initial="public_capital_2018",
-              inflows=("public_investment",), outflows=("public_capital_depreciation",), non_negative=True),
-        Flow("public_investment", MONEY, "Public infrastructure investment (baseline share of GDP + port feeder links)", (), G,
-             equation="public_investment_share * expected_gdp_real"
-                      " + port_investment_public_capital_share * spending_port_investment"),
+              inflows=("public_capital_formation",), outflows=("public_capital_depreciation",), non_negative=True),
+        Flow("public_capital_formation", MONEY, "Public infrastructure investment plus port feeder links", (), G,
+             equation="public_investment + port_investment_public_capital_share * spending_port_investment"),
         Flow("public_capital_depreciation", MONEY, "Depreciation of public capital", (), G,
              equation="public_capital_depreciation_rate * public_capital"),
         Aux("public_capital_tfp_effect", "1", "TFP effect of public capital (Bom & Ligthart elasticity)", (), G,

@@ -2,18 +2,20 @@
 
 Real flows (2018 prices) by partner ``p``::
 
-    desired_exports = exports_2018 * partner_demand^e_d * export_supply * cost_factor
+    desired_exports = exports_2018 * partner_demand^e_d * export_competitiveness * cost_factor
     partner_demand  = [china_exports_to_russia, china_export_market x BRI premium, china_export_market]
 
 HLJ's exports to Russia compete with other Chinese suppliers for the market China as a whole
 sells to Russia (``china_exports_to_russia``: China Customs, real, 2018 = 1; +33% in 2021, +13%
 in 2022, +47% in 2023 in USD, the sanctions-era replacement of Western suppliers), just as its
-other exports share China's export market; HLJ's share of either market moves with its relative
-exportable capacity and trade costs (``export_supply_index``, ``trade_cost_volume_factor``).
+other exports share China's export market; HLJ's share of either market moves with its unit
+costs relative to the rest of China (``export_competitiveness``, competitiveness block: Armington
+elasticity ``armington_elasticity_foreign``) and its trade costs (``trade_cost_volume_factor``).
 The sanctions-era diversion of Russia's own exports toward China (``trade_diversion_to_russia``)
 raises imports from Russia only: on the export side it is part of China's exports to Russia.
     desired_imports = imports_2018 * (1 - pipeline share) * absorption_index * cost_factor
-    pipeline_crude  = imports_2018 * energy_share * pipeline_share_of_energy_imports * energy_absorption
+    pipeline_crude  = imports_2018 * energy_share * pipeline_share_of_energy_imports
+                      * min(energy_absorption x diversion, pipeline capacity / 2018 capacity)
     cost_factor     = trade_cost_index^sigma * exp(-b * border_share * (clearance_days - days_2018))
 
 Pipeline crude (Mohe-Daqing) and pipeline gas (Power of Siberia) bypass the border ports: they
@@ -79,14 +81,10 @@ def components() -> list:
             equation="is_russia * russia_import_demand * china_share_of_russia_imports_index * russia_demand_multiplier"
                      " + is_other_bri * china_export_market * exp(bri_growth_premium * (time - initial_time))"
                      " + is_rest_of_world * china_export_market"),
-        Aux("export_capacity_index", "1", "HLJ exportable supply capacity (potential output, export weights), 2018 = 1", (),
-            G, equation="sum(potential_output * export_weight) / sum(va_2018 * export_weight)"),
-        Aux("relative_export_capacity", "1",
-            "HLJ's exportable capacity relative to competing Chinese suppliers (China's real GDP), 2018 = 1", (), G,
-            equation=f"export_capacity_index / max(china_gdp_index, {EPS})"),
         Aux("export_supply_index", "1",
-            "HLJ's share of its partners' markets: relative exportable capacity^elasticity x participation", (), G,
-            equation="relative_export_capacity ** export_supply_elasticity * (1 + ftz_participation_gain)"),
+            "HLJ's share of its partners' markets: relative unit cost against the rest of China (Armington) x"
+            " export participation", (), G,
+            equation="export_competitiveness * (1 + ftz_participation_gain)"),
         Aux("desired_exports_real", MONEY, "Exports demanded by partner before the border-capacity limit", P, G,
             equation="exports_2018_by_partner * partner_demand_index ** partner_demand_elasticity"
                      " * export_supply_index * trade_cost_volume_factor"),
@@ -101,11 +99,14 @@ def components() -> list:
                      f" / max(1 - pipeline_import_share, {EPS}) * (1 + is_russia * trade_diversion_to_russia)"),
         Aux("desired_imports_real", MONEY, "Non-pipeline imports demanded by partner before the border-capacity limit", P, G,
             equation="imports_2018_by_partner * (1 - pipeline_import_share) * import_demand_index * trade_cost_volume_factor"),
+        Aux("pipeline_crude_demand_index", "1",
+            "Crude wanted through the pipeline relative to 2018: feedstock demand and the sanctions-era diversion", P, G,
+            equation="energy_import_absorption * (1 + is_russia * trade_diversion_to_russia)"),
         Aux("pipeline_crude_imports_real", MONEY,
-            "Crude imports by pipeline (Mohe-Daqing; 2018 prices): feedstock demand, outside port capacity and port costs",
-            P, G,
-            equation="imports_2018_by_partner * pipeline_import_share * energy_import_absorption"
-                     " * (1 + is_russia * trade_diversion_to_russia)"),
+            "Crude imports by pipeline (Mohe-Daqing; 2018 prices): feedstock demand up to the pipeline's capacity (full"
+            " in 2018), outside port capacity and port costs", P, G,
+            equation="imports_2018_by_partner * pipeline_import_share"
+                     " * min(pipeline_crude_demand_index, pipeline_capacity_index)"),
         Aux("border_trade_demand", MONEY, "Trade that would cross HLJ's border ports", (), G,
             equation="sum(border_share * (desired_exports_real + desired_imports_real))"),
         Aux("effective_port_capacity", MONEY,

@@ -26,12 +26,13 @@ def default_parameters(params_dir: str | Path | None = None):
     lists, with the calibration as their source; everything else comes from the
     block files (see :meth:`simulator.params.ParameterSet.overlay`).
     """
-    from ..params import ParameterError, load_parameters
+    from ..model import load_model_parameters
+    from ..params import ParameterError
 
     d = Path(params_dir) if params_dir is not None else default_params_dir()
     if not d.is_dir():
         raise ParameterError(f"{d}: parameter directory not found")
-    return load_parameters(d, overlays=True)
+    return load_model_parameters(d, overlays=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""Labour market block: labour supply, employment limited by it, unemployment, the regional wage.
+
+Labour supply is the interface the population block fills: ``labour_force`` [10k persons]. Until
+the cohort block replaces it, it is population x the 2018 labour-force ratio x an ageing drift x a
+participation response to unemployment, times the scenario hook ``labour_supply_multiplier``
+(shock ``labour_supply``)::
+
+    labour_force = population * lf_ratio_2018 * exp(-ageing_drift t) * participation_factor * multiplier
+
+Employment is limited by it. Job positions (``jobs``, production block) follow labour demand; the
+job gap ``1 - sum(jobs) / labour_force`` is the unemployment rate if every position were filled, and
+unemployment bends smoothly toward the frictional rate ``u_f`` instead of crossing it::
+
+    u = u_f + s * softplus((job_gap - u_f) / s),   employment_total = labour_force * (1 - u)
+
+so employment can never exceed the labour force less frictional unemployment; positions beyond
+that stay vacant, and each sector's employment is its positions times the common fill rate.
+
+The regional wage relative to the national average wage follows a wage curve (unemployment
+elasticity ``-wage_curve_elasticity``, Nijkamp & Poot 2005 meta-analysis, Blanchflower & Oswald)
+and HLJ's labour productivity relative to the national one (pass-through ``wage_productivity_passthrough``),
+adjusting over ``wage_adjustment_time``::
+
+    wage_relative* = wage_relative_2018 * (prod_HLJ / prod_China)^lambda * (u_perceived / u_2018)^(-b)
+
+The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
+it sets the factor-price ratio of the production block, unit labour costs against the rest of
+China (competitiveness block), the wage bill in household income (demand block) and, through
+income, migration (population block).
+"""
+
+from __future__ import annotations
+
+from ..engine import Aux, Flow, Stock
+from ._base import EPS, MONEY, PERSONS, S
+
+G = "labour_market"
+
+
+def components() -> list:
+    """Components of the labour-market block."""
+    return [
+        # labour supply (interface filled by the population block)
+        Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
+            equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(population_2018, {EPS})"),
+        Aux("perceived_unemployment_rate", "1", "Unemployment rate as perceived by households (smoothed over a year)", (), G,
+            equation="smooth(unemployment_rate, unemployment_perception_time, unemployment_rate_2018)"),
+        Aux("participation_factor", "1",
+            "Participation relative to trend: discouraged workers leave when jobs are scarce, return when plentiful", (), G,
+            equation="exp(-participation_unemployment_sensitivity * (perceived_unemployment_rate - unemployment_rate_2018))"),
+        Aux("labour_force", PERSONS,
+            "Labour supply: population x participation ratio (drifting down with ageing, responding to job availability)"
+            " x the labour_supply_multiplier scenario hook", (), G,
+            equation="population * labour_force_ratio_2018 * exp(-ageing_labour_force_drift * (time - initial_time))"
+                     " * participation_factor * labour_supply_multiplier"),
+        Aux("available_labour", PERSONS, "Labour force less frictional unemployment: the most that can be employed", (),
+            G, equation="labour_force * (1 - frictional_unemployment)"),
+        # unemployment and employment
+        Aux("job_gap_2018", "1", "Job gap (1 - positions / labour force) that gives unemployment_rate_2018 in 2018", (), G,
+            equation="frictional_unemployment + unemployment_floor_softness"
+                     " * ln(max(exp((unemployment_rate_2018 - frictional_unemployment) / unemployment_floor_softness) - 1,"
+                     " 1e-12))"),
+        Aux("jobs_2018", PERSONS, "Job positions in 2018: employment plus the frictional vacancies of the soft floor", S, G,
+            equation="employment_2018 * (1 - job_gap_2018) / (1 - unemployment_rate_2018)"),
+        Aux("job_gap", "1", "1 - job positions / labour force: unemployment if every position were filled", (), G,
+            equation=f"1 - sum(jobs) / max(labour_force, {EPS})"),
+        Aux("unemployment_rate", "1",
+            "Unemployment rate: the job gap, bending smoothly toward the frictional rate (soft floor) when jobs are plentiful",
+            (), G,
+            equation="min(1, frictional_unemployment + unemployment_floor_softness"
+                     " * (max(job_gap - frictional_unemployment, 0) / unemployment_floor_softness"
+                     " + ln(1 + exp(-abs(job_gap - frictional_unemployment) / unemployment_floor_softness))))"),
+        Aux("employment_total", PERSONS, "Total employment: labour force x (1 - unemployment) (= sum over sectors)", (), G,
+            equation="labour_force * (1 - unemployment_rate)"),
+        Aux("fill_rate", "1", "Share of positions filled: employment_total / positions (< 1 near the frictional floor)",
+            (), G, equation=f"employment_total / max(sum(jobs), {EPS})"),
+        Aux("employment", PERSONS,
+            "Employment by sector: positions filled (= jobs x fill_rate, written relative to 2018 so it starts exactly"
+            " at employment_2018)", S, G,
+            equation=f"employment_2018 * (jobs / max(jobs_2018, {EPS})) * (fill_rate / max(init(fill_rate), {EPS}))"),
+        Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
+        Aux("unemployed", PERSONS, "Unemployed persons", (), G, equation="labour_force - employment_total"),
+        # wages
+        Aux("relative_labour_productivity", "1",
+            "HLJ real GDP per employed person relative to China's (labour productivity driver), 2018 = 1", (), G,
+            equation=f"(gdp_real / max(employment_total, {EPS})) / (gdp_real_2018 / sum(employment_2018))"
+                     " / china_labour_productivity_index"),
+        Aux("wage_relative_target", "1",
+            "Wage curve: HLJ / national average wage the labour market and relative productivity point to", (), G,
+            equation="wage_relative_2018 * max(relative_labour_productivity, 0.01) ** wage_productivity_passthrough"
+                     " * (max(perceived_unemployment_rate, 0.001) / unemployment_rate_2018) ** (-wage_curve_elasticity)"),
+        Stock("wage_relative", "1", "HLJ average wage / national average wage (adjusts toward the wage curve)", (), G,
+              initial="wage_relative_2018", inflows=("wage_relative_change",)),
+        Flow("wage_relative_change", "1/yr", "Adjustment of the relative wage toward its target", (), G,
+             equation="(wage_relative_target - wage_relative) / wage_adjustment_time"),
+        Aux("real_wage_index", "1", "HLJ real average wage, 2018 = 1: national real wage x relative wage", (), G,
+            equation="china_real_wage_index * wage_relative / wage_relative_2018"),
+        Aux("wage_bill", MONEY, "Real wage bill: labour compensation at 2018 prices", (), G,
+            equation="wage_bill_2018 * real_wage_index * employment_total / sum(employment_2018)"),
+        Aux("wage_bill_2018", MONEY, "Labour compensation in 2018 (labour share x value added)", (), G,
+            equation="sum(labour_share * va_2018)"),
+    ]
