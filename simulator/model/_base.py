@@ -43,9 +43,15 @@ LEVERS = (
     "port_investment", "digital_infrastructure", "industry_transfer", "finance_clustering",
     "ftz_opening", "innovation_chain", "industrial_chains", "producer_services",
 )
+#: Five-year age groups (85+ open) and the single years within a group (population block).
+AGE = tuple(f"a{5 * i}_{5 * i + 4}" for i in range(17)) + ("a85p",)
+AGE_YEARS = ("y0", "y1", "y2", "y3", "y4")
+SEXES = ("male", "female")
 #: ``commodity`` has the sectors' elements: an input-output table is commodity x sector
 #: (rows: what is bought, columns: who buys it), so the two are different dimensions.
-DIMENSIONS = {"sector": SECTORS, "commodity": SECTORS, "partner": PARTNERS}
+#: ``age2`` has the age groups' elements: a second age axis for cumulative sums over age.
+DIMENSIONS = {"sector": SECTORS, "commodity": SECTORS, "partner": PARTNERS, "sex": SEXES, "age": AGE,
+              "age_year": AGE_YEARS, "age2": AGE}
 
 #: Small number guarding divisions [same units as the denominator].
 EPS = 1e-9

@@ -1,11 +1,12 @@
 """Labour market block: labour supply, employment limited by it, unemployment, the regional wage.
 
-Labour supply is the interface the population block fills: ``labour_force`` [10k persons]. Until
-the cohort block replaces it, it is population x the 2018 labour-force ratio x an ageing drift x a
-participation response to unemployment, times the scenario hook ``labour_supply_multiplier``
+Labour supply is the interface the population block fills: ``labour_force`` [10k persons] is the
+sum of the cohort block's ``labour_force_by_age`` (participation by sex x age group x residents,
+with the statutory retirement ages of the 2025 reform and the participation response to
+unemployment, ``participation_factor`` below), times the scenario hook ``labour_supply_multiplier``
 (shock ``labour_supply``)::
 
-    labour_force = population * lf_ratio_2018 * exp(-ageing_drift t) * participation_factor * multiplier
+    labour_force = sum(labour_force_by_age) * multiplier
 
 Employment is limited by it. Job positions (``jobs``, production block) follow labour demand; the
 job gap ``1 - sum(jobs) / labour_force`` is the unemployment rate if every position were filled, and
@@ -41,18 +42,15 @@ def components() -> list:
     """Components of the labour-market block."""
     return [
         # labour supply (interface filled by the population block)
-        Aux("labour_force_ratio_2018", "1", "Labour force / population in 2018", (), G,
-            equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(population_2018, {EPS})"),
         Aux("perceived_unemployment_rate", "1", "Unemployment rate as perceived by households (smoothed over a year)", (), G,
             equation="smooth(unemployment_rate, unemployment_perception_time, unemployment_rate_2018)"),
         Aux("participation_factor", "1",
             "Participation relative to trend: discouraged workers leave when jobs are scarce, return when plentiful", (), G,
             equation="exp(-participation_unemployment_sensitivity * (perceived_unemployment_rate - unemployment_rate_2018))"),
         Aux("labour_force", PERSONS,
-            "Labour supply: population x participation ratio (drifting down with ageing, responding to job availability)"
+            "Labour supply: the cohort block's labour force by sex x age (participation responding to job availability)"
             " x the labour_supply_multiplier scenario hook", (), G,
-            equation="population * labour_force_ratio_2018 * exp(-ageing_labour_force_drift * (time - initial_time))"
-                     " * participation_factor * labour_supply_multiplier"),
+            equation="sum(labour_force_by_age) * labour_supply_multiplier"),
         Aux("available_labour", PERSONS, "Labour force less frictional unemployment: the most that can be employed", (),
             G, equation="labour_force * (1 - frictional_unemployment)"),
         # unemployment and employment

@@ -1,65 +1,258 @@
-"""Population block (one stock until the cohort block of issue 14 replaces it).
+"""Population block: cohort-component model by single year of age x sex, and labour supply.
 
-``population`` is a stock with ``d population/dt = births - deaths + net_migration``; birth and
-death rates are driver series (``data/drivers/hlj_*_rate.csv``, per mille). Net migration responds
-to HLJ's real household income per head relative to China's and to local unemployment::
+Stocks and the ageing scheme
+----------------------------
+``population_cohort[sex, age, age_year]`` [10k persons] holds one class per single year of age:
+``age`` is the 5-year group (``a0_4 ... a80_84, a85p``) and ``age_year`` (``y0 ... y4``) the year
+within it, so class ``(a15_19, y2)`` holds the persons aged 17. The last class ``(a85p, y4)`` is
+the open class 89+. Parameters given by 5-year group (death rates, fertility, migration schedule,
+participation) broadcast over ``age_year``; 5-year outputs are ``sum(x, 'age_year')``.
 
-    relative_income    = relative income in 2018 x (HLJ income per head / 2018) / China GDP per head index
-    gap                = ln(relative_income / relative_income_equilibrium)
-    pull               = m_y * gap - m_u * (unemployment_rate - unemployment_rate_2018)
-    net_migration_rate = mobility * (pull if pull < 0 else r_in * pull)
+Model time ``Y`` is the end of calendar year ``Y`` (as everywhere in the model); at that moment a
+class holds the persons of that completed age, i.e. one birth cohort. Ageing is a transfer, not a
+rate: in the first step of every year (the step starting at each whole year ``Y``) every class
+except the open one moves up one class (``ageing_out`` = the class / dt for that one step, a
+pulse; ``ageing_in`` = the same shifted by one class, ``(g, y4)`` feeding ``(g+1, y0)``); the
+births of the new year then fill the emptied class 0. The flows of that step (deaths, migration)
+act on the population after the move (``population_after_ageing``), so under Euler integration
+(the model's method) each cohort is followed exactly for any ``dt`` that divides one year:
+every step, ``class(t + dt) = class_after_ageing(t) + dt x (births - deaths + net migration)``
+of that class, and with no deaths and no migration a cohort of 2018 is found intact, one class
+up each year. (A first-order chain of 5-year groups, ``stock / 5`` per year, cannot do this:
+zero fertility would leave a third of the 0-4 group after five years.) Under RK4 the pulse is
+evaluated at three of the four stages and the transfer is smeared over neighbouring classes:
+run the model with Euler.
 
-bounded by ``max_migration_rate``. ``mobility = exp(-migration_cohort_decline * t)`` is the
-young-adult (mobile) share of the population relative to 2018 (shrinking birth cohorts);
-``r_in = in_migration_response`` (< 1) damps a positive pull: shrinking north-eastern regions attract
-few migrants even when income catches up. Household income (demand block) carries the regional
-wage, employment and transfers, so the wage curve reaches migration through it.
+Flows (per class; ``P`` = population after ageing)::
+
+    deaths        = m(sex, age, t) x P,    m = m_2018 x exp(-s x rho x (t_cal - 2018.5)) x mult(t)
+    births        = TFR(t) x sum(fertility_shape(age) x P[female]),  split by the sex ratio at birth
+    net migration = -level(t) x schedule(age) x sex factor x P      (level > 0: net out-migration)
+
+``mult`` and ``TFR`` are the history conditions of 2019-2022 (drivers ``hlj_*_history.csv``,
+fitted so that the revised population and the crude birth and death rates of each year are
+reproduced; this carries the 2020-2022 jump of the death rate) and ``mortality_level_multiplier``
+/ ``tfr_future`` afterwards. The migration level is the fitted history level in 2019-2022 and
+afterwards responds to the economic pull of the core::
+
+    level = base - s_w ln(wage_relative / wage_relative_2018) + s_e (u_perceived - u_2018) + s_c network
+
+(relative real wage: HLJ's wage relative to the national average, deflated alike; the rest of
+China's employment rate held at its 2018 relation; ``network`` = decaying stock of past net
+out-migrants per resident), damped by ``in_migration_response`` when negative and bounded by
+``max_migration_rate``. The age schedule (Rogers-Castro) makes the cohort size matter by itself:
+fewer young adults, fewer migrants.
+
+Labour supply
+-------------
+Participation of each class is ``below`` while its members are under their statutory retirement
+age and ``above`` after it, mixed by the share of the class still below it. The statutory age of a
+birth cohort follows the 2025 reform (NPCSC decision 2024: men 60 -> 63, women cadres 55 -> 58,
+women workers 50 -> 55, by so many months of delay per month of birth date, from 1 Jan 2025),
+scaled by the scenario parameter ``retirement_reform_scale``. For a rule with old age ``a0``, full
+delay ``D`` and pace ``p``, a person of exact age ``x`` at calendar date ``c`` is below the
+statutory age while ``x < x*``, ``x* = clip((a0 + s p (c + a0 - 2025)) / (1 + s p), a0, a0 + s D)``;
+a class spans one year of exact age, so its share below is ``clip(x* - lower age, 0, 1)``.
+``labour_force_by_age`` = participation x persons x the participation response to unemployment
+(``participation_factor``, labour-market block: discouraged workers) x ``labour_force_calibration``
+(one number so that the 2018 labour force equals the core's 2018 employment / (1 - u_2018));
+``labour_force`` (labour-market block) is its sum x the ``labour_supply_multiplier`` hook.
+
+Outputs: ``population``, ``population_by_age`` (sex x age), ``births``, ``deaths``,
+``net_migration``, ``net_migration_by_age``, ``working_age_population`` (15-64),
+``old_age_dependency_ratio`` (65+ / 15-64), ``median_age``, ``labour_force_by_age``, and the
+cumulative stocks ``births_cumulative``, ``deaths_cumulative``, ``net_migration_cumulative``
+(differences between years give the exact annual flows).
 """
 
 from __future__ import annotations
 
-from ..engine import Aux, Flow, Stock
-from ._base import EPS, PERSONS, driver
+import numpy as np
+
+from ..engine import Aux, Constant, Flow, Stock, TimeSeries
+from ._base import AGE, EPS, PERSONS, read_driver
 
 G = "population"
 PY = "10k persons/yr"
+SA = ("sex", "age")
+SAY = ("sex", "age", "age_year")
+AY = ("age", "age_year")
+
+#: Single year of age of each class at the end of a year [yr] (age x age_year; 89 = the open class 89+).
+CLASS_AGE = np.array([[5.0 * g + j for j in range(5)] for g in range(len(AGE))])
+_OPEN = np.zeros(CLASS_AGE.shape)
+_OPEN[-1, -1] = 1.0
+_NEWBORN = np.zeros(CLASS_AGE.shape)
+_NEWBORN[0, 0] = 1.0
+
+
+def _nested(a: np.ndarray):
+    return tuple(_nested(x) for x in a) if np.ndim(a) > 1 else tuple(float(x) for x in a)
+
+
+def history_condition(name: str, doc: str) -> TimeSeries:
+    """A calendar-year step function from ``data/drivers/<name>.csv`` (rows for years ``Y``).
+
+    The value of year ``Y`` holds over model time ``[Y - 1, Y)``: the flows of calendar year
+    ``Y`` (model time is the end of the year). Used only while ``time < population_history_end``.
+    """
+    xs, ys, unit, _ = read_driver(name)
+    x, y = [], []
+    for year, v in zip(xs, ys):
+        x += [year - 1.0, year - 1e-6]
+        y += [v, v]
+    return TimeSeries(name, units=unit, doc=doc + f" [data/drivers/{name}.csv]", group=G, x=tuple(x), y=tuple(y))
+
+
+def _structure() -> list:
+    def const(name, units, doc, dims, value):
+        return Constant(name, units=units, doc=doc, dims=dims, group="structure", value=_nested(np.asarray(value)))
+
+    ages = np.arange(len(AGE))
+    return [
+        const("class_age", "yr", "Single year of age of each class at the end of a year (89: the open class 89+)",
+              AY, CLASS_AGE),
+        const("ageing_class", "1", "1 for the classes that move up a year each year (all but the open class 89+)",
+              AY, 1.0 - _OPEN),
+        const("newborn_class", "1", "1 for the class that receives the births (age 0)", AY, _NEWBORN),
+        const("first_year_of_group", "1", "1 for the first single year of each 5-year group (y0)", ("age_year",),
+              [1.0, 0, 0, 0, 0]),
+        const("is_male", "1", "1 for male, 0 for female", ("sex",), [1.0, 0.0]),
+        const("working_age", "1", "1 for the groups 15-64", ("age",), ((ages >= 3) & (ages <= 12)).astype(float)),
+        const("old_age", "1", "1 for the groups 65+", ("age",), (ages >= 13).astype(float)),
+        const("age_group_lower", "yr", "Lower bound of each 5-year group", ("age",), 5.0 * ages),
+        const("age_group_width", "yr", "Width of each group for the grouped median (85+ taken as 85-100)", ("age",),
+              np.where(ages < len(AGE) - 1, 5.0, 15.0)),
+        const("age_groups_below", "1", "1 where group age2 is below group age (cumulative sums over age)",
+              ("age", "age2"), (ages[:, None] > ages[None, :]).astype(float)),
+    ]
 
 
 def components() -> list:
     """Components of the population block."""
-    return [
-        driver("birth_rate", "HLJ crude birth rate (rate of year Y placed at Y-0.5)", "1/yr", scale=0.001, shift=-0.5,
-               group=G, name_override="hlj_birth_rate"),
-        driver("death_rate", "HLJ crude death rate (rate of year Y placed at Y-0.5)", "1/yr", scale=0.001, shift=-0.5,
-               group=G, name_override="hlj_death_rate"),
-        Stock("population", PERSONS, "Resident population (post-2020-census basis)", (), G, initial="population_2018",
-              inflows=("births", "net_migration"), outflows=("deaths",), non_negative=True),
-        Flow("births", PY, "Births", (), G, equation="birth_rate * population"),
-        Flow("deaths", PY, "Deaths", (), G, equation="death_rate * population"),
-        Flow("net_migration", PY, "Net migration (negative = out-migration)", (), G,
-             equation="net_migration_rate * population"),
-        Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
-        Aux("china_gdp_per_capita_2018", "10k yuan/person/yr", "China GDP per resident in 2018", (), G,
-            equation="china_gdp_2018 / init(china_population)"),
-        Aux("relative_income_2018", "1", "HLJ household income per head / China GDP per head in 2018", (), G,
-            equation="household_income_2018 / population_2018 / china_gdp_per_capita_2018"),
-        Aux("relative_income", "1",
-            "HLJ real household income per head relative to China's income per head (GDP per head index)", (), G,
-            equation=f"household_income / max(population, {EPS}) / (china_gdp_per_capita_2018 * china_gdp_per_capita_index)"),
-        Aux("relative_income_equilibrium_level", "1",
-            "Relative income at which net migration is zero: the 2018 relative income x relative_income_equilibrium_ratio", (), G,
-            equation="relative_income_2018 * relative_income_equilibrium_ratio"),
-        Aux("income_gap_log", "1", "ln(relative income / equilibrium): < 0 pushes residents out", (), G,
-            equation="ln(max(relative_income, 0.0001) / relative_income_equilibrium_level)"),
+    return _structure() + [
+        history_condition("hlj_tfr_history", "HLJ total fertility rate of each history year (fitted)"),
+        history_condition("hlj_death_rate_multiplier_history", "Multiplier on the death rates in each history year (fitted)"),
+        history_condition("hlj_net_outmigration_level_history", "Net out-migration level of each history year (fitted)"),
+        Aux("calendar_time", "yr", "Calendar date (decimal year) of model time: model time Y is the end of year Y", (), G,
+            equation="time + 1"),
+        Aux("in_history", "1", "1 while the history conditions apply (flows of calendar years up to 2022)", (), G,
+            equation="if_then_else(time < population_history_end, 1, 0)"),
+        # --- stocks and ageing
+        Stock("population_cohort", PERSONS, "Residents by sex x single year of age (class = 5-year group x year in it)",
+              SAY, G, initial="population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
+                              " * population_2018_year_share",
+              inflows=("ageing_in", "births_cohort", "net_migration_cohort"), outflows=("ageing_out", "deaths_cohort")),
+        Flow("ageing_out", PY,
+             "Ageing transfer out of each class: the whole class during the first step of each year (a pulse), 0 otherwise",
+             SAY, G, equation="population_cohort * ageing_class * pulse(1, -int(-initial_time), 1)"),
+        Flow("ageing_in", PY, "Ageing transfer into each class: the class one year younger (y4 of a group feeds y0 of the next)",
+             SAY, G, equation="shift(ageing_out, 'age_year', 1) + first_year_of_group * shift(ageing_out['y4'], 'age', 1)"),
+        Aux("population_after_ageing", PERSONS, "Residents by class after this step's ageing transfer (the flows act on it)",
+            SAY, G, equation="population_cohort + dt * (ageing_in - ageing_out)"),
+        # --- mortality
+        Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
+            equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
+        Aux("mortality_rate", "1/yr", "Central death rates by sex x 5-year group, improving over time", SA, G,
+            equation="mortality_rate_2018 * exp(-mortality_improvement_scale * mortality_improvement_rate"
+                     " * (calendar_time + dt / 2 - 2018.5)) * death_rate_multiplier"),
+        Flow("deaths_cohort", PY, "Deaths by class", SAY, G, equation="mortality_rate * population_after_ageing"),
+        # --- fertility
+        Aux("total_fertility_rate", "births per woman", "TFR: history condition in 2019-2022, tfr_future afterwards", (), G,
+            equation="if_then_else(in_history > 0, hlj_tfr_history, tfr_future)"),
+        Aux("births", PY, "Births: age-specific fertility (TFR x shape) x women by single year of age", (), G,
+            equation="total_fertility_rate * sum(fertility_shape * population_after_ageing['female'])"),
+        Aux("births_by_sex", PY, "Births by sex (sex ratio at birth)", ("sex",), G,
+            equation="births * (is_male * sex_ratio_at_birth + 1 - is_male) / (1 + sex_ratio_at_birth)"),
+        Flow("births_cohort", PY, "Births into class 0", SAY, G, equation="births_by_sex * newborn_class"),
+        # --- migration
         Aux("migration_pull", "1/yr",
-            "Migration pull before damping: income gap and unemployment relative to 2018 (< 0 pushes residents out)", (), G,
-            equation="migration_income_sensitivity * income_gap_log"
-                     " - migration_unemployment_sensitivity * (unemployment_rate - unemployment_rate_2018)"),
-        Aux("net_migration_rate", "1/yr",
-            "Net migration / population: the pull, damped when positive (in-migration), times the mobile share", (), G,
-            equation="clip(mobility_factor * if_then_else(migration_pull < 0, migration_pull,"
-                     " in_migration_response * migration_pull), -max_migration_rate, max_migration_rate)"),
-        Aux("mobility_factor", "1",
-            "Mobile (young adult) share of the population relative to 2018: shrinking birth cohorts damp migration",
-            (), G, equation="exp(-migration_cohort_decline * (time - initial_time))"),
+            "Economic pull on the net out-migration level: relative real wage and unemployment against 2018, network", (), G,
+            equation=f"-migration_wage_sensitivity * ln(max(wage_relative, {EPS}) / wage_relative_2018)"
+                     " + migration_employment_sensitivity * (perceived_unemployment_rate - unemployment_rate_2018)"
+                     " + migration_network_sensitivity * outmigrant_network"),
+        Aux("net_outmigration_level_model", "1/yr",
+            "Level from base and pull; a net in-migration pull (negative level) damped by in_migration_response", (), G,
+            equation="clip(if_then_else(net_outmigration_level_base + migration_pull > 0,"
+                     " net_outmigration_level_base + migration_pull,"
+                     " in_migration_response * (net_outmigration_level_base + migration_pull)),"
+                     " -max_migration_rate, max_migration_rate)"),
+        Aux("net_outmigration_level", "1/yr",
+            "Level of the net out-migration schedule: history condition in 2019-2022, the model's afterwards", (), G,
+            equation="if_then_else(in_history > 0, hlj_net_outmigration_level_history, net_outmigration_level_model)"),
+        Aux("net_migration_rate_by_age", "1/yr", "Net migration rate by sex x group (negative = out-migration)", SA, G,
+            equation="-net_outmigration_level * migration_age_schedule * (is_male * migration_male_factor + 1 - is_male)"),
+        Flow("net_migration_cohort", PY, "Net migration by class (negative = out-migration)", SAY, G,
+             equation="net_migration_rate_by_age * population_after_ageing"),
+        Stock("outmigrant_network", "1", "Past net out-migrants per resident, decaying (chain-migration networks)", (), G,
+              initial=0.0, inflows=("outmigrant_network_inflow",), outflows=("outmigrant_network_decay",)),
+        Flow("outmigrant_network_inflow", "1/yr", "Net out-migrants per resident", (), G,
+             equation=f"-net_migration / max(population, {EPS})"),
+        Flow("outmigrant_network_decay", "1/yr", "Fading of migrant ties", (), G,
+             equation="outmigrant_network / migration_network_decay_time"),
+        # --- aggregates (outputs)
+        Aux("population_by_age", PERSONS, "Residents by sex x 5-year age group", SA, G,
+            equation="sum(population_cohort, 'age_year')"),
+        Aux("population", PERSONS, "Resident population (post-2020-census basis)", (), G,
+            equation="sum(population_by_age)"),
+        Aux("deaths", PY, "Deaths", (), G, equation="sum(deaths_cohort)"),
+        Aux("net_migration", PY, "Net migration (negative = out-migration)", (), G, equation="sum(net_migration_cohort)"),
+        Aux("net_migration_by_age", PY, "Net migration by sex x 5-year group (negative = out-migration)", SA, G,
+            equation="sum(net_migration_cohort, 'age_year')"),
+        Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
+        Stock("births_cumulative", PERSONS, "Births since the start (yearly differences = births of each year)", (), G,
+              initial=0.0, inflows=("births",)),
+        Stock("deaths_cumulative", PERSONS, "Deaths since the start", (), G, initial=0.0, inflows=("deaths",)),
+        Stock("net_migration_cumulative", PERSONS, "Net migration since the start", (), G, initial=0.0,
+              inflows=("net_migration",)),
+        Aux("working_age_population", PERSONS, "Residents aged 15-64", (), G,
+            equation="sum(population_by_age * working_age)"),
+        Aux("old_age_dependency_ratio", "1", "Residents 65+ per resident aged 15-64", (), G,
+            equation=f"sum(population_by_age * old_age) / max(working_age_population, {EPS})"),
+        Aux("population_by_age_total", PERSONS, "Residents by 5-year group, both sexes", ("age",), G,
+            equation="sum(population_by_age, 'sex')"),
+        Aux("population_below_group", PERSONS, "Residents in the groups younger than each group", ("age",), G,
+            equation="matmul(age_groups_below, population_by_age_total)"),
+        Aux("median_age", "yr", "Median age (grouped: linear within the 5-year group that holds the middle resident)", (), G,
+            equation="sum(if_then_else(population_below_group < population / 2,"
+                     " if_then_else(population_below_group + population_by_age_total >= population / 2, 1, 0), 0)"
+                     f" * (age_group_lower + age_group_width * (population / 2 - population_below_group)"
+                     f" / max(population_by_age_total, {EPS})))"),
+        # --- labour supply
+        Aux("statutory_age_threshold_men", "yr", "Exact age below which men are under their statutory age now", (), G,
+            equation="clip((retirement_age_men + retirement_reform_scale * retirement_delay_pace_men"
+                     " * (calendar_time + retirement_age_men - retirement_reform_start))"
+                     " / (1 + retirement_reform_scale * retirement_delay_pace_men),"
+                     " retirement_age_men, retirement_age_men + retirement_reform_scale * retirement_delay_men)"),
+        Aux("statutory_age_threshold_women_cadre", "yr", "Same for women under the cadre rule (55 -> 58)", (), G,
+            equation="clip((retirement_age_women_cadre + retirement_reform_scale * retirement_delay_pace_women_cadre"
+                     " * (calendar_time + retirement_age_women_cadre - retirement_reform_start))"
+                     " / (1 + retirement_reform_scale * retirement_delay_pace_women_cadre),"
+                     " retirement_age_women_cadre,"
+                     " retirement_age_women_cadre + retirement_reform_scale * retirement_delay_women_cadre)"),
+        Aux("statutory_age_threshold_women_worker", "yr", "Same for women under the worker rule (50 -> 55)", (), G,
+            equation="clip((retirement_age_women_worker + retirement_reform_scale * retirement_delay_pace_women_worker"
+                     " * (calendar_time + retirement_age_women_worker - retirement_reform_start))"
+                     " / (1 + retirement_reform_scale * retirement_delay_pace_women_worker),"
+                     " retirement_age_women_worker,"
+                     " retirement_age_women_worker + retirement_reform_scale * retirement_delay_women_worker)"),
+        Aux("class_lower_age", "yr",
+            "Youngest exact age in each class now (a class spans one year: age - 1 + f to age + f, f the part of the"
+            " year gone, 1 at the end of a year)", AY, G,
+            equation="class_age - 1 + (1 + time + int(-(time - 0.000001)))"),
+        Aux("share_below_statutory_age", "1", "Share of each class below its statutory retirement age", SAY, G,
+            equation="is_male * clip(statutory_age_threshold_men - class_lower_age, 0, 1)"
+                     " + (1 - is_male) * (women_worker_share * clip(statutory_age_threshold_women_worker - class_lower_age, 0, 1)"
+                     " + (1 - women_worker_share) * clip(statutory_age_threshold_women_cadre - class_lower_age, 0, 1))"),
+        Aux("participation_rate", "1", "Labour-force participation by class (below / above the statutory age)", SAY, G,
+            equation="participation_above_statutory_age + (participation_below_statutory_age"
+                     " - participation_above_statutory_age) * share_below_statutory_age"),
+        Aux("labour_force_cohort", PERSONS, "Labour force by sex x group before calibration and the unemployment response",
+            SA, G, equation="sum(participation_rate * population_cohort, 'age_year')"),
+        Aux("labour_force_calibration", "1",
+            "Scale so that the 2018 labour force equals the core's sum(employment_2018) / (1 - unemployment_rate_2018)",
+            (), G, equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(init(sum(labour_force_cohort)), {EPS})"),
+        Aux("labour_force_by_age", PERSONS,
+            "Labour supply by sex x group: participation x residents x the discouraged-worker response, calibrated to 2018",
+            SA, G, equation="labour_force_cohort * participation_factor * labour_force_calibration"),
     ]
