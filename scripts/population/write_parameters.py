@@ -149,8 +149,22 @@ def header(name: str, unit: str, source: str, doc: str, *, dims: tuple = (), val
     return out + [""]
 
 
+def history_means() -> tuple[float, float]:
+    """Mean net out-migration level 2019-2022 and mean TFR 2020-2022 of the fitted history conditions."""
+    import csv
+
+    def read(name):
+        with open(L.ROOT / "data" / "drivers" / f"{name}.csv", newline="", encoding="utf-8") as f:
+            return {int(r["year"]): float(r["value"]) for r in csv.DictReader(f)}
+
+    level, tfr = read("hlj_net_outmigration_level_history"), read("hlj_tfr_history")
+    return (round(float(np.mean([level[y] for y in (2019, 2020, 2021, 2022)])), 4),
+            round(float(np.mean([tfr[y] for y in (2020, 2021, 2022)])), 3))
+
+
 def render() -> str:  # noqa: C901 - one block per parameter
     rec = R.reconstruct(write=True)
+    level0, tfr0 = history_means()
     m18, rho = mortality_tables()
     sched = migration_schedule(rec["elder_component_a3"])
     fshape = L.asfr_shape(S)
@@ -240,13 +254,13 @@ def render() -> str:  # noqa: C901 - one block per parameter
     T += ["[fertility_shape.value]"] + [f"{g} = {fshape[i - 3]:.6f}" for i, g in enumerate(GROUPS) if 3 <= i < 10] + [""]
     T += header("tfr_future", "births per woman",
                 "assumption: the TFR that reproduces the sourced crude birth rates 2020-2022 (3.75, 3.59, 3.34) with\n"
-                "the reconstructed age structure is about 0.65 (data/drivers/hlj_tfr_history.csv), held after 2022.\n"
-                "The 2020 census TFR quoted for HLJ is 0.758 (tfr_census, LOW CONFIDENCE secondary table; the widely\n"
-                f"quoted 0.76); the 2011-2019 level implied by the 2020 census 0-14 count is {rec['tfr_hist_2011_2019']:.2f}\n"
-                "(reconstruction). Range: 0.5 (further decline, as 2023's crude birth rate 2.92 suggests) to 1.0\n"
-                "(recovery to the 2010s level)",
+                f"the reconstructed age structure is about {tfr0} (mean 2020-2022 of data/drivers/hlj_tfr_history.csv),\n"
+                "held after 2022. The 2020 census TFR quoted for HLJ is 0.758 (tfr_census, LOW CONFIDENCE secondary\n"
+                "table; the widely quoted 0.76); the 2011-2019 level implied by the 2020 census 0-14 count is\n"
+                f"{rec['tfr_hist_2011_2019']:.2f} (reconstruction). Range: 0.5 (further decline, as 2023's crude birth\n"
+                "rate 2.92 suggests) to 1.0 (recovery to the 2010s level)",
                 "Total fertility rate from 2023 on (history years: the driver). Prior: triangular, mode = value.",
-                value="0.655", rng=(0.5, 1.0), distribution="triangular", mode="0.655")
+                value=f"{tfr0}", rng=(0.5, 1.0), distribution="triangular", mode=f"{tfr0}")
     T += header("sex_ratio_at_birth", "1",
                 "data: Northeast (LN+JL+HLJ) sex ratio at birth 106.3 in the 2020 census (NBS press conference\n"
                 "2021-05-11, via lu-xu.com report; northeast_sex_ratio_at_birth); range: biological ~1.03-1.05 to\n"
@@ -280,7 +294,7 @@ def render() -> str:  # noqa: C901 - one block per parameter
                 "population)",
                 "Level of the net out-migration schedule at the 2018 relative wage and unemployment (from 2023 on)."
                 " Prior: triangular, mode = value.",
-                value="0.0143", rng=(0.005, 0.025), distribution="triangular", mode="0.0143")
+                value=f"{level0}", rng=(0.005, 0.025), distribution="triangular", mode=f"{level0}")
     T += header("migration_wage_sensitivity", "1/yr",
                 "assumption: level = base - s_w ln(wage_relative / wage_relative_2018) + s_e (u - u_2018) + s_c x\n"
                 f"network. 0.031 keeps v1's calibrated migration_income_sensitivity (0.03/yr of population per\n"

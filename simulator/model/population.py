@@ -9,7 +9,8 @@ the open class 89+. Parameters given by 5-year group (death rates, fertility, mi
 participation) broadcast over ``age_year``; 5-year outputs are ``sum(x, 'age_year')``.
 
 Model time ``Y`` is the end of calendar year ``Y`` (as everywhere in the model); at that moment a
-class holds the persons of that completed age, i.e. one birth cohort. Ageing is a transfer, not a
+class holds the persons of that completed age, i.e. one birth cohort; during a year a class is
+labelled by the age its cohort reaches at the end of the year. Ageing is a transfer, not a
 rate: in the first step of every year (the step starting at each whole year ``Y``) every class
 except the open one moves up one class (``ageing_out`` = the class / dt for that one step, a
 pulse; ``ageing_in`` = the same shifted by one class, ``(g, y4)`` feeding ``(g+1, y0)``); the
@@ -141,7 +142,7 @@ def components() -> list:
         # --- stocks and ageing
         Stock("population_cohort", PERSONS, "Residents by sex x single year of age (class = 5-year group x year in it)",
               SAY, G, initial="population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
-                              " * population_2018_year_share",
+                              " * population_2018_year_share / sum(population_2018_year_share, 'age_year')",
               inflows=("ageing_in", "births_cohort", "net_migration_cohort"), outflows=("ageing_out", "deaths_cohort")),
         Flow("ageing_out", PY,
              "Ageing transfer out of each class: the whole class during the first step of each year (a pulse), 0 otherwise",
@@ -256,3 +257,40 @@ def components() -> list:
             "Labour supply by sex x group: participation x residents x the discouraged-worker response, calibrated to 2018",
             SA, G, equation="labour_force_cohort * participation_factor * labour_force_calibration"),
     ]
+
+
+#: The core's variables the block reads, and the stand-ins of :func:`demography_model` (their 2018 values).
+CORE_INPUTS = {
+    "wage_relative": "wage_relative_2018",
+    "perceived_unemployment_rate": "unemployment_rate_2018",
+    "participation_factor": "1",
+}
+
+
+def demography_model(params=None):
+    """The population block alone, the core's inputs held at their 2018 values.
+
+    For tests and for fitting the history conditions (in 2019-2022 the block does not depend on
+    the economy: the migration level is the history condition). ``labour_force`` is
+    ``sum(labour_force_by_age)``.
+
+    Parameters
+    ----------
+    params : ParameterSet, optional
+        Default: the repository's parameters (no overlays).
+
+    Returns
+    -------
+    Model
+    """
+    from ..engine import Model
+    from ._base import DIMENSIONS
+    from .build import default_parameters, model_constants
+
+    ps = params if params is not None else default_parameters()
+    stand_ins = [Aux(name, "1", f"Stand-in for the core's {name} (held at {value})", (), "core_stand_in", equation=value)
+                 for name, value in CORE_INPUTS.items()]
+    stand_ins.append(Aux("labour_force", PERSONS, "Labour supply (no multiplier)", (), "core_stand_in",
+                         equation="sum(labour_force_by_age)"))
+    return Model("heilongjiang_demography", components=tuple(model_constants(ps) + components() + stand_ins),
+                 dimensions=DIMENSIONS, doc="Population block of the Heilongjiang model with the core held at 2018")
