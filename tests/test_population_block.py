@@ -22,10 +22,11 @@ from simulator.validation.age_structure import age_structure_fit, broad_shares
 DT = 0.25
 EVERY_STEP = SimSettings(2018, 2050, DT, save_every=DT)
 YEARLY = SimSettings(2018, 2050, DT)
-CLASS = ["population_cohort", "ageing_in", "ageing_out", "population_after_ageing", "births_cohort", "deaths_cohort",
-         "net_migration_cohort"]
-TOTALS = ["population", "births", "deaths", "net_migration", "births_cumulative", "deaths_cumulative",
-          "net_migration_cumulative", "population_by_age"]
+YEARS = [f"population_y{j}" for j in range(5)]
+CLASS = YEARS + [f"entering_y{j}" for j in range(5)] + [f"leaving_y{j}" for j in range(5)] + [
+    "net_loss_rate", "net_loss_rate_last_year", "births_by_sex"]
+TOTALS = ["population", "births", "births_by_sex", "deaths", "net_migration", "births_cumulative", "deaths_cumulative",
+          "net_migration_cumulative", "population_by_age", "deaths_by_age", "net_migration_by_age"]
 HISTORY_SERIES = ("hlj_tfr_history", "hlj_death_rate_multiplier_history", "hlj_net_outmigration_level_history")
 
 
@@ -44,9 +45,9 @@ def base(model):
     return simulate(model, settings=YEARLY)
 
 
-def flat(x):
-    """Classes in age order: (N, T, sex, age, age_year) -> (N, T, sex, 90)."""
-    x = np.asarray(x)
+def classes(res, prefix="population_y"):
+    """Single-year classes in age order: five (N, T, sex, age) arrays -> (N, T, sex, 90), class 5g + j."""
+    x = np.stack([np.asarray(res[f"{prefix}{j}"]) for j in range(5)], axis=-1)
     return x.reshape(x.shape[:-2] + (-1,))
 
 
@@ -80,37 +81,50 @@ def test_population_change_is_births_minus_deaths_plus_migration_every_step(step
 
 
 def test_accounting_by_cohort_every_step(steps):
-    """Each class after a step = the class after ageing + dt x (births - deaths + net migration) of that class,
-    and ageing moves whole classes: in the first step of a year class a receives class a-1 intact (the open
-    class 89+ keeps its members and receives 88), in the other steps nobody moves."""
-    P, A = flat(steps["population_cohort"])[0], flat(steps["population_after_ageing"])[0]
-    B, D, M = (flat(steps[k])[0] for k in ("births_cohort", "deaths_cohort", "net_migration_cohort"))
-    scale = P.max()
-    assert np.allclose(P[1:], (A + DT * (B - D + M))[:-1], rtol=0, atol=1e-10 * scale)
+    """Each single-year class after a step: in a step within the year, the class less dt x (deaths + net
+    out-migration) at its group's rates (births enter age 0); in the first step of a year, the class one year
+    younger, which moved up whole, less its losses at the rates of the group it moved into (the open class 89+
+    keeps its members and receives age 88)."""
+    P = classes(steps)[0]                                     # (T, sex, 90)
+    r = np.repeat(np.asarray(steps["net_loss_rate"])[0], 5, axis=-1)
+    r_last = np.asarray(steps["net_loss_rate_last_year"])[0]
+    births = np.asarray(steps["births_by_sex"])[0]
     times = np.asarray(steps.times)
+    scale = P.max()
+    turns = 0
     for i, t in enumerate(times[:-1]):
-        if abs(t - round(t)) < 1e-9:
+        rate = r[i].copy()
+        rate[:, 4::5] = r_last[i]
+        if abs(t - round(t)) < 1e-9:                          # the turn of the year
+            turns += 1
             moved = np.zeros_like(P[i])
-            moved[:, 1:] = P[i][:, :-1]
-            moved[:, -1] += P[i][:, -1]
-            assert np.allclose(A[i], moved, rtol=0, atol=1e-10 * scale), t
+            moved[:, 1:] = P[i][:, :-1] * (1 - DT * rate[:, :-1])
+            moved[:, -1] += P[i][:, -1] * (1 - DT * rate[:, -1])
         else:
-            assert np.array_equal(A[i], P[i]), t
-    # births enter class 0 only
-    assert np.all(B[:, :, 1:] == 0)
+            moved = P[i] * (1 - DT * rate)
+        moved[:, 0] += DT * births[i]
+        assert np.allclose(P[i + 1], moved, rtol=0, atol=1e-10 * scale), t
+    assert turns == 32
+    # the rate applied to a class moving into the next group is that group's rate
+    g_next = np.asarray(steps["net_loss_rate"])[0][:, :, 1:]
+    turn = [i for i, t in enumerate(times[:-1]) if abs(t - round(t)) < 1e-9]
+    assert np.allclose(r_last[turn][:, :, :-1], g_next[turn], rtol=1e-12)
 
 
-def test_ageing_transfers_neither_create_nor_destroy_people(steps):
-    ins, outs = (flat(steps[k])[0].sum(axis=(1, 2)) for k in ("ageing_in", "ageing_out"))
-    assert outs.max() > 0
-    assert np.allclose(ins, outs, rtol=1e-12, atol=0)
+def test_ageing_moves_people_without_creating_or_destroying_them(steps):
+    """At the turn of the year, what leaves the classes (less losses) is what enters the next ones."""
+    ent = sum(np.asarray(steps[f"entering_y{j}"])[0].sum(axis=(-1, -2)) for j in range(5))
+    lea = sum(np.asarray(steps[f"leaving_y{j}"])[0].sum(axis=(-1, -2)) for j in range(5))
+    b, d, m = (np.asarray(steps[k])[0] for k in ("births", "deaths", "net_migration"))
+    assert np.allclose(ent - lea, b - d + m, rtol=0, atol=1e-9 * 3327)
+    assert lea.max() > 0.95 * 3327 / DT  # at the turn of the year (nearly) everyone moves up: the class / dt
 
 
 def test_population_by_age_and_total_agree(base):
     pba = np.asarray(base["population_by_age"])
     assert pba.shape[-2:] == (2, len(AGE))
     assert np.allclose(pba.sum(axis=(-1, -2)), base["population"], rtol=1e-12)
-    assert np.allclose(np.asarray(base["population_cohort"]).sum(axis=-1), pba, rtol=1e-12)
+    assert np.allclose(classes(base).reshape(pba.shape[:-1] + (18, 5)).sum(axis=-1), pba, rtol=1e-12)
     assert base["population"][0, 0] == pytest.approx(3327.0)
 
 
@@ -170,8 +184,8 @@ def test_zero_fertility_empties_the_0_4_group_within_five_years(model):
 
 def test_zero_mortality_and_migration_conserve_each_cohort_as_it_ages(model):
     m = zero_migration(zero_mortality(model))
-    r = simulate(m, settings=YEARLY, save=["population_cohort", "deaths", "net_migration"])
-    P = flat(r["population_cohort"])[0]                       # (T, sex, 90 classes)
+    r = simulate(m, settings=YEARLY, save=YEARS + ["deaths", "net_migration"])
+    P = classes(r)[0]                                         # (T, sex, 90 classes)
     assert np.all(np.asarray(r["deaths"]) == 0) and np.all(np.asarray(r["net_migration"]) == 0)
     for k in (1, 5, 20, 32):
         # class a in 2018 is class a + k in 2018 + k (exactly), up to the open class
@@ -184,8 +198,8 @@ def test_zero_mortality_and_migration_conserve_each_cohort_as_it_ages(model):
 @pytest.mark.parametrize("dt", [1.0, 0.5, 0.125])
 def test_ageing_is_exact_for_any_dt_dividing_a_year(model, dt):
     m = zero_migration(zero_mortality(zero_fertility(model)))
-    ref = flat(simulate(m, settings=SimSettings(2018, 2030, DT), save=["population_cohort"])["population_cohort"])
-    other = flat(simulate(m, settings=SimSettings(2018, 2030, dt), save=["population_cohort"])["population_cohort"])
+    ref = classes(simulate(m, settings=SimSettings(2018, 2030, DT), save=YEARS))
+    other = classes(simulate(m, settings=SimSettings(2018, 2030, dt), save=YEARS))
     assert np.allclose(other, ref, rtol=1e-12, atol=0)
 
 

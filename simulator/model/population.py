@@ -2,29 +2,36 @@
 
 Stocks and the ageing scheme
 ----------------------------
-``population_cohort[sex, age, age_year]`` [10k persons] holds one class per single year of age:
-``age`` is the 5-year group (``a0_4 ... a80_84, a85p``) and ``age_year`` (``y0 ... y4``) the year
-within it, so class ``(a15_19, y2)`` holds the persons aged 17. The last class ``(a85p, y4)`` is
-the open class 89+. Parameters given by 5-year group (death rates, fertility, migration schedule,
-participation) broadcast over ``age_year``; 5-year outputs are ``sum(x, 'age_year')``.
+One class per single year of age 0 ... 88 and an open class 89+, by sex: the stocks
+``population_y0 ... population_y4`` [10k persons] are over ``(sex, age)``, ``age`` the 5-year
+group (``a0_4 ... a80_84, a85p``) and ``yj`` the single year ``j`` within it (``population_y2``
+at ``a15_19`` holds the persons aged 17; ``population_y4`` at ``a85p`` is the open class 89+).
+Parameters given by 5-year group (death rates, fertility, migration schedule, participation)
+apply to the five stocks alike; 5-year outputs are their sum. (Five stocks over ``(sex, age)``
+rather than one over ``(age_year, sex, age)``: the ageing moves whole slabs, which costs no
+masks or transposes, and each operation runs on contiguous ``(N, 2, 18)`` arrays.)
 
 Model time ``Y`` is the end of calendar year ``Y`` (as everywhere in the model); at that moment a
 class holds the persons of that completed age, i.e. one birth cohort; during a year a class is
 labelled by the age its cohort reaches at the end of the year. Ageing is a transfer, not a
-rate: in the first step of every year (the step starting at each whole year ``Y``) every class
-except the open one moves up one class (``ageing_out`` = the class / dt for that one step, a
-pulse; ``ageing_in`` = the same shifted by one class, ``(g, y4)`` feeding ``(g+1, y0)``); the
-births of the new year then fill the emptied class 0. The flows of that step (deaths, migration)
-act on the population after the move (``population_after_ageing``), so under Euler integration
-(the model's method) each cohort is followed exactly for any ``dt`` that divides one year:
-every step, ``class(t + dt) = class_after_ageing(t) + dt x (births - deaths + net migration)``
-of that class, and with no deaths and no migration a cohort of 2018 is found intact, one class
-up each year. (A first-order chain of 5-year groups, ``stock / 5`` per year, cannot do this:
-zero fertility would leave a third of the 0-4 group after five years.) Under RK4 the pulse is
-evaluated at three of the four stages and the transfer is smeared over neighbouring classes:
-run the model with Euler.
+rate: in the first step of every year (the step starting at each whole year ``Y``,
+``ageing_step`` = 1, a pulse) every class except the open one moves up one class: what is left
+of it after the step's losses leaves (``leaving_y*``: class x (loss rate + (1/dt - loss rate)))
+and enters the next class (``entering_y*``; ``y4`` of a group feeds ``y0`` of the next, the
+births of the step enter ``y0`` of 0-4). A class that moves into the next group is charged that
+group's rates in that step (``net_loss_rate_last_year``). Under Euler integration (the model's
+method) each cohort is therefore followed exactly for any ``dt`` that divides one year::
 
-Flows (per class; ``P`` = population after ageing)::
+    within a year:        class(t + dt) = class(t) x (1 - dt x rate of its group)
+    at the turn of a year: class(t + dt) = younger class(t) x (1 - dt x rate of the group it moved into)
+
+and with no deaths and no migration a cohort of 2018 is found intact, one class up each year.
+(A first-order chain of 5-year groups, ``stock / 5`` per year, cannot do this: zero fertility
+would leave a third of the 0-4 group after five years.) Under RK4 the pulse is evaluated at
+three of the four stages and the transfer is smeared over neighbouring classes: run the model
+with Euler.
+
+Flows (per class ``P``; at the turn of the year the rates of the group moved into)::
 
     deaths        = m(sex, age, t) x P,    m = m_2018 x exp(-s x rho x (t_cal - 2018.5)) x mult(t)
     births        = TFR(t) x sum(fertility_shape(age) x P[female]),  split by the sex ratio at birth
@@ -46,14 +53,15 @@ fewer young adults, fewer migrants.
 
 Labour supply
 -------------
-Participation of each class is ``below`` while its members are under their statutory retirement
-age and ``above`` after it, mixed by the share of the class still below it. The statutory age of a
+Participation of a group is ``below`` for its members under their statutory retirement age and
+``above`` for the others, mixed by the share of the group still below it (from its single years,
+ages taken as uniform within the group, as the participation tables are by group). The statutory age of a
 birth cohort follows the 2025 reform (NPCSC decision 2024: men 60 -> 63, women cadres 55 -> 58,
 women workers 50 -> 55, by so many months of delay per month of birth date, from 1 Jan 2025),
 scaled by the scenario parameter ``retirement_reform_scale``. For a rule with old age ``a0``, full
 delay ``D`` and pace ``p``, a person of exact age ``x`` at calendar date ``c`` is below the
 statutory age while ``x < x*``, ``x* = clip((a0 + s p (c + a0 - 2025)) / (1 + s p), a0, a0 + s D)``;
-a class spans one year of exact age, so its share below is ``clip(x* - lower age, 0, 1)``.
+a single year spans one year of exact age, so its share below is ``clip(x* - lower age, 0, 1)``.
 ``labour_force_by_age`` = participation x persons x the participation response to unemployment
 (``participation_factor``, labour-market block: discouraged workers) x ``labour_force_calibration``
 (one number so that the 2018 labour force equals the core's 2018 employment / (1 - u_2018));
@@ -76,15 +84,15 @@ from ._base import AGE, EPS, PERSONS, read_driver
 G = "population"
 PY = "10k persons/yr"
 SA = ("sex", "age")
-SAY = ("sex", "age", "age_year")
-AY = ("age", "age_year")
+#: Dimensions of the class arrays: the year within the group first, so that (sex, age) tables broadcast over
+#: contiguous memory and reductions over ``age_year`` are cheap.
+YSA = ("age_year", "sex", "age")
+YA = ("age_year", "age")
 
-#: Single year of age of each class at the end of a year [yr] (age x age_year; 89 = the open class 89+).
-CLASS_AGE = np.array([[5.0 * g + j for j in range(5)] for g in range(len(AGE))])
+#: Single year of age of each class at the end of a year [yr] (age_year x age; 89 = the open class 89+).
+CLASS_AGE = np.array([[5.0 * g + j for g in range(len(AGE))] for j in range(5)])
 _OPEN = np.zeros(CLASS_AGE.shape)
 _OPEN[-1, -1] = 1.0
-_NEWBORN = np.zeros(CLASS_AGE.shape)
-_NEWBORN[0, 0] = 1.0
 
 
 def _nested(a: np.ndarray):
@@ -112,21 +120,49 @@ def _structure() -> list:
     ages = np.arange(len(AGE))
     return [
         const("class_age", "yr", "Single year of age of each class at the end of a year (89: the open class 89+)",
-              AY, CLASS_AGE),
+              YA, CLASS_AGE),
         const("ageing_class", "1", "1 for the classes that move up a year each year (all but the open class 89+)",
-              AY, 1.0 - _OPEN),
-        const("newborn_class", "1", "1 for the class that receives the births (age 0)", AY, _NEWBORN),
+              YA, 1.0 - _OPEN),
         const("first_year_of_group", "1", "1 for the first single year of each 5-year group (y0)", ("age_year",),
               [1.0, 0, 0, 0, 0]),
+        const("newborn_group", "1", "1 for the group that receives the births (0-4)", ("age",), (ages == 0).astype(float)),
+        const("closed_group", "1", "1 for the groups whose last year moves on to the next group (all but 85+)", ("age",),
+              (ages < len(AGE) - 1).astype(float)),
         const("is_male", "1", "1 for male, 0 for female", ("sex",), [1.0, 0.0]),
         const("working_age", "1", "1 for the groups 15-64", ("age",), ((ages >= 3) & (ages <= 12)).astype(float)),
         const("old_age", "1", "1 for the groups 65+", ("age",), (ages >= 13).astype(float)),
-        const("age_group_lower", "yr", "Lower bound of each 5-year group", ("age",), 5.0 * ages),
         const("age_group_width", "yr", "Width of each group for the grouped median (85+ taken as 85-100)", ("age",),
               np.where(ages < len(AGE) - 1, 5.0, 15.0)),
         const("age_groups_below", "1", "1 where group age2 is below group age (cumulative sums over age)",
               ("age", "age2"), (ages[:, None] > ages[None, :]).astype(float)),
+        const("next_group", "1", "1 where group age2 is the group after group age: matmul(x, next_group) = x of the next group",
+              ("age2", "age"), (ages[:, None] == ages[None, :] + 1).astype(float)),
     ]
+
+
+def _single_year_stocks() -> list:
+    """``population_y0 ... population_y4`` (sex x group) and the flows in and out of each (see the module doc)."""
+    out = []
+    for j in range(5):
+        sj = f"population_y{j}"
+        last = j == 4
+        if j == 0:
+            entering = "shift(population_y4 * moving_up_rate_last_year, 'age', 1) + births_by_sex * newborn_group"
+            what = "the last year of the group below at the turn of the year, and the births into age 0"
+        else:
+            entering = f"population_y{j - 1} * moving_up_rate"
+            what = f"population_y{j - 1} at the turn of the year"
+        out += [
+            Stock(sj, PERSONS, f"Residents in single year {j} of each 5-year group (ages 5g + {j}"
+                  + ("; 85+: the open class 89+" if last else "") + ")", SA, G,
+                  initial=f"population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
+                          f" * population_2018_year_share['y{j}'] / sum(population_2018_year_share, 'age_year')",
+                  inflows=(f"entering_y{j}",), outflows=(f"leaving_y{j}",)),
+            Flow(f"entering_y{j}", PY, f"Into {sj}: {what}", SA, G, equation=entering),
+            Flow(f"leaving_y{j}", PY, f"Out of {sj}: deaths, net out-migration and, at the turn of the year, moving up", SA, G,
+                 equation=f"{sj} * " + ("leaving_rate_last_year" if last else "leaving_rate")),
+        ]
+    return out
 
 
 def components() -> list:
@@ -139,33 +175,44 @@ def components() -> list:
             equation="time + 1"),
         Aux("in_history", "1", "1 while the history conditions apply (flows of calendar years up to 2022)", (), G,
             equation="if_then_else(time < population_history_end, 1, 0)"),
-        # --- stocks and ageing
-        Stock("population_cohort", PERSONS, "Residents by sex x single year of age (class = 5-year group x year in it)",
-              SAY, G, initial="population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
-                              " * population_2018_year_share / sum(population_2018_year_share, 'age_year')",
-              inflows=("ageing_in", "births_cohort", "net_migration_cohort"), outflows=("ageing_out", "deaths_cohort")),
-        Flow("ageing_out", PY,
-             "Ageing transfer out of each class: the whole class during the first step of each year (a pulse), 0 otherwise",
-             SAY, G, equation="population_cohort * ageing_class * pulse(1, -int(-initial_time), 1)"),
-        Flow("ageing_in", PY, "Ageing transfer into each class: the class one year younger (y4 of a group feeds y0 of the next)",
-             SAY, G, equation="shift(ageing_out, 'age_year', 1) + first_year_of_group * shift(ageing_out['y4'], 'age', 1)"),
-        Aux("population_after_ageing", PERSONS, "Residents by class after this step's ageing transfer (the flows act on it)",
-            SAY, G, equation="population_cohort + dt * (ageing_in - ageing_out)"),
+        # --- stocks and ageing: one stock per single year within the 5-year groups
+        *_single_year_stocks(),
+        Aux("ageing_step", "1", "1 in the first step of each year (the turn of the year: every class moves up), else 0",
+            (), G, equation="dt * pulse(1, -int(-initial_time), 1)"),
+        Aux("net_loss_rate", "1/yr", "Death rate + net out-migration rate by sex x group", SA, G,
+            equation="mortality_rate - net_migration_rate_by_age"),
+        Aux("net_loss_rate_last_year", "1/yr",
+            "Rate of the last year of each group: at the turn of the year, the rate of the next group (where it moves)",
+            SA, G, equation="net_loss_rate + ageing_step * closed_group * (matmul(net_loss_rate, next_group) - net_loss_rate)"),
+        Aux("moving_up_rate", "1/yr",
+            "Moving up to the next single year: at the turn of the year the whole class less this step's losses, per dt",
+            SA, G, equation="ageing_step * (1 / dt - net_loss_rate)"),
+        Aux("moving_up_rate_last_year", "1/yr", "Same for the last year of each group (the open class 89+ stays)", SA, G,
+            equation="ageing_step * closed_group * (1 / dt - net_loss_rate_last_year)"),
+        Aux("leaving_rate", "1/yr", "Rate of leaving a class: deaths + net out-migration + moving up", SA, G,
+            equation="net_loss_rate + moving_up_rate"),
+        Aux("leaving_rate_last_year", "1/yr", "Same for the last year of each group", SA, G,
+            equation="net_loss_rate_last_year + moving_up_rate_last_year"),
+        Aux("moving_up", PERSONS, "Last single year of each group, moving into the next group at the turn of the year",
+            SA, G, equation="population_y4 * closed_group"),
+        Aux("population_by_age_after_ageing", PERSONS,
+            "Residents by sex x group they are in after this step's ageing (the groups whose rates apply)", SA, G,
+            equation="population_by_age + ageing_step * (shift(moving_up, 'age', 1) - moving_up)"),
         # --- mortality
         Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
         Aux("mortality_rate", "1/yr", "Central death rates by sex x 5-year group, improving over time", SA, G,
             equation="mortality_rate_2018 * exp(-mortality_improvement_scale * mortality_improvement_rate"
                      " * (calendar_time + dt / 2 - 2018.5)) * death_rate_multiplier"),
-        Flow("deaths_cohort", PY, "Deaths by class", SAY, G, equation="mortality_rate * population_after_ageing"),
+        Aux("deaths_by_age", PY, "Deaths by sex x 5-year group (at the turn of the year: the group moved into)", SA, G,
+            equation="mortality_rate * population_by_age_after_ageing"),
         # --- fertility
         Aux("total_fertility_rate", "births per woman", "TFR: history condition in 2019-2022, tfr_future afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_tfr_history, tfr_future)"),
-        Aux("births", PY, "Births: age-specific fertility (TFR x shape) x women by single year of age", (), G,
-            equation="total_fertility_rate * sum(fertility_shape * population_after_ageing['female'])"),
+        Aux("births", PY, "Births: age-specific fertility (TFR x shape) x women by 5-year group", (), G,
+            equation="total_fertility_rate * sum(fertility_shape * population_by_age_after_ageing['female'])"),
         Aux("births_by_sex", PY, "Births by sex (sex ratio at birth)", ("sex",), G,
             equation="births * (is_male * sex_ratio_at_birth + 1 - is_male) / (1 + sex_ratio_at_birth)"),
-        Flow("births_cohort", PY, "Births into class 0", SAY, G, equation="births_by_sex * newborn_class"),
         # --- migration
         Aux("migration_pull", "1/yr",
             "Economic pull on the net out-migration level: relative real wage and unemployment against 2018, network", (), G,
@@ -181,10 +228,13 @@ def components() -> list:
         Aux("net_outmigration_level", "1/yr",
             "Level of the net out-migration schedule: history condition in 2019-2022, the model's afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_net_outmigration_level_history, net_outmigration_level_model)"),
+        Aux("migration_schedule_by_sex", "1", "Age schedule of net migration by sex (male: x migration_male_factor)", SA, G,
+            equation="(is_male * migration_male_factor + 1 - is_male) * migration_age_schedule"),
         Aux("net_migration_rate_by_age", "1/yr", "Net migration rate by sex x group (negative = out-migration)", SA, G,
-            equation="-net_outmigration_level * migration_age_schedule * (is_male * migration_male_factor + 1 - is_male)"),
-        Flow("net_migration_cohort", PY, "Net migration by class (negative = out-migration)", SAY, G,
-             equation="net_migration_rate_by_age * population_after_ageing"),
+            equation="-net_outmigration_level * migration_schedule_by_sex"),
+        Aux("net_migration_by_age", PY,
+            "Net migration by sex x 5-year group (negative = out; at the turn of the year: the group moved into)", SA, G,
+            equation="net_migration_rate_by_age * population_by_age_after_ageing"),
         Stock("outmigrant_network", "1", "Past net out-migrants per resident, decaying (chain-migration networks)", (), G,
               initial=0.0, inflows=("outmigrant_network_inflow",), outflows=("outmigrant_network_decay",)),
         Flow("outmigrant_network_inflow", "1/yr", "Net out-migrants per resident", (), G,
@@ -193,13 +243,11 @@ def components() -> list:
              equation="outmigrant_network / migration_network_decay_time"),
         # --- aggregates (outputs)
         Aux("population_by_age", PERSONS, "Residents by sex x 5-year age group", SA, G,
-            equation="sum(population_cohort, 'age_year')"),
+            equation="population_y0 + population_y1 + population_y2 + population_y3 + population_y4"),
         Aux("population", PERSONS, "Resident population (post-2020-census basis)", (), G,
             equation="sum(population_by_age)"),
-        Aux("deaths", PY, "Deaths", (), G, equation="sum(deaths_cohort)"),
-        Aux("net_migration", PY, "Net migration (negative = out-migration)", (), G, equation="sum(net_migration_cohort)"),
-        Aux("net_migration_by_age", PY, "Net migration by sex x 5-year group (negative = out-migration)", SA, G,
-            equation="sum(net_migration_cohort, 'age_year')"),
+        Aux("deaths", PY, "Deaths", (), G, equation="sum(deaths_by_age)"),
+        Aux("net_migration", PY, "Net migration (negative = out-migration)", (), G, equation="sum(net_migration_by_age)"),
         Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
         Stock("births_cumulative", PERSONS, "Births since the start (yearly differences = births of each year)", (), G,
               initial=0.0, inflows=("births",)),
@@ -214,11 +262,10 @@ def components() -> list:
             equation="sum(population_by_age, 'sex')"),
         Aux("population_below_group", PERSONS, "Residents in the groups younger than each group", ("age",), G,
             equation="matmul(age_groups_below, population_by_age_total)"),
-        Aux("median_age", "yr", "Median age (grouped: linear within the 5-year group that holds the middle resident)", (), G,
-            equation="sum(if_then_else(population_below_group < population / 2,"
-                     " if_then_else(population_below_group + population_by_age_total >= population / 2, 1, 0), 0)"
-                     f" * (age_group_lower + age_group_width * (population / 2 - population_below_group)"
-                     f" / max(population_by_age_total, {EPS})))"),
+        Aux("median_age", "yr",
+            "Median age (grouped: linear within the 5-year group that holds the middle resident; 85+ taken as 85-100)",
+            (), G, equation="sum(age_group_width * clip((population / 2 - population_below_group)"
+                            f" / max(population_by_age_total, {EPS}), 0, 1))"),
         # --- labour supply
         Aux("statutory_age_threshold_men", "yr", "Exact age below which men are under their statutory age now", (), G,
             equation="clip((retirement_age_men + retirement_reform_scale * retirement_delay_pace_men"
@@ -239,17 +286,22 @@ def components() -> list:
                      " retirement_age_women_worker + retirement_reform_scale * retirement_delay_women_worker)"),
         Aux("class_lower_age", "yr",
             "Youngest exact age in each class now (a class spans one year: age - 1 + f to age + f, f the part of the"
-            " year gone, 1 at the end of a year)", AY, G,
+            " year gone, 1 at the end of a year)", YA, G,
             equation="class_age - 1 + (1 + time + int(-(time - 0.000001)))"),
-        Aux("share_below_statutory_age", "1", "Share of each class below its statutory retirement age", SAY, G,
-            equation="is_male * clip(statutory_age_threshold_men - class_lower_age, 0, 1)"
-                     " + (1 - is_male) * (women_worker_share * clip(statutory_age_threshold_women_worker - class_lower_age, 0, 1)"
-                     " + (1 - women_worker_share) * clip(statutory_age_threshold_women_cadre - class_lower_age, 0, 1))"),
-        Aux("participation_rate", "1", "Labour-force participation by class (below / above the statutory age)", SAY, G,
+        Aux("share_below_statutory_age_men", "1", "Share of men of each group below their statutory age (ages uniform)",
+            ("age",), G, equation="sum(clip(statutory_age_threshold_men - class_lower_age, 0, 1), 'age_year') / 5"),
+        Aux("share_below_statutory_age_women", "1", "Same for women (worker and cadre rules mixed)", ("age",), G,
+            equation="women_worker_share * sum(clip(statutory_age_threshold_women_worker - class_lower_age, 0, 1),"
+                     " 'age_year') / 5 + (1 - women_worker_share)"
+                     " * sum(clip(statutory_age_threshold_women_cadre - class_lower_age, 0, 1), 'age_year') / 5"),
+        Aux("share_below_statutory_age", "1",
+            "Share of each sex x group below its statutory retirement age (single years, ages uniform within a group)",
+            SA, G, equation="is_male * share_below_statutory_age_men + (1 - is_male) * share_below_statutory_age_women"),
+        Aux("participation_rate", "1", "Labour-force participation by sex x group (below / above the statutory age)", SA, G,
             equation="participation_above_statutory_age + (participation_below_statutory_age"
                      " - participation_above_statutory_age) * share_below_statutory_age"),
         Aux("labour_force_cohort", PERSONS, "Labour force by sex x group before calibration and the unemployment response",
-            SA, G, equation="sum(participation_rate * population_cohort, 'age_year')"),
+            SA, G, equation="participation_rate * population_by_age"),
         Aux("labour_force_calibration", "1",
             "Scale so that the 2018 labour force equals the core's sum(employment_2018) / (1 - unemployment_rate_2018)",
             (), G, equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(init(sum(labour_force_cohort)), {EPS})"),
