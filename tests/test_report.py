@@ -104,7 +104,8 @@ def test_report_is_valid_html_with_every_section(page_en):
         assert s in c.ids, f"section {s} missing"
     text = " ".join(c.text)
     for phrase in ("Levers and spending", "Headline results", "Trade by partner", "Employment by sector",
-                   "Returns on spending", "Key assumptions", "Model validation", "Run metadata",
+                   "Population by age and sex", "Old-age dependency ratio (65+ / 15-64)", "Returns on spending",
+                   "Key assumptions", "Model validation", "Run metadata",
                    "Border ports and corridors", "Payback year", "parameter_hash"):
         assert phrase in text
     for y in ("2025", "2030", "2035", "2050"):
@@ -113,7 +114,7 @@ def test_report_is_valid_html_with_every_section(page_en):
 
 def test_images_are_embedded_pngs(page_en):
     c = check_page(page_en)
-    assert len(c.imgs) >= 6  # spending, trajectories, trade, employment, fans, tornado
+    assert len(c.imgs) >= 7  # spending, trajectories, trade, employment, population pyramids, fans, tornado
     for src in c.imgs:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
@@ -252,3 +253,11 @@ def test_report_command_bad_input(tmp_path, args, msg):
     assert msg in r.output
     assert "Traceback" not in r.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_population_section_numbers_come_from_the_run(data, page_en):
+    from simulator.validation.age_structure import broad_shares
+
+    r = data.results
+    assert f"{float(r.at('median_age', 2035)):,.1f}" in page_en
+    assert f"{broad_shares(r.at('population_by_age', 2050))['65+']:.1f}" in page_en

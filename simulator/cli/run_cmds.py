@@ -176,12 +176,18 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("figure.png"),
               show_default=True, help="Image file (.png, .svg or .pdf).")
 @click.option("--diff", is_flag=True, help="Plot each source minus the first one (differences from a base).")
+@click.option("--pyramid", "pyramid", default=None, metavar="YEAR[,YEAR]",
+              help="Draw population pyramids (residents by age and sex) for one year or two years side by side "
+                   "instead of trajectories; further sources are outlined over the first.")
 @click.option("--force", is_flag=True, help="Overwrite an existing image.")
 @friendly
-def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, diff: bool, force: bool) -> None:
+def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, diff: bool, pyramid: str | None,
+         force: bool) -> None:
     """Plot trajectories of SOURCES (results directories or scenario files) on shared axes.
 
     With --diff the first source is the base and the others are drawn as differences from it.
+    With --pyramid YEAR[,YEAR] draw the population pyramid of each year (first source filled,
+    the others outlined).
     """
     import matplotlib
 
@@ -196,7 +202,9 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     names = split_variables(variables)  # commas inside brackets separate elements: io[construction,equipment_mfg]
     if not names:
         raise BadInput("--variables: give at least one variable")
-    if fan is not None:
+    if pyramid is not None:
+        fig = _pyramid_figure(sources, pyramid, fan=fan, diff=diff)
+    elif fan is not None:
         fig = _fan_figure(fan, names)
     else:
         if not sources:
@@ -231,6 +239,49 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     with atomic_path(out) as tmp:
         fig.savefig(tmp, dpi=110, format=out.suffix.lstrip(".").lower())
     click.echo(f"wrote {out}")
+
+
+def _pyramid_years(text: str) -> list[float]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        years = [float(p) for p in parts]
+    except ValueError:
+        raise BadInput(f"--pyramid: {text!r}: give one year or two years separated by a comma (e.g. 2020,2050)") from None
+    if not 1 <= len(years) <= 2:
+        raise BadInput(f"--pyramid: {text!r}: give one year or two years separated by a comma (e.g. 2020,2050)")
+    return years
+
+
+def _pyramid_figure(sources: tuple[Path, ...], text: str, *, fan, diff: bool):
+    from ..io import read_results_dir, results_frame
+    from ..plotting.pyramid import VARIABLE, plot_pyramid
+
+    years = _pyramid_years(text)
+    if fan is not None or diff:
+        raise BadInput("--pyramid: cannot be combined with --fan or --diff")
+    if not sources:
+        raise BadInput("--pyramid: give at least one results directory or scenario file")
+    frames = {}
+    for src in sources:
+        if src.is_dir():
+            df, meta = read_results_dir(src)
+            name = meta.get("scenario", src.name)
+        elif src.suffix == ".toml":
+            r = _run_scenario(src)
+            name = r.metadata["scenario"]
+            df = results_frame(r, name)
+        else:
+            raise BadInput(f"{src}: not a results directory or a .toml scenario file")
+        if VARIABLE not in set(df["variable"].unique()):
+            raise BadInput(f"{src}: no {VARIABLE} in the results (run the scenario with the cohort population block)")
+        have = set(df.loc[df["variable"] == VARIABLE, "year"].astype(float))
+        missing = [y for y in years if not any(abs(y - h) < 1e-9 for h in have)]
+        if missing:
+            raise BadInput(f"--pyramid: {src}: year {missing[0]:g} not in the results "
+                           f"({min(have):g}..{max(have):g})")
+        frames[name if name not in frames else f"{name} ({src})"] = df
+    axes = plot_pyramid(frames, years)
+    return axes[0].figure
 
 
 def _differences(frames: dict) -> dict:

@@ -38,7 +38,8 @@ def _pair(scen, base, L):
 
 def make_figures(data, L) -> dict:
     """Figures of the report, by section key: ``spending``, ``trajectories``, ``trade``, ``employment``,
-    ``fans`` (with uncertainty) and ``tornado`` (with sensitivity). Values are matplotlib Figures."""
+    ``population`` (pyramids at the first and last year), ``fans`` (with uncertainty) and ``tornado``
+    (with sensitivity). Values are matplotlib Figures."""
     from ..plotting.charts import (
         plot_element_change,
         plot_employment_by_sector,
@@ -73,6 +74,13 @@ def make_figures(data, L) -> dict:
         if b is not None:
             plot_element_change(r, b, "employment", years, ax=axes[1], labels=L)
         figs["employment"] = fig
+    if "population_by_age" in r and len(r.times) > 1:
+        from ..plotting.pyramid import plot_pyramid
+
+        years = [float(r.times[0]), float(r.times[-1])]
+        fig, axes = _grid(2, 2, 5.2, 5.0)
+        plot_pyramid(pair, years, axes=axes, labels=L)
+        figs["population"] = fig
     if data.uncertainty is not None:
         figs["fans"] = _fans(data, L)
     if data.sensitivity is not None and len(data.sensitivity["table"]):

@@ -31,6 +31,14 @@ VARIABLES = {
     "population": ("Population", "常住人口"),
     "net_migration": ("Net migration", "净迁移人口"),
     "labour_force": ("Labour force", "劳动力"),
+    "population_by_age": ("Population by age and sex", "分年龄、性别人口"),
+    "births": ("Births", "出生人口"),
+    "deaths": ("Deaths", "死亡人口"),
+    "net_migration_by_age": ("Net migration by age and sex", "分年龄、性别净迁移人口"),
+    "working_age_population": ("Working-age population (15-64)", "劳动年龄人口（15-64岁）"),
+    "old_age_dependency_ratio": ("Old-age dependency ratio (65+ / 15-64)", "老年抚养比（65岁及以上/15-64岁）"),
+    "median_age": ("Median age", "年龄中位数"),
+    "labour_force_by_age": ("Labour force by age and sex", "分年龄、性别劳动力"),
     "capital": ("Capital stock", "资本存量"),
     "tfp": ("Total factor productivity", "全要素生产率"),
     "digital_coverage": ("Digital coverage", "数字化覆盖率"),
@@ -80,6 +88,7 @@ PHRASES = {
     "sec_trajectories": ("Trajectories", "发展轨迹"),
     "sec_trade": ("Trade by partner", "分国别（地区）贸易"),
     "sec_employment": ("Employment by sector", "分行业就业"),
+    "sec_population": ("Population by age and sex", "人口年龄性别结构"),
     "sec_uncertainty": ("Uncertainty", "不确定性分析"),
     "sec_returns": ("Returns on spending", "政策投入回报"),
     "sec_assumptions": ("Key assumptions", "关键假设"),
@@ -115,6 +124,15 @@ PHRASES = {
     "employment_note": ("Employment by sector in the scenario (stacked), and the change against the comparison "
                         "scenario at the key years.", "本情景分行业就业（堆积图），以及关键年份相对对照情景的变化。"),
     "change_vs_base": ("Change vs comparison", "相对对照情景的变化"),
+    "population_note": ("Residents by 5-year age group and sex (males left, females right) at the start and the end of "
+                        "the horizon; bars: the scenario, dashed outline: the comparison scenario.",
+                        "模拟期初与期末按5岁年龄组和性别划分的常住人口（左为男性，右为女性）；柱形：本情景，虚线：对照情景。"),
+    "population_table_note": ("Age structure of the scenario at key years.", "关键年份本情景的人口年龄结构。"),
+    "share_65": ("Share aged 65+ [%]", "65岁及以上人口占比［%］"),
+    "male": ("male", "男"),
+    "female": ("female", "女"),
+    "age_axis": ("age", "年龄"),
+    "pyramid_unit": ("10k persons", "万人"),
     "fan_note": ("Median and 50% / 90% bands over {n} model runs whose uncertain parameters are drawn from the "
                  "distributions in the parameter files (Latin hypercube, seed {seed}). The effect bands pair each "
                  "draw with the comparison scenario run on the same draw.",

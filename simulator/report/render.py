@@ -19,10 +19,11 @@ from .._version import __version__
 from .i18n import labels
 
 #: section ids, in page order
-SECTIONS = ("levers", "headline", "trajectories", "trade", "employment", "uncertainty", "returns", "assumptions",
-            "validation", "metadata")
+SECTIONS = ("levers", "headline", "trajectories", "trade", "employment", "population", "uncertainty", "returns",
+            "assumptions", "validation", "metadata")
 _TITLES = {"levers": "sec_levers", "headline": "sec_headline", "trajectories": "sec_trajectories",
-           "trade": "sec_trade", "employment": "sec_employment", "uncertainty": "sec_uncertainty",
+           "trade": "sec_trade", "employment": "sec_employment", "population": "sec_population",
+           "uncertainty": "sec_uncertainty",
            "returns": "sec_returns", "assumptions": "sec_assumptions", "validation": "sec_validation",
            "metadata": "sec_metadata"}
 
@@ -181,6 +182,28 @@ def _fig_section(key, note_key):
     return render
 
 
+def _population(d, L, figs) -> str:
+    """Pyramids at the first and last year, and the age structure at the key years."""
+    r = d.results
+    if "population" not in figs or "population_by_age" not in r:
+        return ""
+    from ..validation.age_structure import broad_shares
+
+    years = d.years
+    rows = []
+    for v in ("population", "working_age_population", "old_age_dependency_ratio", "median_age", "labour_force"):
+        if v in r and r[v].ndim == 2:
+            vals = [r.at(v, y)[()] for y in years]
+            fmt = "{:,.3f}" if v == "old_age_dependency_ratio" else "{:,.1f}"
+            rows.append([esc(L.var(v)), esc(L.unit(r.units.get(v, "")))] + [fmt.format(float(x)) for x in vals])
+    shares = [broad_shares(r.at("population_by_age", y))["65+"] for y in years]
+    rows.append([esc(L["share_65"]), "%"] + [f"{x:.1f}" for x in shares])
+    head = [esc(L["variable"]), esc(L["unit"])] + [str(y) for y in years]
+    return (f'<p class="note">{esc(L["population_note"])}</p>' + _img("population", figs, L["sec_population"])
+            + f'<p class="note">{esc(L["population_table_note"])}</p>'
+            + _table(head, rows, num_cols=tuple(range(2, 2 + len(years)))))
+
+
 def _uncertainty(d, L, figs) -> str:
     u = d.uncertainty
     if u is None:
@@ -270,6 +293,7 @@ def _metadata(d, L, figs) -> str:
 
 _RENDER = {"levers": _levers, "headline": _headline, "trajectories": _fig_section("trajectories", "traj_note"),
            "trade": _fig_section("trade", "trade_note"), "employment": _fig_section("employment", "employment_note"),
+           "population": _population,
            "uncertainty": _uncertainty, "returns": _returns, "assumptions": _assumptions, "validation": _validation,
            "metadata": _metadata}
 
