@@ -198,6 +198,13 @@ def validate_model(outdir, params_dir, data, config, structural_config, backtest
         if rep.backtest is not None:
             click.echo(f"\nBack-test (fit on years <= {rep.backtest.until}):")
             click.echo(text_table(backtest_rows(rep.backtest)))
+        if rep.age_structure:
+            from ..validation.age_structure import fit_table
+
+            bad = [r for r in rep.age_structure if r.ok is False]
+            click.echo("\nAge structure, sex totals and population (population block):")
+            click.echo(text_table(fit_table([r for r in rep.age_structure if r.limit is not None])))
+            click.echo(f"  age-structure limits: {'all met' if not bad else f'{len(bad)} missed'}")
         if rep.structural:
             ok = sum(c.passed for c in rep.structural)
             click.echo(f"\nStructural tests: {ok} passed, {len(rep.structural) - ok} failed")

@@ -52,6 +52,11 @@ class ValidationReport:
         (``{series: {year: value}}`` at the data years, for shocked series).
     prior_sensitivity : list of dict
         Re-fits with other prior weights: ``{prior_weight, at_bounds, max_shift, mape}``.
+    age_structure : list of FitRow
+        The population block against the sourced age structure, sex totals and population
+        (:func:`simulator.validation.age_structure.age_structure_fit`), history run to 2023.
+    age_structure_results : Results or None
+        That run (for the pyramid figure).
     """
 
     behaviour: dict
@@ -67,11 +72,14 @@ class ValidationReport:
     meta: dict = field(default_factory=dict)
     history: dict = field(default_factory=dict)
     prior_sensitivity: list = field(default_factory=list)
+    age_structure: list = field(default_factory=list)
+    age_structure_results: object = None
 
     @property
     def passed(self) -> bool:
-        """All acceptance limits met and every structural check passed."""
-        return all(a["passed"] for a in self.acceptance) and all(c.passed for c in self.structural)
+        """All acceptance limits met, every structural check passed, the age-structure limits met."""
+        return (all(a["passed"] for a in self.acceptance) and all(c.passed for c in self.structural)
+                and all(r.ok is not False for r in self.age_structure))
 
 
 def _rel(path, root: Path | None) -> str:
@@ -150,6 +158,16 @@ def run_validation(
                   for o in observations if o.spec.max_mape is not None]
     calibrated = [{"name": n, "value": p.value, "range": p.range, "unit": p.unit, "source": p.source}
                   for n, p in ps.items() if str(p.source).startswith("calibrated:")]
+    age_rows, age_res = [], None
+    if "population_by_age" in hist.model:
+        from dataclasses import replace as _replace
+
+        from .age_structure import AGE_STRUCTURE_VARIABLES, age_structure_fit
+
+        say("age structure (population block)")
+        age_res = simulate(hist.model, hist.base_params, _replace(hist.settings, stop=max(float(last), 2023.0)),
+                           save=list(AGE_STRUCTURE_VARIABLES))
+        age_rows = age_structure_fit(age_res, root=root)
 
     back = None
     if backtest_until is not None:
@@ -196,7 +214,7 @@ def run_validation(
                 ts = hist.model[name]
                 history["shocks"][name] = {y: float(np.interp(y, ts.x, ts.y)) for y in years}
     return ValidationReport(behaviour, series, [o.spec for o in observations], {o.name: o.notes for o in observations},
-                            acceptance, back, full, calibrated, checks, integ, meta, history, sens)
+                            acceptance, back, full, calibrated, checks, integ, meta, history, sens, age_rows, age_res)
 
 
 def _structural(path, ps, say) -> tuple[list[Check], dict]:
@@ -365,6 +383,22 @@ def to_markdown(rep: ValidationReport, figures: dict | None = None, command: str
             rows = [["series (model time Y = calendar year Y)", *map(str, years)]]
             rows += [[f"`{k}`", *[f"{v[y]:.3g}" for y in years]] for k, v in h["shocks"].items()]
             L += [_md(rows), ""]
+    if rep.age_structure:
+        from .age_structure import fit_table
+
+        bad = [r for r in rep.age_structure if r.ok is False]
+        L += ["### Age structure, sex totals and population (population block)", "",
+              "The cohort block of the same history run, at year-end (model time Y = end of year Y; the 2020 census of "
+              "1 November is compared with year-end 2020). Shares and crude rates: difference in percentage points; "
+              "levels: relative difference in %. Limits (issue 14): 2020 census and 2022 broad age shares within 1 pp, "
+              "male and female totals within 1 %, population 2018–2022 within 2 %. The population and the crude birth "
+              "and death rates of 2019–2022 are reproduced by construction (history conditions fitted year by year: "
+              "`scripts/population/fit_history.py`); the age shares, the sex totals and 2023 are not fitted.", "",
+              _md(fit_table(rep.age_structure)), "",
+              f"Age-structure limits: {'all met' if not bad else f'{len(bad)} missed'} "
+              f"({sum(r.ok is True for r in rep.age_structure)} rows with a limit).", ""]
+        if "pyramid" in figures:
+            L += [f"![Population pyramids]({figures['pyramid']})", ""]
     notes = [(t.name, t.note) for t in rep.targets if getattr(t, "note", "")]
     if notes:
         L += ["### Known misses", "", "Where the fit is poor and why (from the `note` of each target in the config; "
@@ -511,13 +545,20 @@ def _integration_rows(integ: dict) -> list[list[str]]:
 
 
 def figures(rep: ValidationReport) -> dict:
-    """The report's figures: ``{"fit": Figure, "backtest": Figure}``."""
+    """The report's figures: ``{"fit": Figure, "backtest": Figure, "pyramid": Figure}``."""
     from ..plotting.validation import plot_fit
 
     labels = {t.name: t.label for t in rep.targets}
     units = {t.name: t.model_unit for t in rep.targets}
     figs = {"fit": plot_fit(rep.series, labels=labels, units=units, stats=rep.behaviour,
                             title="Model (shipped parameters) vs data")}
+    if rep.age_structure_results is not None:
+        from ..plotting.pyramid import plot_pyramid
+
+        r = rep.age_structure_results
+        years = [y for y in (2018.0, 2022.0) if np.any(np.isclose(r.times, y))]
+        axes = plot_pyramid({"model (history run)": r}, years, title="Population by age and sex (model, year-end)")
+        figs["pyramid"] = axes[0].figure
     if rep.backtest is not None:
         figs["backtest"] = plot_fit(rep.backtest.series, labels=labels, units=units, stats=rep.backtest.backtest,
                                     until=rep.backtest.until, show_prior=True,
