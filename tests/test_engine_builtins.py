@@ -123,10 +123,15 @@ def test_delay_time_that_changes_during_the_run_and_per_member():
         np.testing.assert_allclose(res["y"][j], np.where(t - lag >= 0, t - lag, 0.0), rtol=1e-12, atol=1e-12)
 
 
-def test_delay_shorter_than_a_step_acts_as_one_step():
-    res = simulate(Model("d", [Aux("x", equation="time"), Aux("y", equation="delay(x, 0.2, 0)")]),
-                   settings=SimSettings(0, 3, 1, save_every=1))
-    np.testing.assert_allclose(res["y"][0], [0.0, 0.0, 1.0, 2.0])
+def test_delay_shorter_than_a_step_reads_between_the_last_step_and_now():
+    st = SimSettings(0, 3, 1, save_every=1)
+    res = simulate(Model("d", [Aux("x", equation="time"), Aux("y", equation="delay(x, 0.2, 0)"),
+                               Aux("z", equation="delay(x, 0)"),
+                               Aux("loop", equation="delay(loop, 0.2, 0) + 1")]), settings=st)
+    np.testing.assert_allclose(res["y"][0], [0.0, 0.8, 1.8, 2.8], rtol=1e-12)
+    np.testing.assert_allclose(res["z"][0], res["x"][0])          # delay time 0: the input itself
+    # when the input depends on the delay's output, the delay reads the last step (one step)
+    np.testing.assert_allclose(res["loop"][0], [1.0, 2.0, 3.0, 4.0])
 
 
 # -- material delays with stages shorter than dt ---------------------------------------------------

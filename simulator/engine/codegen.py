@@ -104,6 +104,12 @@ class Ctx:
     where: str = ""
     target: Layout = ()
     sizes: dict[str, int] = field(default_factory=dict)
+    #: names whose value is fixed for the whole run (constants, static auxiliaries)
+    static_names: frozenset = frozenset()
+    #: in the dynamic phase: ``hoist(code) -> name`` moves a static sub-expression to the static phase
+    hoist: object = None
+    #: source names holding static values (for hoisting their broadcast forms)
+    static_codes: set = field(default_factory=set)
 
 
 def _err(ctx: Ctx, msg: str) -> ModelError:
@@ -152,6 +158,13 @@ class VecGen:
 
     def align(self, v: Val, to: Layout) -> str:
         """Code of ``v`` broadcastable against values of layout ``to`` (dims matched by name)."""
+        code = self._align(v, to)
+        ctx = self.ctx
+        if ctx.hoist is not None and code != v.code and v.code in ctx.static_codes:
+            return ctx.hoist(code)
+        return code
+
+    def _align(self, v: Val, to: Layout) -> str:
         if v.lit is not None or v.layout == to:
             return v.code
         if not v.layout:
@@ -185,7 +198,27 @@ class VecGen:
         return Val(f"_transpose({v.code}, {perm})", want, tuple(sorted(v.logical, key=order.index)))
 
     # -- expressions ---------------------------------------------------------------
+    def is_static(self, node: Node) -> bool:
+        """True if ``node`` depends on nothing that changes during a run."""
+        from .expr import walk
+
+        ok = self.ctx.static_names
+        for n in walk(node):
+            if isinstance(n, Var) and n.name not in ok and n.name not in ("dt", "initial_time", "final_time"):
+                if not (n.name in self.ctx.comps and isinstance(self.ctx.comps[n.name], Lookup)):
+                    return False
+            if isinstance(n, Call) and (n.func in B.TIME_DEPENDENT or n.func.startswith("_")):
+                return False
+        return True
+
     def expr(self, node: Node) -> Val:
+        v = self._expr(node)
+        if (self.ctx.hoist is not None and v.lit is None and not isinstance(node, (Var, Num, Str))
+                and self.is_static(node)):
+            v = Val(self.ctx.hoist(v.code), v.layout, v.logical)
+        return v
+
+    def _expr(self, node: Node) -> Val:
         ctx = self.ctx
         if isinstance(node, Num):
             return self.lit(node.value)
@@ -703,45 +736,76 @@ def build(source: str, entry: str):
 # ---------------------------------------------------------------------------
 # runtime helpers of histories (pipeline delay, previous)
 # ---------------------------------------------------------------------------
-def pipe_out(H, t, T, t0, dt, i, init, shape):
-    """Vector pipeline-delay output at time ``t`` from history rows ``0 .. i-1`` of ``H``."""
+def _snap(p):
+    pr = np.rint(p)
+    return np.where(np.abs(p - pr) < 1e-9, pr, p)
+
+
+def pipe_out(H, t, T, t0, dt, i, init, shape, cur=None):
+    """Vector pipeline-delay output at time ``t``.
+
+    The input's history is ``H[0 .. i-1]`` (values at the step times ``t0 + j dt``) and,
+    when ``cur`` is given, its value ``cur`` at ``t`` itself; linear interpolation at
+    ``t - T``; ``init`` before the start. Without ``cur`` a read after the last recorded
+    step takes that step's value.
+    """
     full = (H.shape[1],) + tuple(shape)
     init = np.broadcast_to(init, full)
-    if i == 0:
-        return init
-    p = np.broadcast_to((t - T - t0) / dt, full)
-    pr = np.rint(p)
-    p = np.where(np.abs(p - pr) < 1e-9, pr, p)
+    p = _snap(np.broadcast_to((t - T - t0) / dt, full))
     before = p < 0
-    p = np.minimum(np.maximum(p, 0.0), i - 1)
-    j = np.floor(p)
-    w = p - j
+    if cur is not None:
+        pc = _snap(np.float64((t - t0) / dt))
+        cur = np.broadcast_to(cur, full)
+        if i == 0:
+            return np.where(before, init, cur)
+    elif i == 0:
+        return init
+    last = i - 1
+    q = np.minimum(np.maximum(p, 0.0), last)
+    j = np.floor(q)
+    w = q - j
     j = j.astype(np.intp)
-    j1 = np.minimum(j + 1, i - 1)
+    j1 = np.minimum(j + 1, last)
     a = np.take_along_axis(H, j[None], 0)[0]
     b = np.take_along_axis(H, j1[None], 0)[0]
     val = np.where(w == 0, a, a + w * (b - a))
+    if cur is not None:
+        hl = H[last]
+        wc = np.where(pc > last, (np.minimum(p, pc) - last) / np.where(pc > last, pc - last, 1.0), 0.0)
+        val = np.where(p > last, np.where(wc >= 1, cur, hl + wc * (cur - hl)), val)
     return np.where(before, init, val)
 
 
-def s_pipe(H, t, T, t0, dt, i, init):
+def s_pipe(H, t, T, t0, dt, i, init, cur=None):
     """Scalar twin of :func:`pipe_out` (same formula)."""
-    if i == 0:
-        return init
     p = (t - T - t0) / dt
     pr = round(p)
     if abs(p - pr) < 1e-9:
         p = float(pr)
     if p < 0:
         return init
-    if p > i - 1:
-        p = float(i - 1)
+    if cur is not None:
+        pc = (t - t0) / dt
+        pr = round(pc)
+        if abs(pc - pr) < 1e-9:
+            pc = float(pr)
+        if i == 0:
+            return cur
+    elif i == 0:
+        return init
+    last = i - 1
+    if p > last:
+        if cur is None:
+            return H[last]
+        wc = ((p if p < pc else pc) - last) / (pc - last) if pc > last else 0.0
+        hl = H[last]
+        return cur if wc >= 1 else hl + wc * (cur - hl)
     j = math.floor(p)
     w = p - j
     a = H[j]
     if w == 0:
         return a
-    b = H[min(j + 1, i - 1)]
+    b = H[min(j + 1, last)]
     return a + w * (b - a)
 
 
@@ -800,6 +864,10 @@ class VectorProgram:
         base = {n: tuple(c.dims) for n, c in comps.items() if c.kind == "constant"}
         base.update({n: () for n in cm.timeseries})
         self.logical = logical
+        self.static_set = frozenset(n for n, c in comps.items() if c.kind == "constant")
+        self.static_codes: set[str] = set()
+        self.hoisted: dict[str, str] = {}
+        self.static_names_extra: list[str] = []
         # static phase
         self.static_lines = _Lines()
         lay = dict(base)
@@ -809,6 +877,8 @@ class VectorProgram:
             if item[1] not in self.static_names:
                 self.static_names.append(item[1])
         self.after_static = dict(lay)
+        self.static_set = frozenset(self.static_set | set(self.static_names))
+        self.static_codes = {self.names[n] for n in self.static_set}
         # init phase
         self.init_lines = _Lines()
         lay = dict(self.after_static)
@@ -830,7 +900,7 @@ class VectorProgram:
             lay[n] = tuple(comps[n].dims)
         self.dyn_names = []
         for item in cm.dynamic:
-            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2)
+            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2, hoist=True)
             if item[1] not in self.dyn_names:
                 self.dyn_names.append(item[1])
         self.dyn_layouts = lay
@@ -848,18 +918,31 @@ class VectorProgram:
         self._factories: dict[tuple, object] = {}
 
     # -- emission ---------------------------------------------------------------
-    def gen(self, n: str, layouts: dict, target=None, where=None) -> VecGen:
+    def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False) -> VecGen:
         cm = self.cm
         c = cm.components.get(n)
         ctx = Ctx(model=cm.model, comps=cm.components, layouts=layouts, logical=self.logical, names=self.names,
                   slots=self.slots, where=where or cm.display(n),
-                  target=tuple(c.dims) if (c is not None and target is None) else (target or ()))
+                  target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
+                  static_names=self.static_set, hoist=self.hoist if hoist else None,
+                  static_codes=self.static_codes if hoist else set())
         return VecGen(ctx)
+
+    def hoist(self, code: str) -> str:
+        """Compute a static sub-expression of a dynamic equation once, in the static phase."""
+        name = self.hoisted.get(code)
+        if name is None:
+            name = f"h{len(self.hoisted)}"
+            self.hoisted[code] = name
+            self.static_lines(2, f"{name} = {code}")
+            self.static_names_extra.append(name)
+            self.static_codes.add(name)
+        return name
 
     def val(self, n: str, layouts: dict) -> Val:
         return Val(self.names[n], layouts[n], self.logical[n])
 
-    def emit_item(self, item, phase: str, lay: dict, out: _Lines, depth: int) -> None:
+    def emit_item(self, item, phase: str, lay: dict, out: _Lines, depth: int, hoist: bool = False) -> None:
         cm = self.cm
         n = item[1]
         c = cm.components[n]
@@ -876,7 +959,8 @@ class VectorProgram:
             if isinstance(c, self.Pipe):
                 T = g.align(self.val(c.time, lay), tuple(c.dims))
                 t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
-                out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape})")
+                cur = g.align(self.val(c.inp, lay), tuple(c.dims)) if n in cm.pipes_current else "None"
+                out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
             else:
                 out(depth, f"{name} = _prev_out({H}, i, {init}, {shape})")
             lay[n] = tuple(c.dims)
@@ -892,7 +976,7 @@ class VectorProgram:
         else:
             node, pieces, what = c.node, cm.pieces.get(n), "equation"
         where = cm.display(n) + (" (initial value)" if stock else "")
-        g = self.gen(n, lay, where=where)
+        g = self.gen(n, lay, where=where, hoist=hoist)
         if pieces is None:
             v = g.expr(node)
             _undeclared(c, v, where, what)
@@ -985,11 +1069,12 @@ class VectorProgram:
         L(0, "def _make(R):")
         for j in range(len(self.slots.keys)):
             L(1, f"c{j} = R[{j}]")
-        for n in self.static_names:
-            L(1, f"{self.names[n]} = None")
+        cells = [self.names[n] for n in self.static_names] + self.static_names_extra
+        for name in cells:
+            L(1, f"{name} = None")
         L(1, "def static():")
-        if self.static_names:
-            L(2, "nonlocal " + ", ".join(self.names[n] for n in self.static_names))
+        if cells:
+            L(2, "nonlocal " + ", ".join(cells))
         L.lines += self.static_lines.lines
         L(2, "return None")
         L(1, "def init(S, time, row):")
@@ -1086,7 +1171,9 @@ class ScalarProgram:
                     out(depth, f"{nm} = {names[c.init]}")
                 else:
                     H = self.slots.get(("hist", n))
-                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]})")
+                    cur = names[c.inp] if n in cm.pipes_current else "None"
+                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]}, "
+                               f"{cur})")
                 return
             if isinstance(c, Prev):
                 if phase == "init":

@@ -642,6 +642,7 @@ class CompiledModel:
     init_pieces: dict[str, Pieces] = field(default_factory=dict)
     nonneg_cols: np.ndarray | None = None
     pipes: list[str] = field(default_factory=list)
+    pipes_current: list[str] = field(default_factory=list)
     prevs: list[str] = field(default_factory=list)
     noises: list[str] = field(default_factory=list)
     vector: object = None   # codegen.VectorProgram
@@ -727,9 +728,14 @@ def compile_model(model: Model) -> CompiledModel:
     # dynamic ordering: auxiliaries and the outputs of pipeline delays / previous / noise
     deps: dict[str, set[str]] = {n: aux_deps(n) for n in auxes}
     for p in cm.pipes:
-        deps[p] = {comps[p].time}
+        # a pipeline delay reads its input's current value when that makes no loop
+        deps[p] = {comps[p].time, comps[p].inp}
     for p in cm.prevs + cm.noises:
         deps[p] = set()
+    looped = _cyclic(deps) & set(cm.pipes)
+    for p in looped:
+        deps[p] = {comps[p].time}
+    cm.pipes_current = [p for p in cm.pipes if p not in looped]
     order = order_with_elements(deps, cm.pieces, dims, model, label, elem_label)
     sources = ({"time"} | set(stocks) | set(cm.timeseries) | set(cm.pipes) | set(cm.prevs) | set(cm.noises))
     dynamic_set: set[str] = set()
