@@ -747,7 +747,7 @@ def _s_safediv(a, b, alt):
 
 NAMESPACE = {
     "_np": np, "_asarray": np.asarray, "_transpose": np.transpose, "_take": np.take,
-    "_where": np.where, "_power": np.power, "_mod": np.mod,
+    "_where": np.where, "_power": np.power, "_mod": np.mod, "_add": np.add, "_subtract": np.subtract,
     "_lt": _cmp(np.less), "_le": _cmp(np.less_equal), "_gt": _cmp(np.greater), "_ge": _cmp(np.greater_equal),
     "_eq": _cmp(np.equal), "_ne": _cmp(np.not_equal),
     "_land": lambda a, b: np.logical_and(a, b).astype(float),
@@ -1138,10 +1138,16 @@ class VectorProgram:
         for f in c.outflows:
             acc += f" - {g.align(self.val(f, lay), full)}"
         sl = cm.slices[s]
-        if not c.dims:
-            self.deriv_lines(2, f"d[:, {sl.start}] = {acc}")
-        elif len(c.dims) == 1:
-            self.deriv_lines(2, f"d[:, {sl.start}:{sl.stop}] = {acc}")
+        if len(c.dims) <= 1:
+            # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
+            col = f"d[:, {sl.start}]" if not c.dims else f"d[:, {sl.start}:{sl.stop}]"
+            terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
+                    [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
+            first_op, first = terms[0]
+            self.deriv_lines(2, f"dv = {col}")
+            self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
+            for op, code in terms[1:]:
+                self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
         else:
             self.deriv_lines(2, f"d[:, {sl.start}:{sl.stop}] = _broadcast_to({acc}, ({self.N},) + {cm.shapes[s]})"
                                 f".reshape({self.N}, {sl.stop - sl.start})")
@@ -1155,7 +1161,7 @@ class VectorProgram:
             slot = self.slots.get(("out", n))
             v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
             code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            save_lines(3, f"{slot}[:, k] = {code}")
+            save_lines(3, f"{slot}[k] = {code}")
         L(0, "def _make(R):")
         for j in range(len(self.slots.keys)):
             L(1, f"c{j} = R[{j}]")
