@@ -430,3 +430,11 @@ def test_apply_to_all_variable_in_an_element_cycle_is_split_per_element():
     with pytest.raises(AlgebraicLoopError, match=r"a\[s2\]|b\[s2\]"):
         run([Aux("a", dims=("s",), equation="1", elements={"s2": "b['s2'] + 10"}),
              Aux("b", dims=("s",), equation="2 * a")])
+
+
+def test_apply_to_all_cycle_through_other_elements_is_no_loop():
+    res = run([Aux("a", dims=("s",), equation="b['s2'] + 1"),
+               Aux("b", dims=("s",), equation="5 + 0 * time", elements={"s1": "a['s3']"})])
+    # b[s2] = 5, a = b[s2] + 1 = 6 everywhere, b[s1] = a[s3] = 6, b[s3] = 5
+    np.testing.assert_allclose(value(res, "a"), [6.0, 6.0, 6.0])
+    np.testing.assert_allclose(value(res, "b"), [6.0, 5.0, 5.0])

@@ -597,7 +597,7 @@ def order_with_elements(deps: dict[str, set[str]], pieces: dict[str, Pieces], di
     except AlgebraicLoopError:
         pass
     cyclic = _cyclic(deps)
-    if splitter is not None and any(n in pieces for n in cyclic):
+    if splitter is not None and any(dims_of.get(n) for n in cyclic):
         for n in sorted(cyclic):
             p = splitter(n)
             if p is not None:
