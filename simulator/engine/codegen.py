@@ -140,6 +140,18 @@ def merge(a: Layout, b: Layout) -> Layout:
     return a + tuple(d for d in b if d not in a)
 
 
+def _order(dims: list[Layout]) -> Layout:
+    """Dimension order of an element-wise result: that of the operand with the most
+    dimensions (the first such), then the others' remaining dimensions in order."""
+    if not dims:
+        return ()
+    widest = max(range(len(dims)), key=lambda j: (len(dims[j]), -j))
+    out = dims[widest]
+    for d in dims:
+        out = merge(out, d)
+    return out
+
+
 class VecGen:
     """Emit numpy code for expression trees (see the module docstring)."""
 
@@ -238,10 +250,9 @@ class VecGen:
             a, b = self.expr(node.left), self.expr(node.right)
             if a.lit is not None and b.lit is not None:
                 return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
-            lay, log = merge(a.layout, b.layout), merge(a.logical, b.logical)
-            lay = tuple(d for d in log if d in lay)
-            a2 = self.to_order(a, log)
-            code = _VBIN[node.op].format(a=self.align(a2, lay), b=self.align(b, lay))
+            log = _order([a.logical, b.logical])
+            lay = tuple(d for d in log if d in a.layout or d in b.layout)
+            code = _VBIN[node.op].format(a=self.align(a, lay), b=self.align(b, lay))
             return Val(code, lay, log)
         if isinstance(node, IfElse):
             parts = [self.expr(n) for n in (node.cond, node.then, node.orelse)]
@@ -255,12 +266,8 @@ class VecGen:
         raise _err(ctx, f"unsupported expression {node!r}")
 
     def elementwise(self, fmt: str, parts: list[Val], as_values: bool = False) -> Val:
-        log: Layout = ()
-        lay: Layout = ()
-        for p in parts:
-            log = merge(log, p.logical)
-            lay = merge(lay, p.layout)
-        lay = tuple(d for d in log if d in lay)
+        log = _order([p.logical for p in parts])
+        lay = tuple(d for d in log if any(d in p.layout for p in parts))
         codes = []
         for p in parts:
             if as_values and p.lit is not None:
@@ -741,6 +748,13 @@ def _bfull(x, sizes):
     return np.broadcast_to(x, np.broadcast_shapes(x.shape, (1,) + tuple(sizes)))
 
 
+def _dview(d, a: int, b: int, shape):
+    """Columns ``a:b`` of the C-contiguous ``(N, n_state)`` array ``d`` as an ``(N, *shape)`` view."""
+    v = d[:, a:b].view()
+    v.shape = (d.shape[0],) + tuple(shape)   # raises rather than copying if no view is possible
+    return v
+
+
 def _s_safediv(a, b, alt):
     return a / b if b != 0 else alt
 
@@ -758,7 +772,7 @@ NAMESPACE = {
     "_floor": np.floor, "_sign": np.sign, "_round": B.round_half_away,
     "_minimum": np.minimum, "_maximum": np.maximum,
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
-    "_interp": np.interp, "_interp_el": B.interp_elements, "_lookup_mode": B.lookup_mode,
+    "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
     "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul,
     "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
@@ -1138,19 +1152,20 @@ class VectorProgram:
         for f in c.outflows:
             acc += f" - {g.align(self.val(f, lay), full)}"
         sl = cm.slices[s]
-        if len(c.dims) <= 1:
-            # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
-            col = f"d[:, {sl.start}]" if not c.dims else f"d[:, {sl.start}:{sl.stop}]"
-            terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
-                    [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
-            first_op, first = terms[0]
-            self.deriv_lines(2, f"dv = {col}")
-            self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
-            for op, code in terms[1:]:
-                self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
+        # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
+        if not c.dims:
+            col = f"d[:, {sl.start}]"
+        elif len(c.dims) == 1:
+            col = f"d[:, {sl.start}:{sl.stop}]"
         else:
-            self.deriv_lines(2, f"d[:, {sl.start}:{sl.stop}] = _broadcast_to({acc}, ({self.N},) + {cm.shapes[s]})"
-                                f".reshape({self.N}, {sl.stop - sl.start})")
+            col = f"_dview(d, {sl.start}, {sl.stop}, {cm.shapes[s]})"
+        terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
+                [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
+        first_op, first = terms[0]
+        self.deriv_lines(2, f"dv = {col}")
+        self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
+        for op, code in terms[1:]:
+            self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
 
     # -- assembly --------------------------------------------------------------------
     def source(self, save: tuple[str, ...]) -> str:
@@ -1161,7 +1176,10 @@ class VectorProgram:
             slot = self.slots.get(("out", n))
             v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
             code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            save_lines(3, f"{slot}[k] = {code}")
+            if time_major(cm, n):
+                save_lines(3, f"{slot}[k] = {code}")
+            else:
+                save_lines(3, f"{slot}[:, k] = {code}")
         L(0, "def _make(R):")
         for j in range(len(self.slots.keys)):
             L(1, f"c{j} = R[{j}]")
@@ -1211,6 +1229,12 @@ class VectorProgram:
             f = build(self.source(save), "_make")
             self._factories[save] = f
         return f
+
+
+def time_major(cm, name: str) -> bool:
+    """Whether outputs of ``name`` are buffered ``(T, N, ...)`` (values with few elements: one
+    row per step is then a contiguous write) rather than written ``(N, T, ...)`` directly."""
+    return (cm.sizes[name] or 1) < 8
 
 
 def scalar_possible(cm) -> bool:

@@ -279,7 +279,11 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     prog = cm.vector
     factory = prog.factory(tuple(visible))
     sysv = _sys(st)
-    buf = {n: np.empty((n_save, N) + cm.shapes[n]) for n in visible}   # time-major: contiguous writes
+    from .codegen import time_major
+
+    tm = {n: time_major(cm, n) for n in visible}
+    buf = {n: np.empty((n_save, N) + cm.shapes[n]) if tm[n] else np.empty((N, n_save) + cm.shapes[n])
+           for n in visible}
     R = []
     for j, key in enumerate(prog.slots.keys):
         kind = key[0]
@@ -320,7 +324,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         k2, k3, k4 = (np.zeros((N, cm.n_state)) for _ in range(3))
         h2, h6 = h / 2, h / 6
     d = np.zeros((N, cm.n_state))
-    outs = [buf[n] for n in visible]
+    outs = [(buf[n], tm[n]) for n in visible]
     mul, add = np.multiply, np.add
     k_save = 0
     report_every = max(1, n_steps // 50)
@@ -328,7 +332,8 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         t = st.start + i * st.dt
         k = k_save if i % stride == 0 else -1
         evaluate(np.float64(t), state, d, ts[i], i, k, True, False)
-        if each_step and (not np.isfinite(state).all() or (k >= 0 and not all(np.isfinite(o[k]).all() for o in outs))):
+        if each_step and (not np.isfinite(state).all() or (k >= 0 and not all(
+                np.isfinite(o[k] if t_major else o[:, k]).all() for o, t_major in outs))):
             _raise_nonfinite(cm, evaluate, state, d, ts[i], i, t)
         if k >= 0:
             k_save += 1
@@ -354,11 +359,11 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         if progress is not None and i % report_every == 0:
             progress(i / n_steps)
     if (not each_step and st.on_nonfinite == "raise"
-            and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o in outs))):
+            and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o, _ in outs))):
         return _run_vector(cm, overrides, N, st, visible, n_steps, stride, n_save, noise, progress, each_step=True)
     if progress is not None:
         progress(1.0)
-    return {n: _member_major(buf[n]) for n in visible}
+    return {n: _member_major(buf[n]) if tm[n] else buf[n] for n in visible}
 
 
 def _member_major(buf: np.ndarray, block: int = 128) -> np.ndarray:
