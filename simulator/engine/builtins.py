@@ -27,12 +27,12 @@ other stock and vectorise over the ensemble axis for free:
 - ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim ``DELAY FIXED``:
   the input history, recorded at every step and interpolated linearly, read at ``t - T``;
   ``x0`` (default ``x(start)``) while ``t - T`` is before the start. ``T`` may vary in
-  time, per member and per element. When the input does not depend on the delay's output,
-  the history includes the input's current value (so ``T = 0`` gives the input itself and
-  a ``T`` shorter than ``dt`` interpolates between the last step and now); when it does (the
-  delay breaks a loop), a read after the last recorded step takes that step's value. Within
-  an RK4 step the output uses the history up to the previous step (and the current input).
-  Vensim's ``DELAY FIXED`` instead rounds ``T`` to a whole number of steps.
+  time, per member and per element. The history holds the steps before the current one, so
+  the output never depends on the input at the same time (a delay breaks loops) and a ``T``
+  shorter than one step, ``T = 0`` included, acts as one step, as in Stella and Vensim (the
+  SDEverywhere ``delayfixed`` references). Within an RK4 step the output uses the history up
+  to the previous step. Vensim's ``DELAY FIXED`` rounds ``T`` to a whole number of steps;
+  Stella, and regsim, interpolate.
 - ``previous(x[, x0])``: the value of ``x`` at the previous step (``x0``, default 0, at the
   start); breaks loops (``previous(y, 0) + 1`` in ``y`` counts steps).
 - ``init(x)``: the value of ``x`` at the start time, held constant.

@@ -1059,7 +1059,7 @@ class VectorProgram:
             if isinstance(c, self.Pipe):
                 T = g.align(self.val(c.time, lay), tuple(c.dims))
                 t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
-                cur = g.align(self.val(c.inp, lay), tuple(c.dims)) if n in cm.pipes_current else "None"
+                cur = "None"
                 if c.time in self.static_set:
                     box = self.slots.get(("box", n))
                     out(depth, f"{name} = _pipe_static({box}, {H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur}, rec)")
@@ -1291,9 +1291,7 @@ class ScalarProgram:
                     out(depth, f"{nm} = {names[c.init]}")
                 else:
                     H = self.slots.get(("hist", n))
-                    cur = names[c.inp] if n in cm.pipes_current else "None"
-                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]}, "
-                               f"{cur})")
+                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]})")
                 return
             if isinstance(c, Prev):
                 if phase == "init":

@@ -178,9 +178,11 @@ class _Expander:
                 g0 = args[2] if len(args) > 2 else None
             s = self.fresh("trend", owner)
             init = x if g0 is None else Bin("/", x, Bin("+", Num(1.0), Bin("*", T, g0)))
-            self._add(Flow(s + "_adj", equation=Bin("/", Bin("-", x, Var(s)), T), dims=d, hidden=True), owner)
-            self._add(Stock(s, initial=init, inflows=(s + "_adj",), dims=d, hidden=True, doc=f"TREND in {who}"),
+            target = self.dims.get(owner, ())
+            dt_ = _merge_dims(_merge_dims(d, self.layout(T, owner), target), self.layout(init, owner), target)
+            self._add(Stock(s, initial=init, inflows=(s + "_adj",), dims=dt_, hidden=True, doc=f"TREND in {who}"),
                       owner)
+            self._add(Flow(s + "_adj", equation=Bin("/", Bin("-", x, Var(s)), T), dims=dt_, hidden=True), owner)
             trend = Call("safediv", (Bin("-", x, Var(s)), Bin("*", Call("abs", (Var(s),)), T)))
             if func == "trend":
                 return trend
@@ -206,15 +208,17 @@ class _Expander:
         else:
             n = {"smooth": 1, "smooth1": 1, "smooth3": 3, "delay1": 1, "delay3": 3}[func]
             x0 = args[2] if len(args) > 2 else None
+        target = self.dims.get(owner, ())
         if func.startswith("smooth"):
             Tn = T if n == 1 else Bin("/", T, Num(float(n)))
             prev = x
             init = x0 if x0 is not None else x
+            ds = _merge_dims(_merge_dims(d, self.layout(Tn, owner), target), self.layout(init, owner), target)
             for _ in range(n):
                 s = self.fresh("smooth", owner)
                 f = s + "_adj"
-                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=d, hidden=True), owner)
-                self._add(Stock(s, initial=init, inflows=(f,), dims=d, hidden=True, doc=f"{func} in {who}"), owner)
+                self._add(Stock(s, initial=init, inflows=(f,), dims=ds, hidden=True, doc=f"{func} in {who}"), owner)
+                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=ds, hidden=True), owner)
                 prev = Var(s)
             return prev
         # material delays: n stages; with stages shorter than dt the order is reduced (builtins docstring)
@@ -232,7 +236,7 @@ class _Expander:
             order = Var(o)
             Tn = Bin("/", T, order)
         prev = x
-        dd = _merge_dims(d, self.layout(Tn, owner), self.dims.get(owner, ()))
+        dd = _merge_dims(_merge_dims(d, self.layout(Tn, owner), target), self.layout(init_rate, owner), target)
         for j in range(1, n + 1):
             s = self.fresh("delay", owner)
             out = s + "_out"
@@ -734,7 +738,6 @@ class CompiledModel:
     init_pieces: dict[str, Pieces] = field(default_factory=dict)
     nonneg_cols: np.ndarray | None = None
     pipes: list[str] = field(default_factory=list)
-    pipes_current: list[str] = field(default_factory=list)
     prevs: list[str] = field(default_factory=list)
     noises: list[str] = field(default_factory=list)
     vector: object = None   # codegen.VectorProgram
@@ -845,14 +848,9 @@ def compile_model(model: Model) -> CompiledModel:
     # dynamic ordering: auxiliaries and the outputs of pipeline delays / previous / noise
     deps: dict[str, set[str]] = {n: aux_deps(n) for n in auxes}
     for p in cm.pipes:
-        # a pipeline delay reads its input's current value when that makes no loop
-        deps[p] = {comps[p].time, comps[p].inp}
+        deps[p] = {comps[p].time}
     for p in cm.prevs + cm.noises:
         deps[p] = set()
-    looped = _cyclic(deps) & set(cm.pipes)
-    for p in looped:
-        deps[p] = {comps[p].time}
-    cm.pipes_current = [p for p in cm.pipes if p not in looped]
     order = order_with_elements(deps, cm.pieces, dims, model, label, elem_label, splitter(cm.pieces))
     sources = ({"time"} | set(stocks) | set(cm.timeseries) | set(cm.pipes) | set(cm.prevs) | set(cm.noises))
     dynamic_set: set[str] = set()
