@@ -249,7 +249,8 @@ class VecGen:
         if isinstance(node, Bin):
             a, b = self.expr(node.left), self.expr(node.right)
             if a.lit is not None and b.lit is not None:
-                return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
+                with np.errstate(all="ignore"):
+                    return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
             log = _order([a.logical, b.logical])
             lay = tuple(d for d in log if d in a.layout or d in b.layout)
             code = _VBIN[node.op].format(a=self.align(a, lay), b=self.align(b, lay))
@@ -662,7 +663,9 @@ class ScalarGen:
             return f"(-{a})" if node.op == "-" else f"(0.0 if {a} else 1.0)"
         if isinstance(node, Bin):
             if isinstance(node.left, Num) and isinstance(node.right, Num):
-                return self.num(float(_FOLD[node.op](np.float64(node.left.value), np.float64(node.right.value))))
+                with np.errstate(all="ignore"):
+                    v = float(_FOLD[node.op](np.float64(node.left.value), np.float64(node.right.value)))
+                return self.num(v)
             return _SBIN[node.op].format(a=self.expr(node.left), b=self.expr(node.right))
         if isinstance(node, IfElse):
             return f"({self.expr(node.then)} if {self.expr(node.cond)} else {self.expr(node.orelse)})"
@@ -720,18 +723,6 @@ class ScalarGen:
         if f == "_lognormal":
             return f"float(_lognormal({a[0]}, {a[1]}, {a[2]}))"
         raise _err(ctx, f"unknown function {f!r}")
-
-
-def scalar_supported(node: Node) -> bool:
-    """Whether the scalar emitter handles every construct of ``node``."""
-    from .expr import walk
-
-    for n in walk(node):
-        if isinstance(n, (Index, Subscript, Str)) and not isinstance(n, Str):
-            return False
-        if isinstance(n, Call) and n.func in ("matmul", "inverse", "identity", "rename"):
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------------
@@ -1250,7 +1241,8 @@ def scalar_possible(cm) -> bool:
                 if isinstance(x, (Index, Subscript)):
                     return False
                 if isinstance(x, Call) and (x.func in ("matmul", "inverse", "identity", "rename")
-                                            or (x.func in B.REDUCTIONS and len(x.args) > 1)):
+                                            or (x.func in B.REDUCTIONS and len(x.args) > 1
+                                                and isinstance(x.args[1], Str))):
                     return False
     return True
 

@@ -45,8 +45,6 @@ from .components import (
 )
 from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Subscript, Unary, Var, children, names, walk
 
-Fn = Callable[[dict], object]
-
 
 # ---------------------------------------------------------------------------
 # hidden components created by expansion
