@@ -18,7 +18,7 @@ with the vector variant, which then reports or propagates NaN/inf exactly as num
 Safety of the generated code
 ----------------------------
 No user text is ever executed. The source is assembled only from: generated identifiers
-(``v12``, ``c3``, ``t_4``: indices into the compiler's tables, never component names),
+(``v12``, ``c3``, ``h4``: indices into the compiler's tables, never component names),
 integer literals (array positions and sizes), ``repr`` of finite Python floats (which
 round-trips exactly), operators, and a fixed set of helper names bound in the module's
 namespace. Element names, dimension names, units, documentation and every other string of
@@ -70,7 +70,7 @@ class Slots:
 
     def literal(self, v: float) -> str:
         """An ``np.float64`` constant (variables never hold Python floats in the vector code)."""
-        return self.get(("lit", float(v) if not math.isnan(v) else "nan"), np.float64(v))
+        return self.get(("lit", repr(float(v))), np.float64(v))
 
 
 def num_text(v: float) -> str | None:
@@ -103,7 +103,6 @@ class Ctx:
     slots: Slots
     where: str = ""
     target: Layout = ()
-    sizes: dict[str, int] = field(default_factory=dict)
     #: names whose value is fixed for the whole run (constants, static auxiliaries)
     static_names: frozenset = frozenset()
     #: in the dynamic phase: ``hoist(code) -> name`` moves a static sub-expression to the static phase
