@@ -60,7 +60,7 @@ def measure(path: Path, repeat: int, members: int) -> dict:
     from simulator import simulate
     from simulator.xmile import read
 
-    row: dict = {"model": path.name if path.parent == MODELS else str(path.relative_to(SUITE))}
+    row: dict = {"model": str(path.relative_to(SUITE)) if path.is_relative_to(SUITE) else path.name}
     with tempfile.TemporaryDirectory(prefix="bench-pysd-") as d, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         copy = Path(d) / path.name

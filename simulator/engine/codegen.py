@@ -1162,11 +1162,18 @@ class VectorProgram:
         cm = self.cm
         L = _Lines()
         save_lines = _Lines()
+        static_saves = _Lines()
+        static = set(self.static_names)
         for n in save:
             slot = self.slots.get(("out", n))
             v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
             code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            if time_major(cm, n):
+            if n in static:   # the same value at every saved time: written once
+                if time_major(cm, n):
+                    static_saves(2, f"{slot}[...] = {code}")
+                else:
+                    static_saves(2, f"{slot}[...] = _asarray({code})[:, None]")
+            elif time_major(cm, n):
                 save_lines(3, f"{slot}[k] = {code}")
             else:
                 save_lines(3, f"{slot}[:, k] = {code}")
@@ -1210,7 +1217,10 @@ class VectorProgram:
         L(2, "if dbg:")
         L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
         L(2, "return None")
-        L(1, "return static, init, evaluate")
+        L(1, "def save_static():")
+        L.lines += static_saves.lines
+        L(2, "return None")
+        L(1, "return static, init, evaluate, save_static")
         return "\n".join(L.lines) + "\n"
 
     def factory(self, save: tuple[str, ...]):

@@ -306,8 +306,9 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             R.append({})
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
-    static, init, evaluate = factory(R)
+    static, init, evaluate, save_static = factory(R)
     static()
+    save_static()
     step_times = st.start + np.arange(n_steps + 1) * st.dt
     ts = _timeseries_rows(cm, step_times)
     state = np.zeros((N, cm.n_state))
