@@ -111,3 +111,19 @@ def test_per_element_non_negative_flow_and_stock_pieces():
     np.testing.assert_allclose(res["k"][0, 0], [5.0, 3.0])
     np.testing.assert_allclose(res["out"][0, 0], [0.5, 0.0])
     np.testing.assert_allclose(res["k"][0, 1], [4.5, 3.0])
+
+
+def test_static_matrix_inverse_is_computed_once_per_run():
+    dims = {"commodity": ("c1", "c2"), "sector": ("s1", "s2")}
+    m = Model("io", [
+        Constant("io", value=[[0.1, 0.2], [0.3, 0.1]], dims=("commodity", "sector")),
+        Stock("x", initial=1.0, inflows=("g",), dims=("sector",)),
+        Flow("g", equation="0.01 * matmul(inverse(identity('commodity', 'sector') - io), "
+                           "rename(x, 'sector', 'commodity'))", dims=("sector",)),
+    ], dimensions=dims)
+    res = simulate(m, settings=SimSettings(0, 2, 1))
+    src = compiled(m).vector.source(("x",))
+    static_part, dynamic_part = src.split("def init(")[0], src.split("def evaluate(")[1]
+    assert "_inverse(" in static_part and "_inverse(" not in dynamic_part
+    L = np.linalg.inv(np.eye(2) - np.array([[0.1, 0.2], [0.3, 0.1]]))
+    np.testing.assert_allclose(res["x"][0, 1], 1 + 0.01 * L @ [1.0, 1.0], rtol=1e-12)
