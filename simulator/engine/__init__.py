@@ -4,8 +4,11 @@ Public names are re-exported here; modules:
 
 - :mod:`.expr` -- equation syntax and expression trees;
 - :mod:`.components` -- stocks, flows, auxiliaries, constants, lookups, time series, :class:`Model`;
-- :mod:`.builtins` -- builtin functions (pure and stateful);
-- :mod:`.compiler` -- expansion, dependency ordering, closures;
+- :mod:`.builtins` -- builtin functions (pure, stateful, stochastic) and their runtime helpers;
+- :mod:`.compiler` -- expansion of stateful builtins, checks, dependency ordering (per element
+  where a cycle needs it);
+- :mod:`.codegen` -- generated evaluation code (numpy for ensembles and arrays, Python floats
+  for single runs of models without arrays);
 - :mod:`.simulate` -- :func:`simulate` and :class:`SimSettings`;
 - :mod:`.results` -- :class:`Results`.
 """
