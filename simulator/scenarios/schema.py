@@ -70,6 +70,10 @@ SHOCK_SERIES = {
     "oil_price": "oil_price",
     "china_gdp_growth": "china_gdp_growth",
     "interest_rate": "interest_rate",
+    "labour_supply": "labour_supply_multiplier",
+    "carbon_price": "regional_carbon_price",
+    "carbon_cap": "carbon_cap",
+    "crude_pipeline_capacity": "russia_crude_pipeline_capacity",
 }
 SHOCK_KEYS = {"years", "values", "start", "end", "multiplier", "value", "capacity_multiplier", "description"}
 
