@@ -54,7 +54,7 @@ def test_capacity_utilisation_in_band_2025_2050(path):
 def test_labour_supply_shock_lowers_gdp_2035_by_3_to_7_percent(tmp_path, base):
     sc = tmp_path / "labour_shock.toml"
     sc.write_text(f'name = "labour_shock"\nextends = "{(REPO / "scenarios" / "baseline.toml").as_posix()}"\n'
-                  "[shocks.labour_supply]\nstart = 2025\nend = 2100\nmultiplier = 0.9\n", encoding="utf-8")
+                  "[shocks.labour_supply]\nstart = 2025\nend = 2050\nmultiplier = 0.9\n", encoding="utf-8")
     r = _run(sc)
     i = yidx(base, 2035)
     loss = 1 - r["gdp_real"][0, i] / base["gdp_real"][0, i]

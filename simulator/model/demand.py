@@ -39,7 +39,7 @@ China's income per head, public investment a share of expected GDP.
 from __future__ import annotations
 
 from ..engine import Aux
-from ._base import EPS, LEVERS, MONEY, C, CS, S
+from ._base import EPS, LEVERS, MONEY, C, CS, S, selector
 
 G = "demand"
 
@@ -52,6 +52,7 @@ def _lever_use() -> str:
 def components() -> list:
     """Components of the demand block."""
     return [
+        selector("is_logistics_commodity", "commodity", ("logistics_trade",), "1 for logistics and trade services"),
         # households
         Aux("household_income_2018", MONEY, "Household disposable income in 2018 (share of GDP)", (), G,
             equation="disposable_income_share_gdp_2018 * gdp_real_2018"),

@@ -19,9 +19,15 @@ that stay vacant, and each sector's employment is its positions times the common
 The regional wage relative to the national average wage follows a wage curve (unemployment
 elasticity ``-wage_curve_elasticity``, Nijkamp & Poot 2005 meta-analysis, Blanchflower & Oswald)
 and HLJ's labour productivity relative to the national one (pass-through ``wage_productivity_passthrough``),
-adjusting over ``wage_adjustment_time``::
+adjusting over ``wage_adjustment_time``. Relative productivity is what HLJ's technology supports
+against the rest of China at equal capital intensity (relative TFP to the power 1 / labour share),
+not measured output per worker, which moves with demand. The curve is written in the job gap (unemployment if every
+position were filled), linearised at 2018 with the same elasticity (semi-elasticity ``b / u_2018``),
+so that it keeps working when jobs outnumber workers: unemployment cannot fall below its frictional
+floor, but vacancies keep raising the wage::
 
-    wage_relative* = wage_relative_2018 * (prod_HLJ / prod_China)^lambda * (u_perceived / u_2018)^(-b)
+    wage_relative* = wage_relative_2018 * (A_HLJ / A_RoC)^(lambda / labour_share)
+                     * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018))
 
 The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
 it sets the factor-price ratio of the production block, unit labour costs against the rest of
@@ -81,14 +87,19 @@ def components() -> list:
         Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
         Aux("unemployed", PERSONS, "Unemployed persons", (), G, equation="labour_force - employment_total"),
         # wages
+        Aux("relative_tfp", "1",
+            "HLJ's productivity (TFP x resource factor, 2018 value-added weights) relative to the rest of China's TFP,"
+            " 2018 = 1", (), G, equation="sum(productivity * va_2018) / gdp_real_2018 / tfp_rest_of_china"),
         Aux("relative_labour_productivity", "1",
-            "HLJ real GDP per employed person relative to China's (labour productivity driver), 2018 = 1", (), G,
-            equation=f"(gdp_real / max(employment_total, {EPS})) / (gdp_real_2018 / sum(employment_2018))"
-                     " / china_labour_productivity_index"),
+            "Labour productivity HLJ's technology supports relative to the rest of China at equal capital intensity:"
+            " relative TFP^(1 / labour share), 2018 = 1", (), G,
+            equation="max(relative_tfp, 0.01) ** (gdp_real_2018 / wage_bill_2018)"),
+        Aux("perceived_job_gap", "1", "Job gap as wage setters perceive it (smoothed)", (), G,
+            equation="smooth(job_gap, unemployment_perception_time, job_gap_2018)"),
         Aux("wage_relative_target", "1",
             "Wage curve: HLJ / national average wage the labour market and relative productivity point to", (), G,
             equation="wage_relative_2018 * max(relative_labour_productivity, 0.01) ** wage_productivity_passthrough"
-                     " * (max(perceived_unemployment_rate, 0.001) / unemployment_rate_2018) ** (-wage_curve_elasticity)"),
+                     " * exp(-wage_curve_elasticity / unemployment_rate_2018 * (perceived_job_gap - job_gap_2018))"),
         Stock("wage_relative", "1", "HLJ average wage / national average wage (adjusts toward the wage curve)", (), G,
               initial="wage_relative_2018", inflows=("wage_relative_change",)),
         Flow("wage_relative_change", "1/yr", "Adjustment of the relative wage toward its target", (), G,

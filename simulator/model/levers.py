@@ -84,6 +84,8 @@ def components() -> list:
     out.append(Stock("lever_spending_cumulative", MONEY_STOCK, "Spending of all levers since the start", (), G,
                      initial=0.0, inflows=("lever_spending",)))
     out += [
+        selector("is_producer_service", "sector", ("logistics_trade", "finance_services", "digital_economy"),
+                 "1 for producer-service sectors (logistics, finance & business services, IT)"),
         selector("is_goods", "sector", ("agri_food", "energy_petrochem", "mining_materials", "equipment_mfg"),
                  "1 for goods-producing (manufacturing and resource) sectors"),
         # industry transfer

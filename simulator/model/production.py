@@ -6,9 +6,10 @@ times its utilisation ``z``) and employment, normalised to 2018 so that no unobs
     VA = va_2018 * A * R * (z K / (z_2018 K_2018))^a * (E / E_2018)^(1 - a)
 
 ``a = 1 - labour_share`` (factor-cost shares from the HLJ 2007 input-output table, moved toward the
-national shares of 2018), ``A`` is total factor productivity (one trend per sector, sourced from
-China's record, times the model's explicit channels: public capital, R&D knowledge, digital
-coverage, finance depth, lever effects) and ``R`` a resource factor (Daqing crude output, energy
+national shares of 2018), ``A`` is total factor productivity: one trend per sector (``tfp_growth``,
+sourced from China's record, which includes the baseline's own public capital, R&D and digital
+deepening) times the effects of what levers add on top (public capital, knowledge, digital
+coverage, finance depth, spillovers, chains, producer services), each exactly 1 without levers and ``R`` a resource factor (Daqing crude output, energy
 sector only: depletion is not counted as TFP).
 
 Output is demand-determined (the demand block turns final demand into output through the
@@ -22,14 +23,16 @@ it; when it bends, value added falls short of demand and the shortfall (``unmet_
 outside HLJ (its cost shows up as delivery pressure on prices and market shares in the
 competitiveness block).
 
-Factor demands. Firms plan for expected output at normal utilisation ``z_n`` with the
-cost-minimising technique for the factor-price ratio ``omega = real wage / real user cost``
-(2018 = 1)::
+Factor demands. Firms plan for expected *demand* (orders, ``VA_e``: smoothed value added demanded,
+not the sales capacity allowed) at normal utilisation ``z_n`` with the cost-minimising technique for
+the factor-price ratio ``omega = real wage / real user cost`` (2018 = 1)::
 
     desired_employment E* = E_2018 (VA_e / va_2018) / (A R) * omega^(-a)
     desired_capital    K* = K_2018 (z_2018 / z_n) (VA_e / va_2018) / (A R) * omega^(1 - a)
 
-so that with ``E = E*`` and ``K = K*`` utilisation is exactly ``z_n``. Job positions adjust toward
+so that with ``E = E*`` and ``K = K*`` utilisation is exactly ``z_n``. Where labour is scarce,
+vacancies raise the wage (labour-market block), omega rises and firms substitute capital for
+labour; capacity pressure meanwhile raises prices and delivery delays (competitiveness block). Job positions adjust toward
 ``E*`` over ``employment_adjustment_time``; gross investment closes the capital gap over
 ``capital_adjustment_time`` and adds the expected growth of the desired stock (so capital does not
 lag a growing target), never below zero::
@@ -124,20 +127,22 @@ def components() -> list:
             equation="smooth(gdp_real, expectation_time, gdp_real_2018)"),
         Aux("expected_value_added", MONEY, "Expected (smoothed) value added by sector, the basis of factor demands", S, G,
             equation="smooth(value_added, expectation_time, va_2018)"),
-        Aux("expected_output_growth", "1/yr", "Expected growth rate of sector value added (trend of value added)", S, G,
-            equation="trend(value_added, expectation_time, investment_net_growth_2018)"),
+        Aux("expected_demand", MONEY, "Expected (smoothed) demand for each sector's value added: what firms plan for",
+            S, G, equation="smooth(value_added_demanded, expectation_time, va_2018)"),
+        Aux("expected_output_growth", "1/yr", "Expected growth rate of the demand for the sector's value added", S, G,
+            equation="trend(expected_demand, expectation_time, investment_net_growth_2018)"),
         # factor demands
         Aux("desired_employment", PERSONS,
             "Labour demand (positions): cost-minimising employment for expected output at the current wage/user-cost ratio",
             S, G,
-            equation="jobs_2018 * (expected_value_added / va_2018) / productivity * factor_price_ratio ** (-capital_share)"),
+            equation="jobs_2018 * (expected_demand / va_2018) / productivity * factor_price_ratio ** (-capital_share)"),
         Stock("jobs", PERSONS, "Job positions by sector (adjust with a delay toward labour demand)", S, G,
               initial="jobs_2018", inflows=("job_change",), non_negative=True),
         Flow("job_change", "10k persons/yr", "Net creation of positions: closes the gap to labour demand", S, G,
              equation="(desired_employment - jobs) / employment_adjustment_time"),
         Aux("desired_capital", MONEY_STOCK,
-            "Desired capital: cost-minimising capital for expected output at normal utilisation", S, G,
-            equation="capital_2018 * (utilization_2018 / normal_utilization) * (expected_value_added / va_2018)"
+            "Desired capital: cost-minimising capital for expected demand at normal utilisation", S, G,
+            equation="capital_2018 * (utilization_2018 / normal_utilization) * (expected_demand / va_2018)"
                      " / productivity * factor_price_ratio ** (1 - capital_share)"),
         Aux("private_investment", MONEY,
             "Gross private investment: replacement + gap closure + expected growth, limited by credit", S, G,
@@ -161,15 +166,24 @@ def components() -> list:
             equation=f"capital_share * ln(max(capacity_utilization * capital, {EPS}) / (utilization_2018 * capital_2018))"),
         Aux("labour_contribution", "1", "(1-a) ln(E / E_2018): employment's contribution to ln(value_added / va_2018)",
             S, G, equation=f"(1 - capital_share) * ln(max(employment, {EPS}) / employment_2018)"),
-        # public capital
+        # public capital: the baseline's is part of the TFP trend; what levers add raises TFP
         Aux("public_capital_2018", MONEY_STOCK, "Public capital in 2018", (), G,
             equation="public_capital_output_ratio_2018 * gdp_real_2018"),
-        Stock("public_capital", MONEY_STOCK, "Public infrastructure capital", (), G, initial="public_capital_2018",
-              inflows=("public_capital_formation",), outflows=("public_capital_depreciation",), non_negative=True),
-        Flow("public_capital_formation", MONEY, "Public infrastructure investment plus port feeder links", (), G,
-             equation="public_investment + port_investment_public_capital_share * spending_port_investment"),
+        Stock("public_capital", MONEY_STOCK, "Public infrastructure capital built by baseline public investment", (), G,
+              initial="public_capital_2018", inflows=("public_capital_formation",),
+              outflows=("public_capital_depreciation",), non_negative=True),
+        Flow("public_capital_formation", MONEY, "Baseline public infrastructure investment", (), G,
+             equation="public_investment"),
         Flow("public_capital_depreciation", MONEY, "Depreciation of public capital", (), G,
              equation="public_capital_depreciation_rate * public_capital"),
-        Aux("public_capital_tfp_effect", "1", "TFP effect of public capital (Bom & Ligthart elasticity)", (), G,
-            equation="(public_capital / public_capital_2018) ** public_capital_elasticity"),
+        Stock("lever_public_capital", MONEY_STOCK, "Public capital added by levers (port feeder links)", (), G,
+              initial=0.0, inflows=("lever_public_capital_formation",),
+              outflows=("lever_public_capital_depreciation",), non_negative=True),
+        Flow("lever_public_capital_formation", MONEY, "Public capital built by the port lever (feeder roads, rail links)",
+             (), G, equation="port_investment_public_capital_share * spending_port_investment"),
+        Flow("lever_public_capital_depreciation", MONEY, "Depreciation of lever-built public capital", (), G,
+             equation="public_capital_depreciation_rate * lever_public_capital"),
+        Aux("public_capital_tfp_effect", "1",
+            "TFP effect of the public capital levers add (Bom & Ligthart elasticity); 1 without levers", (), G,
+            equation=f"((public_capital + lever_public_capital) / max(public_capital, {EPS})) ** public_capital_elasticity"),
     ]
