@@ -136,6 +136,9 @@ def run_baseline(params: ParameterSet | str | Path | None = None, **settings):
     Results
         Every variable, including all :data:`HEADLINE` names, yearly.
     """
-    ps = default_parameters() if params is None else (params if isinstance(params, ParameterSet) else load_model_parameters(params))
+    if params is None:
+        ps = default_parameters()
+    else:
+        ps = params if isinstance(params, ParameterSet) else load_model_parameters(params)
     model = build_model(ps)
     return simulate(model, settings=SimSettings(**settings), metadata={"parameter_hash": ps.hash()})

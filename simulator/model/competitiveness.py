@@ -32,7 +32,7 @@ No share compares HLJ with its own trend: every cost is relative to the rest of 
 from __future__ import annotations
 
 from ..engine import Aux, Flow, Stock
-from ._base import C, EPS, MONEY, S
+from ._base import EPS, MONEY, C, S
 
 G = "competitiveness"
 
@@ -50,11 +50,11 @@ def components() -> list:
             equation="(user_cost / user_cost_2018) / (user_cost_rest_of_china / init(user_cost_rest_of_china))"),
         Aux("unit_cost_relative_va", "1",
             "HLJ unit cost of value added relative to the rest of China (Cobb-Douglas dual), 2018 = 1", S, G,
-            equation="(tfp_rest_of_china / productivity) * (wage_relative / wage_relative_2018) ** (1 - capital_share)"
-                     " * relative_user_cost ** capital_share"),
+            equation=f"min(tfp_rest_of_china / max(productivity, {EPS}) * (max(wage_relative, 0) / wage_relative_2018)"
+                     " ** (1 - capital_share) * relative_user_cost ** capital_share, 1e6)"),
         Aux("delivery_pressure", "1",
             "Price and delivery-delay mark-up: the utilisation demand asks for (unbounded) relative to normal, 2018 = 1",
-            S, G, equation="(max(utilization_demanded, 0.01) / normal_utilization) ** delivery_pressure_elasticity"),
+            S, G, equation="(clip(utilization_demanded, 0.01, 10) / normal_utilization) ** delivery_pressure_elasticity"),
         Aux("unit_cost_relative", "1",
             "HLJ gross-output unit cost relative to the rest of China: value-added costs, delivery pressure, carbon cost",
             S, G,

@@ -39,7 +39,7 @@ China's income per head, public investment a share of expected GDP.
 from __future__ import annotations
 
 from ..engine import Aux
-from ._base import EPS, LEVERS, MONEY, C, CS, S, selector
+from ._base import CS, EPS, LEVERS, MONEY, C, S, selector
 
 G = "demand"
 
@@ -58,11 +58,11 @@ def components() -> list:
             equation="disposable_income_share_gdp_2018 * gdp_real_2018"),
         Aux("transfer_income_index", "1",
             "Transfers to households (pensions, social transfers) relative to 2018: residents x China income per head",
-            (), G, equation="population / population_2018 * china_gdp_per_capita_index"),
+            (), G, equation=f"population / max(population_2018, {EPS}) * china_gdp_per_capita_index"),
         Aux("other_income_index", "1", "Non-wage income (mixed and property income) relative to 2018: non-wage value added",
             (), G, equation=f"max(gdp_real - wage_bill, 0) / max(gdp_real_2018 - wage_bill_2018, {EPS})"),
         Aux("household_income", MONEY, "Household disposable income (real): wages, transfers and other income", (), G,
-            equation="household_income_2018 * (income_share_wages * wage_bill / wage_bill_2018"
+            equation=f"household_income_2018 * (income_share_wages * wage_bill / max(wage_bill_2018, {EPS})"
                      " + income_share_transfers * transfer_income_index"
                      " + (1 - income_share_wages - income_share_transfers) * other_income_index)"),
         Aux("perceived_household_income", MONEY, "Household income as it guides spending (smoothed)", (), G,
@@ -74,7 +74,7 @@ def components() -> list:
         Aux("government_consumption", MONEY,
             "Government consumption (real): per resident it follows China's income per head, less lever money"
             " reallocated from the local budget", (), G,
-            equation="max(government_consumption_share_2018 * gdp_real_2018 * population / population_2018"
+            equation=f"max(government_consumption_share_2018 * gdp_real_2018 * population / max(population_2018, {EPS})"
                      " * china_gdp_per_capita_index - lever_local_financing_share * lever_spending, 0)"),
         Aux("public_investment", MONEY, "Public infrastructure investment (share of expected GDP)", (), G,
             equation="public_investment_share * expected_gdp_real"),
@@ -119,8 +119,9 @@ def components() -> list:
         Aux("final_demand_for_hlj_output", MONEY,
             "Final demand for HLJ output: local final use supplied locally + sales to the rest of China + exports",
             C, G, equation="local_supply_of_final_use + rest_of_china_sales + exports_local"),
-        Aux("leontief_inverse", "1", "Regional Leontief inverse (I - diag(rpc) A)^-1 (sector x commodity)", ("sector", "commodity"),
-            G, equation="inverse(identity('commodity', 'sector') - regional_purchase_coefficient * io_a)"),
+        Aux("leontief_inverse", "1", "Regional Leontief inverse (I - diag(rpc) A)^-1 (sector x commodity)",
+            ("sector", "commodity"), G,
+            equation="inverse(identity('commodity', 'sector') - regional_purchase_coefficient * io_a)"),
         Aux("gross_output_demanded", MONEY, "Gross output demanded from HLJ producers (regional Leontief solve)", S, G,
             equation="matmul(leontief_inverse, final_demand_for_hlj_output)"),
         Aux("intermediate_demand_local", MONEY,

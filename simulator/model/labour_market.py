@@ -69,7 +69,7 @@ def components() -> list:
         Aux("jobs_2018", PERSONS, "Job positions in 2018: employment plus the frictional vacancies of the soft floor", S, G,
             equation="employment_2018 * (1 - job_gap_2018) / (1 - unemployment_rate_2018)"),
         Aux("job_gap", "1", "1 - job positions / labour force: unemployment if every position were filled", (), G,
-            equation=f"1 - sum(jobs) / max(labour_force, {EPS})"),
+            equation=f"max(1 - sum(jobs) / max(labour_force, {EPS}), -1)"),
         Aux("unemployment_rate", "1",
             "Unemployment rate: the job gap, bending smoothly toward the frictional rate (soft floor) when jobs are plentiful",
             (), G,
@@ -93,7 +93,7 @@ def components() -> list:
         Aux("relative_labour_productivity", "1",
             "Labour productivity HLJ's technology supports relative to the rest of China at equal capital intensity:"
             " relative TFP^(1 / labour share), 2018 = 1", (), G,
-            equation="max(relative_tfp, 0.01) ** (gdp_real_2018 / wage_bill_2018)"),
+            equation=f"max(relative_tfp, 0.01) ** (gdp_real_2018 / max(wage_bill_2018, {EPS}))"),
         Aux("perceived_job_gap", "1", "Job gap as wage setters perceive it (smoothed)", (), G,
             equation="smooth(job_gap, unemployment_perception_time, job_gap_2018)"),
         Aux("wage_relative_target", "1",
@@ -107,7 +107,7 @@ def components() -> list:
         Aux("real_wage_index", "1", "HLJ real average wage, 2018 = 1: national real wage x relative wage", (), G,
             equation="china_real_wage_index * wage_relative / wage_relative_2018"),
         Aux("wage_bill", MONEY, "Real wage bill: labour compensation at 2018 prices", (), G,
-            equation="wage_bill_2018 * real_wage_index * employment_total / sum(employment_2018)"),
+            equation=f"wage_bill_2018 * real_wage_index * employment_total / max(sum(employment_2018), {EPS})"),
         Aux("wage_bill_2018", MONEY, "Labour compensation in 2018 (labour share x value added)", (), G,
             equation="sum(labour_share * va_2018)"),
     ]

@@ -81,6 +81,9 @@ def components() -> list:
                          (), G, initial=0.0, inflows=(f"spending_{lid}",)))
         out.append(selector(f"{lid}_host_sector", "sector", (HOST_SECTOR[lid],),
                             f"Sector whose output the {lid} lever's own staff produce (its direct value added)"))
+    out.append(Aux("lever_non_commodity_spending", MONEY,
+                   "Lever money that buys no current output directly (land, interest, transfers, subsidies, fund capital)",
+                   (), G, equation=" + ".join(f"{lid}_non_commodity_share * spending_{lid}" for lid in LEVERS)))
     out.append(Stock("lever_spending_cumulative", MONEY_STOCK, "Spending of all levers since the start", (), G,
                      initial=0.0, inflows=("lever_spending",)))
     out += [

@@ -42,7 +42,7 @@ def components() -> list:
         Aux("china_gdp_per_capita_2018", "10k yuan/person/yr", "China GDP per resident in 2018", (), G,
             equation="china_gdp_2018 / init(china_population)"),
         Aux("relative_income_2018", "1", "HLJ household income per head / China GDP per head in 2018", (), G,
-            equation="household_income_2018 / population_2018 / china_gdp_per_capita_2018"),
+            equation=f"household_income_2018 / max(population_2018, {EPS}) / china_gdp_per_capita_2018"),
         Aux("relative_income", "1",
             "HLJ real household income per head relative to China's income per head (GDP per head index)", (), G,
             equation=f"household_income / max(population, {EPS}) / (china_gdp_per_capita_2018 * china_gdp_per_capita_index)"),

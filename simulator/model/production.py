@@ -9,14 +9,15 @@ times its utilisation ``z``) and employment, normalised to 2018 so that no unobs
 national shares of 2018), ``A`` is total factor productivity: one trend per sector (``tfp_growth``,
 sourced from China's record, which includes the baseline's own public capital, R&D and digital
 deepening) times the effects of what levers add on top (public capital, knowledge, digital
-coverage, finance depth, spillovers, chains, producer services), each exactly 1 without levers and ``R`` a resource factor (Daqing crude output, energy
-sector only: depletion is not counted as TFP).
+coverage, finance depth, spillovers, chains, producer services), each exactly 1 without levers, and
+``R`` a resource factor (Daqing crude output, energy sector only: depletion is not counted as TFP).
 
 Output is demand-determined (the demand block turns final demand into output through the
 input-output table) up to capacity. Given the demand for value added ``VA_d``, employment and
 capital, the utilisation that produces it is::
 
-    z_d = z_2018 (K_2018 / K) [ (VA_d / va_2018) / (A R (E/E_2018)^(1-a)) ]^(1/a)
+    capacity_output = va_2018 A R (K / (z_2018 K_2018))^a (E / E_2018)^(1-a)      (value added at z = 1)
+    z_d             = (VA_d / capacity_output)^(1/a)
 
 ``capacity_utilization`` is ``z_d`` below ``utilization_soft_cap`` and bends smoothly to 1 above
 it; when it bends, value added falls short of demand and the shortfall (``unmet_demand``) is bought
@@ -86,11 +87,13 @@ def components() -> list:
         Aux("factor_price_ratio", "1", "Real wage / real user cost of capital, 2018 = 1 (omega)", S, G,
             equation="real_wage_index / (user_cost / user_cost_2018)"),
         # output and utilisation
+        Aux("capacity_output", MONEY,
+            "Value added the installed capital (at full utilisation) and current employment can produce", S, G,
+            equation=f"va_2018 * productivity * (capital / max(utilization_2018 * capital_2018, {EPS})) ** capital_share"
+                     f" * (employment / max(employment_2018, {EPS})) ** (1 - capital_share)"),
         Aux("utilization_demanded", "1",
             "Capital utilisation needed to produce the value added demanded with installed capital and employment", S, G,
-            equation=f"utilization_2018 * (capital_2018 / max(capital, {EPS}))"
-                     f" * max(value_added_demanded / va_2018 / max(productivity * (max(employment, {EPS})"
-                     f" / employment_2018) ** (1 - capital_share), {EPS}), 0) ** (1 / capital_share)"),
+            equation=f"(max(value_added_demanded, 0) / max(capacity_output, {EPS})) ** (1 / capital_share)"),
         Aux("capacity_utilization", "1",
             "Capital utilisation: as demanded below the soft cap, bending smoothly to 1 above it", S, G,
             equation="if_then_else(utilization_demanded <= utilization_soft_cap, utilization_demanded,"
@@ -99,8 +102,7 @@ def components() -> list:
                      " / (1 - utilization_soft_cap)) + 1)))"),
         Aux("value_added", MONEY, "Value added by sector: demand, up to what capital and employment can produce", S, G,
             equation="if_then_else(utilization_demanded <= utilization_soft_cap, value_added_demanded,"
-                     " va_2018 * productivity * (capacity_utilization * capital / (utilization_2018 * capital_2018))"
-                     " ** capital_share * (employment / employment_2018) ** (1 - capital_share))"),
+                     " capacity_output * capacity_utilization ** capital_share)"),
         Aux("unmet_demand", MONEY,
             "Value added demanded from HLJ producers that they cannot deliver (bought outside HLJ instead)", S, G,
             equation="max(value_added_demanded - value_added, 0)"),
@@ -135,7 +137,8 @@ def components() -> list:
         Aux("desired_employment", PERSONS,
             "Labour demand (positions): cost-minimising employment for expected output at the current wage/user-cost ratio",
             S, G,
-            equation="jobs_2018 * (expected_demand / va_2018) / productivity * factor_price_ratio ** (-capital_share)"),
+            equation=f"jobs_2018 * (expected_demand / va_2018) / max(productivity, {EPS})"
+                     " * factor_price_ratio ** (-capital_share)"),
         Stock("jobs", PERSONS, "Job positions by sector (adjust with a delay toward labour demand)", S, G,
               initial="jobs_2018", inflows=("job_change",), non_negative=True),
         Flow("job_change", "10k persons/yr", "Net creation of positions: closes the gap to labour demand", S, G,
@@ -143,7 +146,7 @@ def components() -> list:
         Aux("desired_capital", MONEY_STOCK,
             "Desired capital: cost-minimising capital for expected demand at normal utilisation", S, G,
             equation="capital_2018 * (utilization_2018 / normal_utilization) * (expected_demand / va_2018)"
-                     " / productivity * factor_price_ratio ** (1 - capital_share)"),
+                     f" / max(productivity, {EPS}) * factor_price_ratio ** (1 - capital_share)"),
         Aux("private_investment", MONEY,
             "Gross private investment: replacement + gap closure + expected growth, limited by credit", S, G,
             equation="max(0, depreciation_rate * capital + (desired_capital - capital) / capital_adjustment_time"
@@ -158,14 +161,15 @@ def components() -> list:
             equation=f"value_added / max(employment, {EPS})"),
         # growth decomposition (exact per sector)
         Aux("tfp_contribution", "1", "ln(tfp): TFP's contribution to ln(value_added / va_2018)", S, G,
-            equation="ln(tfp)"),
+            equation=f"ln(max(tfp, {EPS}))"),
         Aux("resource_contribution", "1", "ln(resource factor): depletion's contribution to ln(value_added / va_2018)", S,
-            G, equation="ln(resource_factor)"),
+            G, equation=f"ln(max(resource_factor, {EPS}))"),
         Aux("capital_contribution", "1",
             "a ln(z K / z_2018 K_2018): capital services' contribution to ln(value_added / va_2018)", S, G,
-            equation=f"capital_share * ln(max(capacity_utilization * capital, {EPS}) / (utilization_2018 * capital_2018))"),
+            equation=f"capital_share * ln(max(capacity_utilization * capital, {EPS})"
+                     f" / max(utilization_2018 * capital_2018, {EPS}))"),
         Aux("labour_contribution", "1", "(1-a) ln(E / E_2018): employment's contribution to ln(value_added / va_2018)",
-            S, G, equation=f"(1 - capital_share) * ln(max(employment, {EPS}) / employment_2018)"),
+            S, G, equation=f"(1 - capital_share) * ln(max(employment, {EPS}) / max(employment_2018, {EPS}))"),
         # public capital: the baseline's is part of the TFP trend; what levers add raises TFP
         Aux("public_capital_2018", MONEY_STOCK, "Public capital in 2018", (), G,
             equation="public_capital_output_ratio_2018 * gdp_real_2018"),
