@@ -2,18 +2,19 @@
 
 ``population`` is a stock with ``d population/dt = births - deaths + net_migration``; birth and
 death rates are driver series (``data/drivers/hlj_*_rate.csv``, per mille). Net migration responds
-to HLJ's real household income per head relative to China's and to local unemployment::
+to the earnings a migrant can expect in HLJ relative to the rest of China (Harris-Todaro: the
+relative wage times the employment rate, 2018 = 1) and to local unemployment::
 
-    relative_income    = relative income in 2018 x (HLJ income per head / 2018) / China GDP per head index
-    gap                = ln(relative_income / relative_income_equilibrium)
-    pull               = m_y * gap - m_u * (unemployment_rate - unemployment_rate_2018)
+    expected_relative_wage = (wage_relative / wage_relative_2018) * (1 - u_perceived) / (1 - u_2018)
+    gap                    = ln(expected_relative_wage / relative_income_equilibrium_ratio)
+    pull                   = m_y * gap - m_u * (unemployment_rate - unemployment_rate_2018)
     net_migration_rate = mobility * (pull if pull < 0 else r_in * pull)
 
 bounded by ``max_migration_rate``. ``mobility = exp(-migration_cohort_decline * t)`` is the
 young-adult (mobile) share of the population relative to 2018 (shrinking birth cohorts);
 ``r_in = in_migration_response`` (< 1) damps a positive pull: shrinking north-eastern regions attract
-few migrants even when income catches up. Household income (demand block) carries the regional
-wage, employment and transfers, so the wage curve reaches migration through it.
+few migrants even when wages catch up. The relative wage comes from the wage curve (labour-market
+block), so a tighter labour market slows out-migration.
 """
 
 from __future__ import annotations
@@ -41,16 +42,20 @@ def components() -> list:
         Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
         Aux("china_gdp_per_capita_2018", "10k yuan/person/yr", "China GDP per resident in 2018", (), G,
             equation="china_gdp_2018 / init(china_population)"),
-        Aux("relative_income_2018", "1", "HLJ household income per head / China GDP per head in 2018", (), G,
-            equation=f"household_income_2018 / max(population_2018, {EPS}) / china_gdp_per_capita_2018"),
+        Aux("expected_relative_wage", "1",
+            "Expected earnings in HLJ relative to the rest of China: relative wage x employment rate (Harris-Todaro),"
+            " 2018 = 1", (), G,
+            equation="(wage_relative / wage_relative_2018) * (1 - perceived_unemployment_rate)"
+                     " / (1 - unemployment_rate_2018)"),
         Aux("relative_income", "1",
-            "HLJ real household income per head relative to China's income per head (GDP per head index)", (), G,
-            equation=f"household_income / max(population, {EPS}) / (china_gdp_per_capita_2018 * china_gdp_per_capita_index)"),
+            "HLJ real household income per head relative to China's income per head (GDP per head index), 2018 = 1", (), G,
+            equation=f"household_income / max(population, {EPS}) / max(household_income_2018 / max(population_2018, {EPS}),"
+                     f" {EPS}) / china_gdp_per_capita_index"),
         Aux("relative_income_equilibrium_level", "1",
-            "Relative income at which net migration is zero: the 2018 relative income x relative_income_equilibrium_ratio", (), G,
-            equation="relative_income_2018 * relative_income_equilibrium_ratio"),
+            "Expected relative earnings (2018 = 1) at which net migration is zero: relative_income_equilibrium_ratio", (), G,
+            equation="relative_income_equilibrium_ratio"),
         Aux("income_gap_log", "1", "ln(relative income / equilibrium): < 0 pushes residents out", (), G,
-            equation="ln(max(relative_income, 0.0001) / relative_income_equilibrium_level)"),
+            equation="ln(max(expected_relative_wage, 0.0001) / relative_income_equilibrium_level)"),
         Aux("migration_pull", "1/yr",
             "Migration pull before damping: income gap and unemployment relative to 2018 (< 0 pushes residents out)", (), G,
             equation="migration_income_sensitivity * income_gap_log"
