@@ -365,3 +365,26 @@ def test_sub_yearly_saves_integrate_flows_over_all_saved_points():
     m = member_returns(base, alt).iloc[0]
     # 2021: trapezoid over [2021, 2021.5, 2022] = 0.5 * (0 + 40) / 2 + 0.5 * (40 + 0) / 2 = 20
     assert m["impact_multiplier_y1"] == pytest.approx(20 / 100)
+
+
+def test_cli_view_states_units_statuses_evidence_and_unavailable():
+    from simulator.cli.returns_view import format_returns, returns_long
+
+    fiscal = {"gdp_deflator": 1.0, "lever_debt_service": ZERO, "lever_central_funding": ZERO}
+    base = make(gdp_real=BASE_GDP, lever_spending_cumulative=ZERO, fiscal_revenue=0.0, lever_reallocation=ZERO,
+                employment_total=150.0, **fiscal)
+    alt = make(gdp_real=BASE_GDP + DGDP, lever_spending_cumulative=SPEND, fiscal_revenue=1.0,
+               lever_reallocation=at_points({2022: 100.0, 2023: 100.0, 2024: 100.0}), employment_total=150.0, **fiscal)
+    t = returns_table(base, {"demo": alt}, settings=AppraisalSettings(years_after_spending=2, key_years=(2025, 2040)))
+    text = format_returns(t)
+    lines = {ln.split()[0]: ln for ln in text.splitlines() if ln and not ln.startswith((" ", "-"))}
+    assert "yuan per yuan (2018 prices)" in lines["gdp_pv_ratio_8pct"] and "0.63" in lines["gdp_pv_ratio_8pct"]
+    assert "not within the horizon" in lines["fiscal_payback_year"]
+    assert "0.6-1.0 [1]" in lines["impact_multiplier_y1"] and "Guo, Liu & Ma (2016)" in text
+    assert "gdp_payback_status" not in lines  # statuses are shown in the payback rows
+    # trade_total was not given: its rows are listed as unavailable with the variable named
+    assert "trade_added_2025" not in lines and "unavailable: trade_added_2025" in text
+    assert "needs trade_total" in text and "jobs_added_2025" in lines and "persons" in lines["jobs_added_2025"]
+    assert "year 2040 is outside the saved horizon" in text
+    long = returns_long(t)
+    assert list(long.columns) == ["scenario", "variable", "diff", "unit"] and (long.unit.str.len() > 0).all()

@@ -115,6 +115,12 @@ DISCOUNT_RATE_SOURCE = ("8%: social discount rate, NDRC & MOHURD, Methods and Pa
 PAID, NOT_PAID, NO_SPENDING, NO_OWN_COST, UNAVAILABLE = (
     "paid back", "not within the horizon", "no extra spending", "no own cost", "unavailable")
 
+#: what a missing variable is needed for (in the reasons of unavailable metrics)
+_WHY = {SPENDING_STOCK: "the exact integral of lever spending; spending sampled at whole years is not used",
+        FISCAL_REVENUE: "own revenue, current prices", DEBT_SERVICE: "interest and principal on lever bonds",
+        REALLOCATION: "lever money taken from other local spending", CENTRAL_FUNDING: "additional central transfer",
+        DEFLATOR: "to deflate the fiscal flows"}
+
 _MONEY = "100m yuan (2018 prices)"
 _RATIO = "yuan per yuan (2018 prices)"
 
@@ -184,8 +190,8 @@ class AppraisalSettings:
                 else f"last year's gain decaying {self.terminal_decay:.0%} a year after the window")
         return (f"real values (2018 prices), discounted from the first spending year at {rates} "
                 f"(headline {rate_label(self.rate).replace('pct', '%')}); window: spending years + "
-                f"{self.years_after_spending} years, {term}; national multiplier on central money "
-                f"{self.national_multiplier:g}")
+                f"{self.years_after_spending} years, {term}; opportunity cost of central money: "
+                f"{self.national_multiplier:.2f} yuan of GDP per yuan (national multiplier)")
 
 
 def rate_label(r: float) -> str:
@@ -318,9 +324,10 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         return [v for v in names if not (_has(base, v) and _has(alt, v))]
 
     def reason(miss):
-        return (f"needs {', '.join(miss)}, not in the results (the model does not provide "
-                f"{'it' if len(miss) == 1 else 'them'} yet, or {'it was' if len(miss) == 1 else 'they were'} "
-                "not saved)")
+        named = [f"{v} ({_WHY[v]})" if v in _WHY else v for v in miss]
+        one = len(miss) == 1
+        return (f"needs {', '.join(named)}: not in the results (the model does not provide "
+                f"{'it' if one else 'them'} yet, or {'it was' if one else 'they were'} not saved)")
 
     def diff(name):
         return np.broadcast_to(_get(alt, name) - _get(base, name), (n, t.size))
@@ -342,7 +349,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         C = sum(diff(v) for v in spend_names)
         S = C[:, whole[1:]] - C[:, whole[:-1]]
         out["spending_total"] = C[:, -1] - C[:, 0]
-    spend_why = reason([SPENDING_STOCK]) + " (exact spending integral; a flow sampled at whole years is not used)"
+    spend_why = reason([SPENDING_STOCK])
 
     G = per_year(diff(GDP_REAL)) if not missing(GDP_REAL) else None
     if G is not None:
