@@ -300,7 +300,8 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         One row per member (index ``member``), the columns of :func:`metric_units`
         in that order (definitions in the module docstring). ``attrs["units"]``
         maps every column to its unit, ``attrs["unavailable"]`` each metric that
-        could not be computed to the reason, ``attrs["settings"]`` the settings.
+        could not be computed to the reason (``attrs["missing"]``: to the variables
+        the results lack), ``attrs["settings"]`` the settings.
     """
     import pandas as pd
 
@@ -318,6 +319,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
     units = metric_units(s, trade_unit=(alt.units.get(TRADE) or "100m yuan/yr"))
     out: dict[str, np.ndarray] = {}
     why: dict[str, str] = {}
+    lacks: dict[str, list[str]] = {}
     nan = np.full(n, np.nan)
 
     def missing(*names):
@@ -350,6 +352,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         S = C[:, whole[1:]] - C[:, whole[:-1]]
         out["spending_total"] = C[:, -1] - C[:, 0]
     spend_why = reason([SPENDING_STOCK])
+    spend_lacks = [SPENDING_STOCK]
 
     G = per_year(diff(GDP_REAL)) if not missing(GDP_REAL) else None
     if G is not None:
@@ -403,8 +406,9 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         has = None
         for name in ("first_spending_year", "last_spending_year", "spending_years", "appraisal_end_year",
                      "window_truncated", "spending_total"):
-            why[name] = spend_why
+            why[name], lacks[name] = spend_why, spend_lacks
         why[f"spending_pv_{rate_label(s.rate)}"] = spend_why
+        lacks[f"spending_pv_{rate_label(s.rate)}"] = spend_lacks
     h = rate_label(s.rate)
 
     # GDP returns ----------------------------------------------------------------------------------------
@@ -430,6 +434,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
     else:
         for c in gdp_cols:
             why[c] = spend_why if S is None else reason([GDP_REAL])
+            lacks[c] = spend_lacks if S is None else [GDP_REAL]
         out["gdp_payback_status"] = np.full(n, UNAVAILABLE, dtype=object)
 
     # fiscal payback ----------------------------------------------------------------------------------------
@@ -447,7 +452,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
             paid, PAID, NOT_PAID))).astype(object)
     else:
         for c in fiscal_cols:
-            why[c] = reason(miss)
+            why[c], lacks[c] = reason(miss), list(miss)
         out["fiscal_payback_status"] = np.full(n, UNAVAILABLE, dtype=object)
 
     # national view -----------------------------------------------------------------------------------------
@@ -463,18 +468,18 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
             out[f"national_pv_ratio_{rate_label(r)}"] = _safe_div(pv_g[r] - m * pv(Cc, r), pv_s[r], ok_s[r])
     else:
         for c in nat_cols:
-            why[c] = reason(miss)
+            why[c], lacks[c] = reason(miss), list(miss)
 
     # jobs -------------------------------------------------------------------------------------------------
     miss = ([] if S is not None else [SPENDING_STOCK]) + missing(EMPLOYMENT)
     if not miss:
         out["job_years_pv_per_100m"] = _safe_div(pv(E, s.rate) + tail(E, s.rate), pv_s[s.rate], ok_s[s.rate])
     else:
-        why["job_years_pv_per_100m"] = reason(miss)
+        why["job_years_pv_per_100m"], lacks["job_years_pv_per_100m"] = reason(miss), list(miss)
     if E is None:
-        why["job_years_total"] = reason([EMPLOYMENT])
+        why["job_years_total"], lacks["job_years_total"] = reason([EMPLOYMENT]), [EMPLOYMENT]
     if G is None:
-        why["gdp_gain_total"] = reason([GDP_REAL])
+        why["gdp_gain_total"], lacks["gdp_gain_total"] = reason([GDP_REAL]), [GDP_REAL]
 
     # key years ----------------------------------------------------------------------------------------------
     for y in s.key_years:
@@ -482,9 +487,9 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
         for col, var, factor in ((f"gdp_added_{y}", GDP_REAL, 1.0), (f"jobs_added_{y}", EMPLOYMENT, 1e4),
                                  (f"trade_added_{y}", TRADE, 1.0)):
             if not hit.size:
-                why[col] = f"year {y} is outside the saved horizon {t[0]:g}..{t[-1]:g}"
+                why[col], lacks[col] = f"year {y} is outside the saved horizon {t[0]:g}..{t[-1]:g}", []
             elif missing(var):
-                why[col] = reason(missing(var))
+                why[col], lacks[col] = reason(missing(var)), missing(var)
             else:
                 out[col] = diff(var)[:, int(hit[0])] * factor
 
@@ -493,6 +498,7 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
     df.index.name = "member"
     df.attrs["units"] = dict(units)
     df.attrs["unavailable"] = {c: why[c] for c in cols if c in why}
+    df.attrs["missing"] = {c: lacks.get(c, []) for c in cols if c in why}
     df.attrs["settings"] = s
     if samples is not None:
         smp = samples.reset_index(drop=True)
@@ -522,17 +528,19 @@ def returns_table(base, alternatives: Mapping[str, object], *, settings: Apprais
     DataFrame
         Index ``indicator``; columns ``unit``, one per scenario, ``evidence``
         (the Chinese evidence beside the impact multipliers). ``attrs`` carries
-        ``unavailable`` (metric -> reason), ``settings`` and ``note``
+        ``unavailable`` (metric -> reason), ``missing`` (metric -> variables the
+        results lack), ``settings`` and ``note``
         (:meth:`AppraisalSettings.describe`).
     """
     import pandas as pd
 
     s = settings or AppraisalSettings()
-    cols, why, units = {}, {}, None
+    cols, why, lacks, units = {}, {}, {}, None
     for name, alt in alternatives.items():
         m = member_returns(base, alt, settings=s)
         units = m.attrs["units"]
         why |= m.attrs["unavailable"]
+        lacks |= m.attrs["missing"]
         cols[name] = m.iloc[run].astype(object)
     if units is None:
         units = metric_units(s)
@@ -540,7 +548,7 @@ def returns_table(base, alternatives: Mapping[str, object], *, settings: Apprais
     df.insert(0, "unit", [units[c] for c in df.index])
     df["evidence"] = ["" if not (c.startswith("impact_multiplier") or c == "cumulative_multiplier")
                       else MULTIPLIER_EVIDENCE_SHORT for c in df.index]
-    df.attrs |= {"unavailable": why, "settings": s, "note": s.describe()}
+    df.attrs |= {"unavailable": why, "missing": lacks, "settings": s, "note": s.describe()}
     return df
 
 
