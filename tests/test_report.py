@@ -156,6 +156,10 @@ def test_headline_numbers_match_the_analysis_layer(data, page_en):
         assert "Not available" in sec and "lever_spending_cumulative" in sec
     else:
         assert fmt(t.loc["gdp_pv_ratio_8pct", "x"], 2) in sec and "Guo, Liu &amp; Ma (2016)" in sec
+    if "government_debt" not in data.results:
+        assert "Fiscal position not available" in sec and "debt_to_revenue" in sec
+    else:
+        assert "Debt / own revenue" in sec
     gdp35 = float(data.results.at("gdp_real", 2035))
     assert f"{gdp35:,.0f}" in page_en
 
@@ -292,7 +296,12 @@ def test_returns_section_with_every_input_present():
               fiscal_revenue=1.0 * (t >= 2022), lever_reallocation=100.0 * ((t >= 2022) & (t <= 2024)),
               lever_central_funding=z, **common)
     table = returns_table(base, {"demo": alt}, settings=AppraisalSettings(key_years=(2025,)))
-    d = SimpleNamespace(metrics=table, prep=SimpleNamespace(scenario=SimpleNamespace(levers={"x": {}})))
+    fiscal_alt = res(government_debt=3885.0 + 10 * (t - 2020), debt_to_revenue=np.linspace(2.0, 2.5, t.size))
+    fiscal_base = res(government_debt=3885.0 + 0 * t, debt_to_revenue=2.0 + 0 * t)
+    for v in ("government_debt", "debt_to_revenue"):
+        fiscal_alt.units[v] = fiscal_base.units[v] = "100m yuan" if v == "government_debt" else "1"
+    d = SimpleNamespace(metrics=table, prep=SimpleNamespace(scenario=SimpleNamespace(levers={"x": {}})),
+                        results=fiscal_alt, base=fiscal_base, years=[2025, 2030])
     for lang, status, unit in (("en", "not within the horizon", "yuan per yuan"), ("zh", "模拟期内未回收", "元/元")):
         sec = _returns(d, labels(lang), {})
         assert status in sec and unit in sec and "0.6–1" in sec and "Guo, Liu &amp; Ma (2016)" in sec
@@ -300,3 +309,7 @@ def test_returns_section_with_every_input_present():
     en = _returns(d, labels("en"), {})
     assert f"+{table.loc['gdp_pv_ratio_8pct', 'demo']:.2f}" in en
     assert "Not available" not in en
+    # fiscal position: debt / own revenue in % at key years, scenario then comparison
+    assert "Fiscal position of the province" in en and "Debt / own revenue" in en
+    assert "<b>225</b><br><small>Comparison 200</small>" in en  # 2025: 2.0 + 0.5 * 5/10 = 2.25 -> 225%
+    assert "<b>3,935</b>" in en  # government debt 2025: 3885 + 50

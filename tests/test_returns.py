@@ -388,3 +388,23 @@ def test_cli_view_states_units_statuses_evidence_and_unavailable():
     assert "year 2040 is outside the saved horizon" in text
     long = returns_long(t)
     assert list(long.columns) == ["scenario", "variable", "diff", "unit"] and (long.unit.str.len() > 0).all()
+
+
+def test_ensemble_result_input_gives_the_same_metrics():
+    """EnsembleResult (what `regsim uncertainty` produces) is read through .values(): same numbers as Results."""
+    import pandas as pd
+
+    from simulator.ensemble.runner import EnsembleResult
+
+    spend = np.stack([SPEND, 2 * SPEND, 0.5 * SPEND])
+    alt = make(gdp_real=BASE_GDP + np.stack([DGDP, 1.5 * DGDP, 0.2 * DGDP]), lever_spending_cumulative=spend)
+    base = make(gdp_real=BASE_GDP, lever_spending_cumulative=ZERO)
+
+    def as_ensemble(r):
+        return EnsembleResult(pd.DataFrame(index=pd.RangeIndex(r.n_runs, name="member")), r.times, r.variables,
+                              dict(r.units), {}, {}, {}, {"n_members": r.n_runs}, data=dict(r.data))
+
+    a = member_returns(base, alt)
+    b = member_returns(as_ensemble(base), as_ensemble(alt))
+    pd.testing.assert_frame_equal(a, b)
+    assert b["gdp_pv_ratio_8pct"].iloc[1] == pytest.approx(0.75 * b["gdp_pv_ratio_8pct"].iloc[0])  # 1.5x gain / 2x spend

@@ -36,6 +36,14 @@ VARIABLES = {
     "digital_coverage": ("Digital coverage", "数字化覆盖率"),
     "credit_to_gdp": ("Credit / GDP", "信贷/地区生产总值"),
     "lever_spending": ("Policy spending", "政策投入"),
+    "fiscal_revenue": ("Own revenue (tax and non-tax)", "本级财政收入（税收与非税）"),
+    "central_transfers": ("Central transfers", "中央转移支付"),
+    "government_expenditure": ("Government expenditure", "财政支出"),
+    "government_deficit": ("Government deficit", "财政赤字"),
+    "government_debt": ("Government debt", "政府债务余额"),
+    "debt_to_gdp": ("Debt / GDP", "债务/地区生产总值"),
+    "debt_to_revenue": ("Debt / own revenue", "债务/本级收入"),
+    "interest_payments": ("Interest payments", "利息支出"),
 }
 
 #: elements of the model's dimensions
@@ -147,6 +155,11 @@ PHRASES = {
     "returns_unavailable": ("Not available (the model does not provide the inputs yet): ",
                             "暂不可用（模型尚未提供所需变量）："),
     "evidence": ("Evidence", "实证参考"),
+    "fiscal_position": ("Fiscal position of the province", "省级财政状况"),
+    "fiscal_position_note": ("Scenario values at key years, the comparison scenario below.",
+                             "关键年份本情景取值，下方为对照情景。"),
+    "fiscal_unavailable": ("Fiscal position not available (the model does not provide these variables yet): ",
+                           "省级财政状况暂不可用（模型尚未提供以下变量）："),
     "no_returns": ("Not applicable: no comparison scenario, or no extra spending.",
                    "不适用：未指定对照情景，或无新增投入。"),
     "m_first_spending_year": ("First year of extra spending", "首个新增投入年份"),

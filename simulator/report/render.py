@@ -233,6 +233,36 @@ def _metric_cell(L, v, unit: str) -> str:
     return _signed(float(v))
 
 
+#: the province's fiscal position shown under the appraisal table (issue 15 fiscal block outputs)
+FISCAL_POSITION = ("debt_to_revenue", "debt_to_gdp", "government_debt", "fiscal_revenue", "central_transfers",
+                   "government_deficit", "interest_payments")
+
+
+def _fiscal_position(d, L) -> str:
+    """Debt and revenue path at key years (scenario, comparison below), or the variables the model lacks."""
+    r, b = d.results, d.base
+    have = [v for v in FISCAL_POSITION if v in r]
+    if not have:
+        return (f"<h3>{esc(L['fiscal_position'])}</h3><p class=\"note\">{esc(L['fiscal_unavailable'])}"
+                f"<code>{esc(', '.join(FISCAL_POSITION))}</code></p>")
+    years = d.years
+    rows = []
+    for v in have:
+        share = r.units.get(v, "") == "1"
+        scale, unit = (100.0, "%") if share else (1.0, r.units.get(v, ""))
+        cells = [esc(L.var(v)), esc(L.unit(unit))]
+        for y in years:
+            a = float(r.at(v, y)) * scale
+            cell = f"<b>{esc(fmt(a))}</b>"
+            if b is not None and v in b:
+                cell += f"<br><small>{esc(L['base_value'])} {esc(fmt(float(b.at(v, y)) * scale))}</small>"
+            cells.append(cell)
+        rows.append(cells)
+    head = [esc(L["variable"]), esc(L["unit"])] + [esc(y) for y in years]
+    return (f"<h3>{esc(L['fiscal_position'])}</h3><p class=\"note\">{esc(L['fiscal_position_note'])}</p>"
+            + _table(head, rows, num_cols=tuple(range(2, 2 + len(years)))))
+
+
 def _returns(d, L, figs) -> str:
     """The appraisal table (:func:`simulator.analysis.returns_table`): one row per metric, with units."""
     t = d.metrics
@@ -272,6 +302,7 @@ def _returns(d, L, figs) -> str:
         items = "".join(f"<li>{esc(', '.join(L.metric(i) for i in inds))}: <code>{esc(', '.join(key))}</code></li>"
                         for key, inds in groups.items())
         parts.append(f'<p class="note">{esc(L["returns_unavailable"])}</p><ul class="note">{items}</ul>')
+    parts.append(_fiscal_position(d, L))
     return "".join(parts)
 
 
