@@ -408,3 +408,12 @@ def test_ensemble_result_input_gives_the_same_metrics():
     b = member_returns(as_ensemble(base), as_ensemble(alt))
     pd.testing.assert_frame_equal(a, b)
     assert b["gdp_pv_ratio_8pct"].iloc[1] == pytest.approx(0.75 * b["gdp_pv_ratio_8pct"].iloc[0])  # 1.5x gain / 2x spend
+
+
+def test_a_spending_stock_in_current_prices_is_refused_not_mixed_with_real_gdp():
+    base, alt = pair()
+    units = dict(UNITS, lever_spending_cumulative="100m yuan (current prices)")
+    alt = Results(dict(alt.data), alt.times, units, {}, {}, {})
+    m = member_returns(base, alt)
+    assert np.isnan(m["gdp_pv_ratio_8pct"].iloc[0])
+    assert "current prices" in m.attrs["unavailable"]["gdp_pv_ratio_8pct"]

@@ -24,7 +24,8 @@ Time conventions
   Amounts before ``y0`` are not counted.
 - **Window**: the spending years (``y0`` to the last year with extra spending,
   ``n_s`` years) plus :attr:`AppraisalSettings.years_after_spending` years, cut
-  at the end of the horizon (flagged ``window_truncated``).
+  at the end of the horizon (flagged ``window_truncated``; a terminal tail then
+  starts after the last year inside the horizon).
 - **Terminal treatment** (:attr:`AppraisalSettings.terminal`): ``"none"``
   (default) truncates at the window's end; ``"decay"`` lets the gain of the
   window's last year ``g_W`` go on, falling by ``terminal_decay`` a year, which
@@ -346,12 +347,17 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
     # spending from the integrating stock ------------------------------------------------------------
     spend_names = [SPENDING_STOCK] if not missing(SPENDING_STOCK) else sorted(
         v for v in alt.variables if v.startswith(SPENDING_STOCK_PREFIX) and _has(base, v))
+    nominal = [v for v in spend_names if "current prices" in (alt.units.get(v) or "")]
     S = None
+    if nominal:
+        spend_names = []
     if spend_names:
         C = sum(diff(v) for v in spend_names)
         S = C[:, whole[1:]] - C[:, whole[:-1]]
         out["spending_total"] = C[:, -1] - C[:, 0]
-    spend_why = reason([SPENDING_STOCK])
+    spend_why = reason([SPENDING_STOCK]) if not nominal else (
+        f"{', '.join(nominal)} is in current prices ({alt.units.get(nominal[0])}); the appraisal needs real "
+        "spending at 2018 prices")
     spend_lacks = [SPENDING_STOCK]
 
     G = per_year(diff(GDP_REAL)) if not missing(GDP_REAL) else None
