@@ -10,17 +10,16 @@ capacity that does not bind (ports when utilisation is low) honestly returns lit
 edge 10 rules out money machines (finance_clustering used to return ~100 yuan per yuan).
 The full package may not exceed 1.3 x the sum of its parts (no runaway synergy).
 
-Jobs (employment is demand-determined, docs/model.md): each core lever's job-years per 100m yuan
-spent, summed over 2018-2050, lies in JOBS_BAND. Reasoning: China-wide construction employs ~230
-persons per 100m yuan of gross output and manufacturing ~150-200 (employment / output by sector,
-China Statistical Yearbook [m]); HLJ's 2018 economy employs ~1,190 persons per 100m yuan of value
-added (1,530 (10k) / 12,846). A yuan of public investment buys ~0.26 yuan of HLJ value added in the
-year it is spent (the rest leaks to other provinces and abroad, partly offset by the local multiplier
-and crowding out), and its lasting effect on output is ~1-5 yuan of GDP per yuan over the horizon;
-at the model's job content of output (elasticity ~0.3 x ~1,190, falling with productivity growth)
-that is ~100-600 job-years per 100m yuan. The issue asked for the order of 100-500; the upper edge
-is 600 because finance_clustering is a cheap lever whose money works through credit and
-productivity with a high GDP return (~4-5 yuan per yuan), and its jobs follow its GDP.
+Jobs (core v2, issue 13): employment is limited by labour supply less frictional unemployment,
+and from the mid-2020s the baseline labour market is tight (unemployment at its frictional floor,
+positions vacant). A lever can then add jobs only as far as it draws people into the labour force
+(migration toward higher expected earnings, participation), and a lever that raises productivity
+can lower employment at a given output. So job-years per 100m yuan are no longer bounded below by
+the demand-side reasoning of version 1 (100-600): the tests require that no lever employs more
+people than the labour force allows and that none is a job machine (at most JOBS_MAX job-years per
+100m yuan, about HLJ's 2018 employment per 100m yuan of value added, 1,190, times the half of a
+yuan of spending that becomes HLJ value added). Issue 16 rebuilds the levers on evaluation
+evidence and replaces these bands.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from simulator.scenarios import prepare
 
 SCEN = Path(__file__).resolve().parents[1] / "scenarios"
 BAND = (0.5, 10.0)
-JOBS_BAND = (100.0, 600.0)
+JOBS_MAX = 600.0
 CORE = ("port_investment", "digital_infrastructure", "industry_transfer", "finance_clustering")
 
 
@@ -93,12 +92,14 @@ def test_full_package_no_runaway_synergy(returns, kind):
 
 @pytest.mark.parametrize("kind", ["shipped", "priors"])
 @pytest.mark.parametrize("lever", CORE)
-def test_core_lever_job_years_per_100m_in_band(returns, kind, lever):
+def test_core_lever_is_no_job_machine(returns, kind, lever):
     jobs = returns[kind][lever][2]
-    assert JOBS_BAND[0] <= jobs <= JOBS_BAND[1], (kind, lever, jobs)
+    assert np.isfinite(jobs) and jobs <= JOBS_MAX, (kind, lever, jobs)
 
 
-@pytest.mark.parametrize("kind", ["shipped", "priors"])
-def test_every_lever_creates_jobs(returns, kind):
-    for lever in [*LEVERS, "full_package"]:
-        assert returns[kind][lever][2] > 0, (kind, lever)
+@pytest.mark.parametrize("name", [*sorted(LEVERS), "full_package"])
+def test_levers_never_employ_more_than_the_labour_force_allows(name):
+    p = prepare(SCEN / f"{name}.toml")
+    r = _run(p)
+    uf = float(p.model["frictional_unemployment"].value)
+    assert np.all(r["employment_total"][0] <= r["labour_force"][0] * (1 - uf) + 1e-9), name

@@ -131,8 +131,12 @@ def components() -> list:
             equation="smooth(value_added, expectation_time, va_2018)"),
         Aux("expected_demand", MONEY, "Expected (smoothed) demand for each sector's value added: what firms plan for",
             S, G, equation="smooth(value_added_demanded, expectation_time, va_2018)"),
-        Aux("expected_output_growth", "1/yr", "Expected growth rate of the demand for the sector's value added", S, G,
-            equation="trend(expected_demand, expectation_time, investment_net_growth_2018)"),
+        Aux("lagged_expected_demand", MONEY, "Expected demand smoothed once more: the base of its growth trend", S, G,
+            equation="smooth(expected_demand, expectation_time,"
+                     " va_2018 / (1 + investment_net_growth_2018 * expectation_time))"),
+        Aux("expected_output_growth", "1/yr",
+            "Expected growth rate of the demand for the sector's value added (trend: growth over the smoothing time)",
+            S, G, equation=f"(expected_demand / max(lagged_expected_demand, {EPS}) - 1) / expectation_time"),
         # factor demands
         Aux("desired_employment", PERSONS,
             "Labour demand (positions): cost-minimising employment for expected output at the current wage/user-cost ratio",
