@@ -6,8 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..engine import Constant, Model, SimSettings, simulate
-from ..params import ParameterSet, load_parameters
-from . import demand_investment, digital, external, finance, innovation, labour_population, levers, production, trade
+from ..levers.financing import parameter_problems as financing_problems
+from ..params import ParameterError, ParameterSet, load_parameters
+from . import demand_investment, digital, external, finance, fiscal, innovation, labour_population, levers, production, trade
 from ._base import DIMENSIONS, params_dir
 
 #: Block name -> module (documentation order).
@@ -20,6 +21,7 @@ BLOCKS = {
     "finance": finance,
     "innovation": innovation,
     "levers": levers,
+    "fiscal": fiscal,
     "external": external,
 }
 
@@ -33,7 +35,8 @@ HEADLINE = (
 
 MODEL_DOC = (
     "Heilongjiang regional economy: nine sectors, three trade partners, population and labour, "
-    "digital, finance and innovation channels, and hooks for the policy brief's levers. "
+    "digital, finance and innovation channels, the provincial budget and its debt, and hooks for the "
+    "policy brief's levers and how they are financed. "
     "Money in 100m yuan at 2018 prices unless a variable says current prices; persons in 10k."
 )
 
@@ -68,6 +71,11 @@ def build_model(params: ParameterSet | str | Path | None = None) -> Model:
     Model
         Immutable; simulate it with :func:`simulator.engine.simulate`. Any
         constant (every parameter) can be overridden per run there.
+
+    Raises
+    ------
+    ParameterError
+        A lever's financing shares (``<id>_financing_central/_bonds/_reallocation``) do not sum to 1.
     """
     if params is None:
         return _default_model()
@@ -82,6 +90,9 @@ def _default_model() -> Model:
 
 
 def _assemble(params: ParameterSet) -> Model:
+    problems = financing_problems(params)
+    if problems:
+        raise ParameterError(problems[0] + (f" (and {len(problems) - 1} more lever(s))" if len(problems) > 1 else ""))
     comps = model_constants(params)
     for mod in BLOCKS.values():
         comps.extend(mod.components())

@@ -13,11 +13,20 @@ Rest-of-China demand also rises with HLJ's cost competitiveness: productivity ga
 model's explicit TFP channels (public capital, knowledge, digital, finance, spillovers, chains,
 producer services) lower HLJ's unit costs and win market share in the rest of China
 (``cost_competitiveness_elasticity``), so supply-side levers can raise output in sectors that
-are demand-bound. Local demand follows expected regional income (households) and population x China
-per-capita income (government, largely funded by central transfers), minus the
-locally financed share of lever spending (the money is not free; a yuan of local spending
-forgone removes ``local_demand_regional_content`` yuan of HLJ value added, the rest would have
-bought goods from other provinces and abroad). Investment by
+are demand-bound. Local demand follows expected regional income (households) and government
+consumption from the fiscal block (``simulator/model/fiscal.py``): the government part of 2018
+local spending, ``government_share_of_local_demand * local_spending_2018``, changes yuan for yuan
+with real ``government_consumption``, so lever money reallocated within the provincial budget,
+the service of lever bonds and fiscal consolidation cut local demand one for one (a yuan of
+local spending forgone removes ``local_demand_regional_content`` yuan of HLJ value added, the
+rest would have bought goods from other provinces and abroad)::
+
+    government_demand_index = 1 + (government_consumption - government_consumption_t0)
+                                  / (government_share_of_local_demand * local_spending_2018)
+
+Public investment is the budget-financed part (``public_investment_fiscal``) plus the part
+financed off the general budget (financing vehicles, state firms), which keeps the 2018 total
+``public_investment_share * gdp_real_2018`` and grows with expected GDP. Investment by
 sector is ``(delta + g_2018) * K`` scaled by expected profitability, expected
 utilisation, the cost of capital and credit availability relative to 2018, plus
 industrial-chain spending, relocated capital and FDI.
@@ -42,24 +51,31 @@ def components() -> list:
             equation="sum(va_2018 * demand_share_local)"),
         Aux("private_local_demand_index", "1", "Household demand index: expected real GDP relative to 2018", (), G,
             equation="(expected_gdp_real / gdp_real_2018) ** local_income_elasticity"),
-        Aux("government_demand_index", "1", "Government demand index: population x China per-capita GDP", (), G,
-            equation=f"population / max(population_2018, {EPS}) * china_gdp_per_capita_index"),
-        Aux("lever_crowding_out", MONEY, "Local demand displaced by locally financed lever spending", (), G,
-            equation="lever_local_financing_share * lever_spending"),
         Aux("local_spending_2018", MONEY,
             "Local (household + government) spending in 2018: local demand for HLJ value added / its regional content",
             (), G, equation=f"local_demand_2018 / max(local_demand_regional_content, {EPS})"),
+        Aux("government_demand_index", "1",
+            "Government-funded local spending relative to 2018: changes yuan for yuan with real government consumption"
+            " (fiscal block)", (), G,
+            equation="1 + (government_consumption - init(government_consumption))"
+                     f" / max(government_share_of_local_demand * local_spending_2018, {EPS})"),
         Aux("local_demand_index", "1", "Local demand relative to 2018", (), G,
             equation="max(0, (1 - government_share_of_local_demand) * private_local_demand_index"
-                     " + government_share_of_local_demand * government_demand_index"
-                     f" - lever_crowding_out / max(local_spending_2018, {EPS}))"),
+                     " + government_share_of_local_demand * government_demand_index)"),
+        Aux("public_investment_other", MONEY,
+            "Public investment financed off the general budget (financing vehicles, state firms): the rest of the 2018"
+            " total, growing with expected GDP", (), G,
+            equation="max(0, public_investment_share * gdp_real_2018 - init(public_investment_fiscal))"
+                     f" * expected_gdp_real / max(gdp_real_2018, {EPS})"),
+        Aux("public_investment_demand", MONEY, "Public investment demand: budget-financed (fiscal block) + off-budget", (), G,
+            equation="public_investment_fiscal + public_investment_other"),
         Aux("total_investment_2018", MONEY, "Total investment demand in 2018", (), G,
             equation="sum((depreciation_rate + investment_net_growth_2018) * capital_2018)"
                      " + (public_investment_share + digital_investment_share) * gdp_real_2018"),
         Aux("total_investment", MONEY,
             "Total investment demand: sector investment + public + digital + lever spending (industrial chains counted once)",
                 (), G,
-            equation="sum(investment) + public_investment_share * expected_gdp_real + baseline_digital_investment"
+            equation="sum(investment) + public_investment_demand + baseline_digital_investment"
                      " + lever_spending - spending_industrial_chains"),
         Aux("investment_demand_index", "1", "Investment demand relative to 2018", (), G,
             equation="total_investment / total_investment_2018"),

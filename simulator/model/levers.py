@@ -8,7 +8,9 @@ Each lever ``<id>`` in :data:`~simulator.model._base.LEVERS` has constants
     ramp_factor   = clip((time - start) / ramp, 0, 1)   (1 if ramp = 0)
 
 ``lever_spending`` is the total; it enters investment demand (construction and
-equipment) and is partly financed locally (crowding out local demand). Mechanisms:
+equipment) and is paid for as its financing shares ``<id>_financing_central``,
+``_bonds`` and ``_reallocation`` say (fiscal block: reallocation cuts government demand,
+bonds add debt the budget services later, central money is free to the province). Mechanisms:
 
 - port_investment: capacity started = spending x (1 - public share) / cost per
   capacity, completed after a third-order construction delay; the public share adds

@@ -111,9 +111,9 @@ def components() -> list:
             equation="public_capital_output_ratio_2018 * gdp_real_2018"),
         Stock("public_capital", MONEY_STOCK, "Public infrastructure capital", (), G, initial="public_capital_2018",
               inflows=("public_investment",), outflows=("public_capital_depreciation",), non_negative=True),
-        Flow("public_investment", MONEY, "Public infrastructure investment (baseline share of GDP + port feeder links)", (), G,
-             equation="public_investment_share * expected_gdp_real"
-                      " + port_investment_public_capital_share * spending_port_investment"),
+        Flow("public_investment", MONEY,
+             "Public infrastructure investment (budget-financed + off-budget, demand block, + port feeder links)", (), G,
+             equation="public_investment_demand + port_investment_public_capital_share * spending_port_investment"),
         Flow("public_capital_depreciation", MONEY, "Depreciation of public capital", (), G,
              equation="public_capital_depreciation_rate * public_capital"),
         Aux("public_capital_tfp_effect", "1", "TFP effect of public capital (Bom & Ligthart elasticity)", (), G,
