@@ -52,8 +52,9 @@ PLAUSIBILITY = """\
 
 **Policy returns (tests/test_model_levers_returns.py).** A yuan of lever money adds demand while
 it is spent (a regional multiplier of ~0.5-1.5, less import leakage; only ~0.26 yuan of HLJ
-value added per yuan of investment, and the locally financed fifth crowds out local spending at
-its regional content, `local_demand_regional_content`) and supply from what it builds: capital with an output
+value added per yuan of investment; what the province pays itself cuts government demand one for
+one: reallocated money at once, bond-financed money later as debt service (fiscal block), while an
+additional central transfer costs the province nothing) and supply from what it builds: capital with an output
 elasticity of public capital of 0.03-0.20 (Bom & Ligthart 2014) over a depreciating life,
 productivity, or trade capacity while capacity binds. Summed over 2018-2050 that is roughly
 1-10 yuan of real GDP per yuan spent; every single-lever scenario file must land in

@@ -4,8 +4,7 @@ Money in 100m yuan/yr at **current prices** unless a name says real; ``t0`` = 20
 Parameters: ``params/fiscal.toml`` (block) and ``<lever>_financing_*`` in ``params/levers.toml``;
 data rows: ``data/fiscal/hlj_fiscal.csv``.
 
-Interface with the core (:data:`CORE_INPUTS`, :data:`PROVIDES`)
-----------------------------------------------------------------
+**Interface with the core** (``CORE_INPUTS``, ``PROVIDES``, ``OUTPUTS`` in this module).
 The block reads only ``gdp_nominal``, ``gdp_deflator``, ``population``, ``interest_rate``
 (driver), ``china_gdp_per_capita_index`` (driver-derived), ``one_year`` and, for each lever,
 ``spending_<lever>`` (real) with its ``<lever>_budget``/``_start``/``_end`` constants. The budget sees
@@ -23,9 +22,7 @@ capital formation, excluding lever outlays, which the core handles as ``spending
 ``government_transfers_households`` (pensions, social assistance, farm subsidies: household income,
 not government demand).
 
-Own revenue (tax and non-tax)
------------------------------
-::
+**Own revenue (tax and non-tax).** ::
 
     R_tax    = r0 Y0 s_tax       (tax_base / Y0)^e_tax    * policy(t)
     R_nontax = r0 Y0 (1 - s_tax) (tax_base / Y0)^e_nontax * policy(t)
@@ -35,9 +32,7 @@ Own revenue (tax and non-tax)
 ``Y0`` = nominal GDP in 2018; ``policy(t)`` (``own_revenue_policy_factor``, a driver) carries the
 2019 tax-and-fee cuts: 1 in 2018, 0.876 (the 2021 observed ratio) from 2019.
 
-Central transfers (ordinary rule + lever money)
------------------------------------------------
-::
+**Central transfers (ordinary rule + lever money).** ::
 
     T_base = tau0 E0 * china_gdp_per_capita_index^e_T * population / population_t0 * price_g
     R_pre  = fiscal_revenue / policy(t)                                  (revenue under 2018 tax law)
@@ -50,9 +45,7 @@ equalisation part (``offset`` = 0.1 per yuan) responds to own revenue running ah
 that pace, and the centre makes up the share ``c`` (1) of what national tax cuts cost the
 province. ``lever_central_funding`` is the additional transfer a scenario's levers receive.
 
-Debt: three stocks, fixed coupons
----------------------------------
-::
+**Debt: three stocks, fixed coupons.** ::
 
     d legacy_debt / dt = - legacy_debt / m_legacy                  (bonds of end-2018: 3,885.33, 4.59 yr left)
     d new_debt / dt    = base_bond_issuance - new_debt / m_new     (bonds issued from 2019, term m_new)
@@ -70,8 +63,7 @@ the average of at-issue rates weighted by what is outstanding). Maturing princip
 The quota (the central allocation of new debt limit) is the 2018 gap between spending and
 revenue plus the principal repaid from the budget, growing with nominal GDP.
 
-Lever financing and lever bonds (one pair of stocks per lever)
---------------------------------------------------------------
+**Lever financing and lever bonds (one pair of stocks per lever).**
 Lever spending (real) is valued at ``price_g``; shares ``f_c + f_b + f_r = 1`` per lever::
 
     lever_central_funding = sum_l f_c,l spending_l price_g       (free to the province)
@@ -89,9 +81,7 @@ practice), so the debt rises by the amount borrowed plus accrued interest; after
 pays the interest and repays the principal from its budget, and the debt falls. These bonds are
 not rolled over: their whole cost falls on the province.
 
-Spending, deficit and the fiscal reaction
------------------------------------------
-::
+**Spending, deficit and the fiscal reaction.** ::
 
     plan  = fiscal_revenue + T_ord + new_money_quota - base_interest - (1 - phi) principal_due
     cuts  = lever_reallocation + lever_debt_service + fiscal_consolidation
@@ -117,8 +107,7 @@ and public investment one for one (household transfers are protected, the first 
 fiscal-restructuring line on interest / budget; ``lambda`` = 0.3/yr. Consolidation lowers both
 spending and the new borrowing.
 
-Calibration and thin data
--------------------------
+**Calibration and thin data.**
 2018 anchors (``params/fiscal.toml``): own revenue 1,283.1 (9.99% of GDP), tax share 73.8%,
 expenditure 4,676.7 (36.4%), transfers 3,026 (64.7% of spending), bonds 3,885.33 at 3.60%.
 Checks against the sourced years (``tests/test_fiscal.py``): own revenue / GDP 10.7% (2014),
