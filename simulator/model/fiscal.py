@@ -96,8 +96,9 @@ not rolled over: their whole cost falls on the province.
 
 The province spends its ordinary resources plus its borrowing quota, net of interest and of
 the principal it repays; reallocation and the service of lever bonds cut government consumption
-and public investment one for one (household transfers are protected, the first of the
-"three guarantees"). The fiscal reaction::
+and public investment one for one, in proportion to their shares (household transfers are
+protected: basic livelihood heads HLJ's 五保 list of spending checked first in budget
+execution). The fiscal reaction::
 
     debt_limit           = min(k_D (fiscal_revenue + T_ord) one_year,
                                k_I (fiscal_revenue + T_ord) government_debt / interest_payments)
