@@ -50,7 +50,7 @@ province. ``lever_central_funding`` is the additional transfer a scenario's leve
     d legacy_debt / dt = - legacy_debt / m_legacy                  (bonds of end-2018: 3,885.33, 4.59 yr left)
     d new_debt / dt    = base_bond_issuance - new_debt / m_new     (bonds issued from 2019, term m_new)
     d new_debt_interest / dt = new_bond_rate * base_bond_issuance - new_debt_interest / m_new
-    new_bond_rate = interest_rate + spread
+    new_bond_rate = max(interest_rate + spread, 0)
 
 Each bond keeps the coupon it was issued at: the interest bill of the new bonds is a stock that
 grows with issuance x the rate of the day and runs off with the bonds (first-order maturity, so
@@ -264,8 +264,8 @@ def components() -> list:
              equation="legacy_debt / legacy_debt_remaining_maturity"),
         Aux("legacy_debt_interest", NOMINAL, "Interest on end-2018 bonds (fixed coupons)", (), G,
             equation="legacy_debt_coupon * legacy_debt"),
-        Aux("new_bond_rate", "1/yr", "Issuance rate of new provincial bonds", (), G,
-            equation="interest_rate + local_bond_spread"),
+        Aux("new_bond_rate", "1/yr", "Issuance rate of new provincial bonds (national rate + spread, not below 0)", (), G,
+            equation="max(interest_rate + local_bond_spread, 0)"),
         Stock("new_debt", NOMINAL_STOCK, "Bonds issued from 2019 (new money and refinancing, not for levers)", (), G,
               initial=0.0, inflows=("base_bond_issuance",), outflows=("new_debt_maturing",)),
         Flow("new_debt_maturing", NOMINAL, "Principal of bonds issued from 2019 falling due", (), G,
