@@ -344,6 +344,8 @@ def levers_show(name: str) -> None:
     import textwrap
 
     from ..levers import get_lever, lever_settings, touched_by
+    from ..levers.financing import SOURCES as FINANCING_SOURCES
+    from ..levers.financing import financing_names
     from ..model import build_model
     from ..scenarios import default_parameters
 
@@ -357,6 +359,13 @@ def levers_show(name: str) -> None:
         rng = f"[{p.range[0]}, {p.range[1]}]"
         click.echo(f"  {key:<24} default {p.value!s:<10} {p.unit:<16} range {rng:<18} {p.name}")
         click.echo(textwrap.fill(f"source: {p.source}", 100, initial_indent=" " * 28, subsequent_indent=" " * 28))
+    mix = [(src, ps[n].value) for src, n in zip(FINANCING_SOURCES, financing_names(lv.id)) if n in ps]
+    if mix:
+        shares = " / ".join(f"{src} {v:g}" for src, v in mix)
+        click.echo("\n" + textwrap.fill(
+            f"Financing (default): {shares} (shares of spending: additional central transfer / provincial bonds /"
+            " reallocation within the provincial budget; a scenario sets financing_central, financing_bonds and"
+            " financing_reallocation, summing to 1; sources above)", 100, break_long_words=False))
     touched = touched_by(lv.id, build_model(ps))
     click.echo("\nModel variables it acts on directly: " + (", ".join(touched) or "-"))
 
