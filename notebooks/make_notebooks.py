@@ -92,18 +92,25 @@ port.to_wide(["gdp_real", "trade_total", "population"]).loc[[2018, 2025, 2030, 2
     md("""
 ## Compare with the baseline
 
-`compare` returns a long DataFrame of differences at key years; `summary_metrics` the policy-return
-indicators (GDP and job-years per 100m yuan spent, payback year).
+`compare` returns a long DataFrame of differences at key years; `returns_table` the appraisal metrics, one
+row per metric with its unit (present value of GDP gained over present value of spending at 8%, 6% and 3%,
+impact multipliers beside the Chinese evidence, GDP and fiscal payback, the national view, job-years per
+100m yuan; `summary_metrics` gives the same as one row per scenario). Metrics the model cannot give yet are
+NaN, with the reason in `.attrs["unavailable"]`.
 """),
     code('''
-from simulator.analysis import compare, summary_metrics
+from simulator.analysis import compare, returns_table
 
 diff = compare(base, {"port_investment": port}, variables=["gdp_real", "trade_total", "exports", "employment_total"])
 diff.pivot_table(index="variable", columns="year", values="diff")'''),
     code('''
 key_year_table(port, base, ["gdp_real", "trade_total", "employment_total", "population"], years=[2030, 2035, 2050])'''),
     code('''
-summary_metrics(base, {"port_investment": port}).T'''),
+rt = returns_table(base, {"port_investment": port})
+for why in dict.fromkeys(rt.attrs["unavailable"].values()):  # grouped by reason
+    print("unavailable:", ", ".join(n for n, w in rt.attrs["unavailable"].items() if w == why))
+    print("   ", why)
+rt[["unit", "port_investment"]]'''),
     md("""
 ## Headline trajectories
 
@@ -184,6 +191,7 @@ per member, so the whole grid runs in one call (no Python loop over runs).
     code('''
 from simulator import simulate
 from simulator.analysis.frames import member_metrics
+from simulator.analysis.returns import REQUIRED_VARIABLES
 from simulator.levers import LEVERS
 from simulator.scenarios import prepare
 
@@ -218,68 +226,74 @@ import time
 prep = prepare(SCEN / "baseline.toml")
 base = simulate(prep.model, settings=prep.settings)
 keep = ["gdp_real", "employment_total", "trade_total", "lever_spending", "population"]
+keep += [v for v in REQUIRED_VARIABLES if v in prep.model and v not in keep]  # what the appraisal metrics read
 t0 = time.perf_counter()
 mixes = simulate(prep.model, budgets, prep.settings, save=keep)
 print(f"{mixes.n_runs} members in {time.perf_counter() - t0:.2f} s; gdp_real array {mixes['gdp_real'].shape}")'''),
     md("""
 ## Jobs and GDP per 100m yuan
 
-`member_metrics` computes, for every member at once, the same indicators as `summary_metrics`: cumulative
-real GDP gain per yuan spent (equivalently, 100m yuan of GDP per 100m yuan), job-years per 100m yuan, and
-the payback year.
+`member_metrics` computes, for every member at once, the same appraisal metrics as `summary_metrics`
+(`simulator.analysis.returns`, units in `m.attrs["units"]`). Every mix spends the same budget on the same
+schedule, so ranking the mixes by the real GDP and the job-years they add over 2018-2050 ranks them by GDP
+and jobs per yuan too. The present-value ratios (`gdp_pv_ratio_8pct`: PV of GDP gained over PV of spending
+at 8%) need the model's exact spending integral; a metric the model cannot give yet is NaN and
+`m.attrs["unavailable"]` says why.
 """),
     code('''
 m = member_metrics(base, mixes, samples=grid)
-cols = CORE + ["gdp_per_100m", "job_years_per_100m", "jobs_added_2035", "trade_added_2035", "payback_year"]
-m[cols].sort_values("gdp_per_100m", ascending=False).head(8)'''),
+GDP, JOBS = "gdp_gain_total", "job_years_total"
+cols = CORE + [GDP, JOBS, "jobs_added_2035", "trade_added_2035", "gdp_pv_ratio_8pct", "job_years_pv_per_100m"]
+for c in cols[len(CORE):]:
+    print(f"{c}: {m.attrs['units'][c]}" + (f" -- unavailable: {m.attrs['unavailable'][c]}" if c in m.attrs["unavailable"]
+                                           else ""))
+m[cols].sort_values(GDP, ascending=False).head(8)'''),
     code('''
-m[cols].sort_values("job_years_per_100m", ascending=False).head(8)'''),
+m[cols].sort_values(JOBS, ascending=False).head(8)'''),
     md("""
 ## The trade-off
 
 Each point is one split. The dashed line is the Pareto frontier: the splits that no other split beats on
-both GDP and jobs per yuan.
+both GDP and jobs added (for the same budget).
 """),
     code('''
 from simulator.plotting.charts import pareto_front, plot_tradeoff
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
-best = {"best GDP": int(m["gdp_per_100m"].idxmax()), "best jobs": int(m["job_years_per_100m"].idxmax()),
+best = {"best GDP": int(m[GDP].idxmax()), "best jobs": int(m[JOBS].idxmax()),
         "even split": int(((grid - 0.25).abs().sum(axis=1)).idxmin())}
-plot_tradeoff(m, x="gdp_per_100m", y="job_years_per_100m", color="port_investment", ax=axes[0],
-              highlight=best, xlabel="GDP per yuan spent", ylabel="job-years per 100m yuan",
+plot_tradeoff(m, x=GDP, y=JOBS, color="port_investment", ax=axes[0],
+              highlight=best, xlabel="GDP added 2018-2050 [100m yuan, 2018 prices]", ylabel="job-years added 2018-2050",
               clabel="share of ports and corridors")
-plot_tradeoff(m, x="gdp_per_100m", y="trade_added_2035", color="port_investment", ax=axes[1], frontier=False,
-              xlabel="GDP per yuan spent", ylabel="trade added in 2035 [100m yuan/yr]",
+plot_tradeoff(m, x=GDP, y="trade_added_2035", color="port_investment", ax=axes[1], frontier=False,
+              xlabel="GDP added 2018-2050 [100m yuan, 2018 prices]", ylabel="trade added in 2035 [100m yuan/yr]",
               clabel="share of ports and corridors");'''),
     code('''
-front = pareto_front(m["gdp_per_100m"].to_numpy(), m["job_years_per_100m"].to_numpy())
+front = pareto_front(m[GDP].to_numpy(), m[JOBS].to_numpy())
 m.loc[front, cols]'''),
     code('''
 def mix(i):
     return ", ".join(f"{lid} {grid.loc[i, lid]:.0%}" for lid in CORE if grid.loc[i, lid] > 0)
 
 g, j = best["best GDP"], best["best jobs"]
-print(f"best for GDP:  {mix(g)} -> {m.loc[g, 'gdp_per_100m']:.1f} yuan of GDP per yuan, "
-      f"{m.loc[g, 'job_years_per_100m']:,.0f} job-years per 100m yuan")
-print(f"best for jobs: {mix(j)} -> {m.loc[j, 'gdp_per_100m']:.1f} yuan per yuan, "
-      f"{m.loc[j, 'job_years_per_100m']:,.0f} job-years per 100m yuan")
+print(f"best for GDP:  {mix(g)} -> {m.loc[g, GDP]:,.0f} (100m yuan) of GDP added, {m.loc[g, JOBS]:,.0f} job-years")
+print(f"best for jobs: {mix(j)} -> {m.loc[j, GDP]:,.0f} (100m yuan) of GDP added, {m.loc[j, JOBS]:,.0f} job-years")
 e = best["even split"]
-print(f"even split:    {m.loc[e, 'gdp_per_100m']:.1f} yuan per yuan, {m.loc[e, 'job_years_per_100m']:,.0f} job-years")
+print(f"even split:    {m.loc[e, GDP]:,.0f} (100m yuan) of GDP added, {m.loc[e, JOBS]:,.0f} job-years")
 print(f"{len(front)} split(s) on the frontier" + (" -- one split dominates on both counts" if len(front) == 1 else ""))
 t = int(m["trade_added_2035"].idxmax())
 print(f"most trade added in 2035: {mix(t)} -> {m.loc[t, 'trade_added_2035']:,.0f} (100m yuan/yr); correlation of "
       f"the ports share with trade added: {m['port_investment'].corr(m['trade_added_2035']):+.2f}")'''),
     md("""
-*Reading the figure.* If the frontier holds several splits, the levers that pay most in GDP per yuan are not
-the ones that create the most job-years per yuan, and the choice of split is a choice of objective; if it is
+*Reading the figure.* If the frontier holds several splits, the levers that add most GDP for the budget are not
+the ones that create the most job-years for it, and the choice of split is a choice of objective; if it is
 one point (printed above), a single split beats all others on both counts within this grid, and the
 question becomes how robust that ranking is. Splits inside the frontier, like the even split, can be
 improved on both counts by tilting the budget towards the frontier's levers. Trade (right panel) is a third
 objective: the printed correlation shows how much of the extra trade comes with the share of ports and
 corridors, whatever the split's GDP return. These are
 deterministic runs at the central parameter values; notebook 03 shows how wide the uncertainty is, and
-differences of a few yuan per yuan between neighbouring splits should not be over-read.
+small differences between neighbouring splits should not be over-read.
 """),
     md("""
 ## Effect of a share: marginal view
@@ -290,11 +304,11 @@ lever carries the returns.
     code('''
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
 for lid in CORE:
-    g = m.groupby(lid)[["gdp_per_100m", "job_years_per_100m"]].mean()
-    axes[0].plot(g.index * 100, g["gdp_per_100m"], marker="o", label=lid)
-    axes[1].plot(g.index * 100, g["job_years_per_100m"], marker="o", label=lid)
-axes[0].set(xlabel="share of the budget [%]", ylabel="GDP per yuan spent (mean over mixes)")
-axes[1].set(xlabel="share of the budget [%]", ylabel="job-years per 100m yuan (mean over mixes)")
+    g = m.groupby(lid)[[GDP, JOBS]].mean()
+    axes[0].plot(g.index * 100, g[GDP], marker="o", label=lid)
+    axes[1].plot(g.index * 100, g[JOBS], marker="o", label=lid)
+axes[0].set(xlabel="share of the budget [%]", ylabel="GDP added 2018-2050 [100m yuan] (mean over mixes)")
+axes[1].set(xlabel="share of the budget [%]", ylabel="job-years added 2018-2050 (mean over mixes)")
 for ax in axes:
     ax.grid(alpha=0.3)
 axes[0].legend(fontsize=8);'''),

@@ -30,8 +30,8 @@ from simulator.scenarios import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "calibration" / "targets.toml"
-TRUTH = {"tfp_growth_common": 0.008, "export_supply_elasticity": 1.3, "migration_income_sensitivity": 0.04,
-         "regional_competitiveness_drift": -0.008}
+TRUTH = {"armington_elasticity_foreign": 2.8, "import_absorption_elasticity": 1.2, "migration_income_sensitivity": 0.04,
+         "ageing_labour_force_drift": 0.009}
 
 
 def test_recovers_known_parameters_of_the_hlj_model():
@@ -64,7 +64,7 @@ def test_recovers_known_parameters_of_the_hlj_model():
 
 
 def test_shipped_calibrated_file_is_loaded_and_marked():
-    from simulator.params import load_parameters
+    from simulator.model import load_model_parameters as load_parameters
     from simulator.scenarios import default_parameters
 
     cal = load_parameters(ROOT / "params" / "calibrated.toml")
@@ -76,7 +76,7 @@ def test_shipped_calibrated_file_is_loaded_and_marked():
 
 
 def test_shipped_estimates_lie_inside_the_prior_ranges_of_the_block_files():
-    from simulator.params import load_parameters
+    from simulator.model import load_model_parameters as load_parameters
 
     cal = load_parameters(ROOT / "params" / "calibrated.toml")
     prior = prior_parameters(ROOT / "params")
@@ -95,7 +95,7 @@ def test_cli_backtest_writes_nothing_without_output(tmp_path):
 
 
 def test_cli_calibrate_writes_a_loadable_file_deterministically(tmp_path, monkeypatch):
-    from simulator.params import load_parameters
+    from simulator.model import load_model_parameters as load_parameters
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out1, out2 = tmp_path / "a.toml", tmp_path / "b.toml"
@@ -145,7 +145,7 @@ def test_cli_validate_model_quick(tmp_path):
 def test_shipped_calibration_is_sampled_around_the_estimate():
     """Uncertainty analysis after calibration varies each estimated scalar around its estimate
     (normal with the approximate posterior sd, truncated to the range), not around the prior."""
-    from simulator.params import load_parameters
+    from simulator.model import load_model_parameters as load_parameters
 
     cal = load_parameters(ROOT / "params" / "calibrated.toml")
     for p in (cal[n] for n in cal):

@@ -101,11 +101,21 @@ def test_compare_prints_and_writes_csv(runner, tmp_path):
     out = tmp_path / "cmp.csv"
     r = invoke(runner, "compare", SCEN / "baseline.toml", SCEN / "port_investment.toml", "-o", out)
     assert r.exit_code == 0, r.output
-    for word in ("cum_gdp_gain", "payback_year", "gdp_per_100m", "job_years_per_100m", "trade_total"):
-        assert word in r.output
+    for word in ("gdp_gain_total", "job_years_total", "jobs_added_2035", "persons", "gdp_pv_ratio_8pct",
+                 "fiscal_payback_year", "national_pv_ratio_8pct", "job_years_pv_per_100m", "trade_total"):
+        assert word in r.output, word
+    # each metric is a table row or named as unavailable with the missing variable (never invented)
+    for name in ("gdp_pv_ratio_8pct", "fiscal_payback_year"):
+        line = next(ln for ln in r.output.splitlines() if name in ln)
+        assert line.startswith(("unavailable:", name)), line
+    if "unavailable:" in r.output:
+        assert "reason: needs " in r.output
     df = pd.read_csv(out)
-    assert {"scenario", "variable", "year", "diff", "pct"} <= set(df.columns)
+    assert {"scenario", "variable", "year", "diff", "pct", "unit"} <= set(df.columns)
     assert (df.scenario == "port_investment").any()
+    metrics = df[df.year.isna()]
+    assert {"gdp_pv_ratio_8pct", "jobs_added_2035"} <= set(metrics.variable)
+    assert metrics.unit.notna().all() and (metrics.unit.str.len() > 0).all()
 
 
 def test_plot_from_results_dir_and_scenario(runner, tmp_path):

@@ -46,7 +46,8 @@ def yidx(res, year):
 def test_headline_variables_finite_2018_2050(base, model):
     assert base.years[0] == 2018 and base.years[-1] == 2050 and len(base.years) == 33
     dims = {"value_added": "sector", "employment": "sector", "capital": "sector", "tfp": "sector",
-            "exports_by_partner": "partner", "imports_by_partner": "partner"}
+            "exports_by_partner": "partner", "imports_by_partner": "partner", "capacity_utilization": "sector",
+            "unit_cost_relative": "sector"}
     for name in HEADLINE:
         a = base[name]
         assert np.all(np.isfinite(a)), name
@@ -148,30 +149,31 @@ def test_closed_border_cuts_trade_then_recovers(model):
         assert np.all(np.isfinite(a[name])) and np.all(a[name] >= 0), name
 
 
-def test_closed_border_costs_jobs_then_they_recover(model):
-    """Employment is demand-determined: a border closure cuts jobs and raises unemployment, then both recover."""
+def test_closed_border_costs_output_then_it_recovers(model):
+    """A closure cuts GDP (exports and border logistics) and unemployment does not fall; both recover.
+
+    With the tight labour market of the mid-2020s baseline (core v2: employment is limited by labour
+    supply) the closure shows up in output and vacancies rather than in mass unemployment."""
     a, b = _closed_border(model)
-    i25, i28, i40 = (yidx(a, y) for y in (2025, 2028, 2040))
-    emp_a, emp_b = a["employment_total"][0], b["employment_total"][0]
-    u_a, u_b = a["unemployment_rate"][0], b["unemployment_rate"][0]
-    assert emp_a[i25] == emp_b[i25] and u_a[i25] == u_b[i25]
-    assert emp_b[i28] - emp_a[i28] > 1.0, "closure costs more than 10,000 jobs by 2028"
-    assert u_a[i28] - u_b[i28] > 0.0005, "unemployment rises"
-    # recovery: most of the job loss is regained and unemployment is back within 0.1 pp by 2040
-    assert emp_b[i40] - emp_a[i40] < 0.5 * (emp_b[i28] - emp_a[i28]), "jobs recover"
-    assert abs(u_a[i40] - u_b[i40]) < 0.001, "unemployment recovers"
+    i25, i27, i40 = (yidx(a, y) for y in (2025, 2027, 2040))
+    g_a, g_b = a["gdp_real"][0], b["gdp_real"][0]
+    assert g_a[i25] == g_b[i25]
+    assert g_a[i27] < g_b[i27], "the closure costs output"
+    assert a["unemployment_rate"][0, i27] >= b["unemployment_rate"][0, i27] - 1e-9
+    assert a["vacancies"][0, i27] <= b["vacancies"][0, i27] + 1e-9, "fewer unfilled positions"
+    assert abs(g_a[i40] / g_b[i40] - 1) < 0.01, "output recovers"
 
 
 def test_baseline_unemployment_2018_2022_close_to_data(base):
     """Baseline unemployment within 1.5 pp of the registered urban rate (2018: 3.99 %, 2021: 3.18 %) and
-    never pinned at the frictional floor."""
+    never below the frictional floor (it reaches it as the labour force shrinks)."""
     obs = {y: v / 100 for y, v in history("registered_unemployment_rate_urban").items() if 2018 <= y <= 2022}
     assert set(obs) >= {2018, 2021}
     for y, v in obs.items():
         assert abs(base["unemployment_rate"][0, yidx(base, y)] - v) <= 0.015, y
     u = base["unemployment_rate"][0]
     floor = float(np.ravel(build_model()["frictional_unemployment"].value)[0])
-    assert np.all(u > floor + 0.002), "unemployment off the frictional floor (slack exists)"
+    assert np.all(u >= floor - 1e-9), "never below the frictional floor"
     assert np.all(u < 0.12)
 
 

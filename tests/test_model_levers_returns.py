@@ -1,5 +1,10 @@
 """Policy returns of every lever at its shipped budget lie in a defensible band (finding 1).
 
+Interim (core v2, issue 13): the levers have not yet been rebuilt on evaluation evidence (issue 16,
+which replaces these sums by present values against the literature's 0.3-2.5 band). Until then the
+band only rules out money machines and negative returns: [0, 10] yuan of GDP summed over 2018-2050
+per yuan spent. The reasoning below is version 1's.
+
 Reasoning for the band (also in docs/model.md, section "Policy returns"): a yuan of public
 money adds demand while it is spent (a regional multiplier of ~0.5-1.5 less import leakage; in
 this model most sectors are supply-bound, so this part is small) and supply from what it
@@ -10,17 +15,16 @@ capacity that does not bind (ports when utilisation is low) honestly returns lit
 edge 10 rules out money machines (finance_clustering used to return ~100 yuan per yuan).
 The full package may not exceed 1.3 x the sum of its parts (no runaway synergy).
 
-Jobs (employment is demand-determined, docs/model.md): each core lever's job-years per 100m yuan
-spent, summed over 2018-2050, lies in JOBS_BAND. Reasoning: China-wide construction employs ~230
-persons per 100m yuan of gross output and manufacturing ~150-200 (employment / output by sector,
-China Statistical Yearbook [m]); HLJ's 2018 economy employs ~1,190 persons per 100m yuan of value
-added (1,530 (10k) / 12,846). A yuan of public investment buys ~0.26 yuan of HLJ value added in the
-year it is spent (the rest leaks to other provinces and abroad, partly offset by the local multiplier
-and crowding out), and its lasting effect on output is ~1-5 yuan of GDP per yuan over the horizon;
-at the model's job content of output (elasticity ~0.3 x ~1,190, falling with productivity growth)
-that is ~100-600 job-years per 100m yuan. The issue asked for the order of 100-500; the upper edge
-is 600 because finance_clustering is a cheap lever whose money works through credit and
-productivity with a high GDP return (~4-5 yuan per yuan), and its jobs follow its GDP.
+Jobs (core v2, issue 13): employment is limited by labour supply less frictional unemployment,
+and from the mid-2020s the baseline labour market is tight (unemployment at its frictional floor,
+positions vacant). A lever can then add jobs only as far as it draws people into the labour force
+(migration toward higher expected earnings, participation), and a lever that raises productivity
+can lower employment at a given output. So job-years per 100m yuan are no longer bounded below by
+the demand-side reasoning of version 1 (100-600): the tests require that no lever employs more
+people than the labour force allows and that none is a job machine (at most JOBS_MAX job-years per
+100m yuan, about HLJ's 2018 employment per 100m yuan of value added, 1,190, times the half of a
+yuan of spending that becomes HLJ value added). Issue 16 rebuilds the levers on evaluation
+evidence and replaces these bands.
 """
 
 from __future__ import annotations
@@ -30,20 +34,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.analysis import summary_metrics
 from simulator.engine import simulate
 from simulator.levers import LEVERS
 from simulator.model import build_model
 from simulator.scenarios import prepare
 
 SCEN = Path(__file__).resolve().parents[1] / "scenarios"
-BAND = (0.5, 10.0)
-JOBS_BAND = (100.0, 600.0)
+BAND = (0.0, 10.0)
+JOBS_MAX = 600.0
 CORE = ("port_investment", "digital_infrastructure", "industry_transfer", "finance_clustering")
 
 
 def _run(p, model=None, params=None):
     return simulate(model or p.model, params=params, settings=p.settings)
+
+
+def _sampled_returns(base, alt):
+    """The quantities the bands above were set for: sums over saved years (2018-2050, run 0).
+
+    (cumulative GDP gain [100m yuan], cumulative spending [100m yuan], job-years per 100m yuan).
+    These are sums of flows sampled at whole years, not the appraisal metrics of
+    :mod:`simulator.analysis.returns` (present values from the model's exact spending stock,
+    issue 15); this test moves to those once the model provides ``lever_spending_cumulative``.
+    """
+    dgdp = alt["gdp_real"][0] - base["gdp_real"][0]
+    spent = float((alt["lever_spending"][0] - base["lever_spending"][0]).sum())
+    demp = alt["employment_total"][0] - base["employment_total"][0]
+    return float(dgdp.sum()), spent, float(demp.sum() * 1e4 / spent) if spent > 0 else np.nan
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +75,7 @@ def returns():
         lever_params = {k: v for k, v in p.params.items() if any(k.startswith(lid + "_") for lid in LEVERS)}
         for kind, b, alt in (("shipped", b_ship, _run(p)),
                              ("priors", b_prior, _run(p, prior_model, lever_params))):
-            m = summary_metrics(b, {name: alt}).iloc[0]
-            out[kind][name] = (m["cum_gdp_gain"], m["cum_spending"], m["job_years_per_100m"])
+            out[kind][name] = _sampled_returns(b, alt)
     return out
 
 
@@ -81,12 +97,14 @@ def test_full_package_no_runaway_synergy(returns, kind):
 
 @pytest.mark.parametrize("kind", ["shipped", "priors"])
 @pytest.mark.parametrize("lever", CORE)
-def test_core_lever_job_years_per_100m_in_band(returns, kind, lever):
+def test_core_lever_is_no_job_machine(returns, kind, lever):
     jobs = returns[kind][lever][2]
-    assert JOBS_BAND[0] <= jobs <= JOBS_BAND[1], (kind, lever, jobs)
+    assert np.isfinite(jobs) and jobs <= JOBS_MAX, (kind, lever, jobs)
 
 
-@pytest.mark.parametrize("kind", ["shipped", "priors"])
-def test_every_lever_creates_jobs(returns, kind):
-    for lever in [*LEVERS, "full_package"]:
-        assert returns[kind][lever][2] > 0, (kind, lever)
+@pytest.mark.parametrize("name", [*sorted(LEVERS), "full_package"])
+def test_levers_never_employ_more_than_the_labour_force_allows(name):
+    p = prepare(SCEN / f"{name}.toml")
+    r = _run(p)
+    uf = float(p.model["frictional_unemployment"].value)
+    assert np.all(r["employment_total"][0] <= r["labour_force"][0] * (1 - uf) + 1e-9), name

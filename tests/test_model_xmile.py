@@ -1,11 +1,8 @@
 """The exported Heilongjiang model runs the same in PySD (finding 4).
 
-PySD built the smooth state of ``expected_profitability`` from the integer literal ``1`` as an
-integer array, so an input of 1 - 1 ulp at t0 (demand shares summing to 1 - 1 ulp in
-logistics and finance) was truncated to 0 and the smooth fell to 0.75 after one step; by hand,
-the input at t0 is (alpha VA/K)/(alpha/cor) = 1, so regsim's 1.0 was right. The model now makes
-every such input exactly 1 at t0 (demand normalised by the sum of its shares; return on capital
-as (VA/VA_2018)/(K/K_2018)), so no tool can disagree.
+PySD builds the smooth state of a ratio initialised by the integer literal ``1`` as an integer
+array, so an input of 1 - 1 ulp at t0 would be truncated to 0. The model makes every smoothed ratio
+exactly 1 at t0 (relative unit costs normalised by their 2018 values), so no tool can disagree.
 """
 
 from __future__ import annotations
@@ -19,9 +16,9 @@ from simulator.model import build_model
 
 def test_smoothed_ratios_start_exactly_at_one():
     r = simulate(build_model(), settings=SimSettings(2018, 2019, 0.25, save_every=0.25))
-    for name in ("relative_return_on_capital", "capacity_utilization", "expected_profitability", "expected_utilization"):
+    for name in ("unit_cost_relative", "perceived_unit_cost_relative", "tfp", "resource_factor"):
         assert np.all(r[name][0, 0] == 1.0), name
-    np.testing.assert_array_equal(r["sector_demand"][0, 0], r["value_added"][0, 0])
+    np.testing.assert_array_equal(r["value_added_demanded"][0, 0], r["value_added"][0, 0])
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import pytest
 
 from simulator.calibration.core import free_parameters, prior_sd
 from simulator.ensemble.sampling import marginals, sample
+from simulator.model import load_model_parameters
 from simulator.params import load_parameters
 from simulator.params.loader import ParameterError
 
@@ -79,7 +80,7 @@ def test_normal_and_lognormal_lists(tmp_path):
 
 
 def test_repository_parameters_load_and_arrayed_priors_use_their_values():
-    ps = load_parameters(REPO / "params", overlays=True)
+    ps = load_model_parameters(REPO / "params", overlays=True)
     tri = [p for _, p in ps.items() if p.dims and p.distribution == "triangular"]
     assert tri, "expected arrayed parameters with per-element triangular priors"
     for p in tri:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from simulator.model import load_model_parameters
 from simulator.params import ParameterError, ParameterSet, load_parameters
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,10 +45,10 @@ def write(tmp_path, text, name="demo.toml"):
 
 
 def test_shipped_parameters_load_and_are_complete():
-    ps = load_parameters(REPO / "params")
+    ps = load_model_parameters(REPO / "params")
     assert len(ps) > 100
-    assert set(ps.blocks) >= {"production", "demand_investment", "trade", "labour_population", "digital",
-                              "finance", "innovation", "levers"}
+    assert set(ps.blocks) >= {"production", "demand", "io", "competitiveness", "labour_market", "population",
+                              "energy_carbon", "trade", "digital", "finance", "innovation", "levers"}
     for name, p in ps.items():
         assert p.unit and p.source, name
         lo, hi = p.bounds()

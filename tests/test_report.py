@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 import warnings
 from html.parser import HTMLParser
@@ -106,7 +107,7 @@ def test_report_is_valid_html_with_every_section(page_en):
     for phrase in ("Levers and spending", "Headline results", "Trade by partner", "Employment by sector",
                    "Population by age and sex", "Old-age dependency ratio (65+ / 15-64)", "Returns on spending",
                    "Key assumptions", "Model validation", "Run metadata",
-                   "Border ports and corridors", "Payback year", "parameter_hash"):
+                   "Border ports and corridors", "Fiscal payback year", "parameter_hash"):
         assert phrase in text
     for y in ("2025", "2030", "2035", "2050"):
         assert y in text
@@ -137,12 +138,29 @@ def test_chinese_labels(page_zh, data):
 
 
 def test_headline_numbers_match_the_analysis_layer(data, page_en):
-    from simulator.analysis import summary_metrics
+    from simulator.analysis import returns_table
+    from simulator.report.render import fmt
 
-    m = summary_metrics(data.base, {"x": data.results}).iloc[0]
-    assert f"{m['cum_spending']:,.0f}" in page_en
-    if m["payback_year"] is not None:
-        assert f">{int(m['payback_year'])}<" in page_en
+    t = returns_table(data.base, {"x": data.results})
+    sec = page_en[page_en.index('id="returns"'):page_en.index('id="assumptions"')]
+    assert f"+{fmt(t.loc['gdp_gain_total', 'x'])}" in sec and "person-years" in sec
+    assert "Returns on spending" in page_en and "persons" in sec
+    L = labels("en")
+    for ind, unit in t["unit"].items():  # every metric is shown with its unit, or listed as unavailable
+        if ind.endswith("_status"):
+            continue  # shown in its payback row
+        if ind in t.attrs["unavailable"]:
+            assert html.escape(L.metric(ind)) in sec, ind
+        else:
+            assert f"<code>{ind}</code>" in sec and html.escape(unit) in sec, (ind, unit)
+    if "gdp_pv_ratio_8pct" in t.attrs["unavailable"]:
+        assert "Not available" in sec and "lever_spending_cumulative" in sec
+    else:
+        assert fmt(t.loc["gdp_pv_ratio_8pct", "x"], 2) in sec and "Guo, Liu &amp; Ma (2016)" in sec
+    if "government_debt" not in data.results:
+        assert "Fiscal position not available" in sec and "debt_to_revenue" in sec
+    else:
+        assert "Debt / own revenue" in sec
     gdp35 = float(data.results.at("gdp_real", 2035))
     assert f"{gdp35:,.0f}" in page_en
 
@@ -255,9 +273,53 @@ def test_report_command_bad_input(tmp_path, args, msg):
     assert not (tmp_path / "x.html").exists()
 
 
+def test_returns_section_with_every_input_present():
+    """Constructed results that have the spending stock and fiscal outputs: numbers, units, evidence, statuses."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from simulator.analysis import AppraisalSettings, returns_table
+    from simulator.engine import Results
+    from simulator.report.render import _returns
+
+    t = np.arange(2020, 2031, dtype=float)
+    z = np.zeros_like(t)
+
+    def res(**v):
+        return Results({k: np.broadcast_to(np.asarray(x, float), t.shape)[None].copy() for k, x in v.items()}, t,
+                       {"trade_total": "100m yuan/yr"}, {}, {}, {})
+
+    common = {"gdp_deflator": 1.0, "lever_debt_service": z, "employment_total": 150.0, "trade_total": 10.0}
+    base = res(gdp_real=1000.0, lever_spending_cumulative=z, fiscal_revenue=0.0, lever_reallocation=z,
+               lever_central_funding=z, **common)
+    alt = res(gdp_real=1000.0 + 40.0 * (t >= 2022), lever_spending_cumulative=np.clip(t - 2022, 0, 3) * 100.0,
+              fiscal_revenue=1.0 * (t >= 2022), lever_reallocation=100.0 * ((t >= 2022) & (t <= 2024)),
+              lever_central_funding=z, **common)
+    table = returns_table(base, {"demo": alt}, settings=AppraisalSettings(key_years=(2025,)))
+    fiscal_alt = res(government_debt=3885.0 + 10 * (t - 2020), debt_to_revenue=np.linspace(2.0, 2.5, t.size))
+    fiscal_base = res(government_debt=3885.0 + 0 * t, debt_to_revenue=2.0 + 0 * t)
+    for v in ("government_debt", "debt_to_revenue"):
+        fiscal_alt.units[v] = fiscal_base.units[v] = "100m yuan" if v == "government_debt" else "1"
+    d = SimpleNamespace(metrics=table, prep=SimpleNamespace(scenario=SimpleNamespace(levers={"x": {}})),
+                        results=fiscal_alt, base=fiscal_base, years=[2025, 2030])
+    for lang, status, unit in (("en", "not within the horizon", "yuan per yuan"), ("zh", "模拟期内未回收", "元/元")):
+        sec = _returns(d, labels(lang), {})
+        assert status in sec and unit in sec and "0.6–1" in sec and "Guo, Liu &amp; Ma (2016)" in sec
+        assert "<code>gdp_pv_ratio_8pct</code>" in sec and "<code>national_pv_ratio_8pct</code>" in sec
+    en = _returns(d, labels("en"), {})
+    assert f"+{table.loc['gdp_pv_ratio_8pct', 'demo']:.2f}" in en
+    assert "Not available" not in en
+    # fiscal position: debt / own revenue in % at key years, scenario then comparison
+    assert "Fiscal position of the province" in en and "Debt / own revenue" in en
+    assert "<b>225</b><br><small>Comparison 200</small>" in en  # 2025: 2.0 + 0.5 * 5/10 = 2.25 -> 225%
+    assert "<b>3,935</b>" in en  # government debt 2025: 3885 + 50
+
+
 def test_population_section_numbers_come_from_the_run(data, page_en):
     from simulator.validation.age_structure import broad_shares
 
     r = data.results
     assert f"{float(r.at('median_age', 2035)):,.1f}" in page_en
     assert f"{broad_shares(r.at('population_by_age', 2050))['65+']:.1f}" in page_en
+

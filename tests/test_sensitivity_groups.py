@@ -157,13 +157,13 @@ def test_cli_group_by_on_baseline(tmp_path, method, group_by):
     assert set(table["parameter"]) == set(meta["parameters"]) and table["parameter"].is_unique
     assert set(meta["columns"]) <= set(cols)  # the design keeps every element's column
     if group_by == "parameter":
-        assert "tfp_growth_sector_offset" in set(table["parameter"])
+        assert "tfp_growth" in set(table["parameter"])
         assert not table["parameter"].str.contains(r"\[").any()  # one row per parameter
-        assert "tfp_growth_sector_offset[energy_petrochem]" in meta["groups"]["tfp_growth_sector_offset"]
+        assert "tfp_growth[energy_petrochem]" in meta["groups"]["tfp_growth"]
         assert len(table) < len(meta["columns"])
         assert meta["runs"] == 4 * (len(table) + 2)
     else:
-        assert "tfp_growth_sector_offset[energy_petrochem]" in set(table["parameter"])
+        assert "tfp_growth[energy_petrochem]" in set(table["parameter"])
         assert len(table) == len(meta["columns"]) and meta["groups"] == {}
         assert meta["runs"] == 4 * (len(table) + 1)
     assert (out / "sensitivity.png").stat().st_size > 1000

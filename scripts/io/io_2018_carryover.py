@@ -62,10 +62,9 @@ def main() -> None:
     tot = out.sum()
     pd.set_option("display.width", 250)
     print(out.round(3).T.to_string())
-    print("output/GDP: 2007 %.3f; 2018 unadjusted %.3f; adjusted %.3f" % (
+    print("output/GDP: 2007 {:.3f}; 2018 unadjusted {:.3f}; adjusted {:.3f}".format(
         tab.loc["total_input", list(SECTORS)].sum() / va07.sum(), tot.gross_output_2018_unadjusted / va18.sum(), tot.gross_output_2018_adjusted / va18.sum()))
-    print("labour share of GDP: 2007 HLJ %.3f; 2018 model VA weights with 2007 shares %.3f; adjusted %.3f" % (
-        (cs * va07).sum() / va07.sum(), (cs * va18).sum() / va18.sum(), (cs_adj * va18).sum() / va18.sum()))
+    print(f"labour share of GDP: 2007 HLJ {(cs * va07).sum() / va07.sum():.3f}; 2018 model VA weights with 2007 shares {(cs * va18).sum() / va18.sum():.3f}; adjusted {(cs_adj * va18).sum() / va18.sum():.3f}")
 
 
 if __name__ == "__main__":

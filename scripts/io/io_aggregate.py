@@ -74,9 +74,8 @@ def main() -> None:
                                      + fd.inventory_change + fd.exports + fd.outflows_to_other_provinces - fd.imports - fd.inflows_from_other_provinces)
     col_res42 = tin - (Z.sum(0) + V[-1])
     va_res42 = V[-1] - V[:4].sum(0)
-    lines.append("42-sector source (10k yuan): max |row residual| %.2f, max |final-use residual| %.2f, "
-                 "max |column residual| %.2f, max |VA components residual| %.2f, max |output - input| %.2f"
-                 % (abs(row_res42).max(), abs(fu_res42).max(), abs(col_res42).max(), abs(va_res42).max(), abs(x - tin).max()))
+    lines.append(f"42-sector source (10k yuan): max |row residual| {abs(row_res42).max():.2f}, max |final-use residual| {abs(fu_res42).max():.2f}, "
+                 f"max |column residual| {abs(col_res42).max():.2f}, max |VA components residual| {abs(va_res42).max():.2f}, max |output - input| {abs(x - tin).max():.2f}")
     lines.append("two-way trade in the source: %d sectors with both inflows and outflows (0 = netted by sector)"
                  % int(((fd.inflows_from_other_provinces > 0) & (fd.outflows_to_other_provinces > 0)).sum()))
 
@@ -98,13 +97,11 @@ def main() -> None:
     hh_res = fd9.household_consumption_total - fd9.household_consumption_rural - fd9.household_consumption_urban
     gdp_exp = (fd9.household_consumption_total + fd9.government_consumption + fd9.gross_fixed_capital_formation
                + fd9.inventory_change + fd9.net_outflow).sum()
-    lines.append("9-sector table (100m yuan): max |row residual x - (Z1 + final use)| = %.2e; max |column residual "
-                 "x - (1'Z + VA)| = %.2e; max |final use - (C + G + GFCF + inv + net outflow)| = %.2e; "
-                 "max |household rural+urban - total| = %.2e" % (abs(row_res).max(), abs(col_res).max(), abs(fu_res).max(), abs(hh_res).max()))
-    lines.append("GDP identity: value added %.2f = expenditure (C+G+GFCF+inv+net outflow) %.2f; residual %.2e"
-                 % (V9[-1].sum(), gdp_exp, V9[-1].sum() - gdp_exp))
-    lines.append("totals: total output %.1f, intermediate %.1f, value added %.1f (source 70707666.4 10k yuan = 7070.8)"
-                 % (x9.sum(), Z9.sum(), V9[-1].sum()))
+    lines.append(f"9-sector table (100m yuan): max |row residual x - (Z1 + final use)| = {abs(row_res).max():.2e}; max |column residual "
+                 f"x - (1'Z + VA)| = {abs(col_res).max():.2e}; max |final use - (C + G + GFCF + inv + net outflow)| = {abs(fu_res).max():.2e}; "
+                 f"max |household rural+urban - total| = {abs(hh_res).max():.2e}")
+    lines.append(f"GDP identity: value added {V9[-1].sum():.2f} = expenditure (C+G+GFCF+inv+net outflow) {gdp_exp:.2f}; residual {V9[-1].sum() - gdp_exp:.2e}")
+    lines.append(f"totals: total output {x9.sum():.1f}, intermediate {Z9.sum():.1f}, value added {V9[-1].sum():.1f} (source 70707666.4 10k yuan = 7070.8)")
 
     # ---- table ----
     cols = list(SECTORS) + ["intermediate_use_total", "household_consumption_rural", "household_consumption_urban",
@@ -118,7 +115,7 @@ def main() -> None:
         tab.loc[list(SECTORS), c] = fd9[c].to_numpy()
     tab.loc[list(SECTORS), "total_output"] = x9
     tab.loc["intermediate_input_total", list(SECTORS)] = Z9.sum(0)
-    for k, (code, name) in enumerate(VA_ROWS.items()):
+    for k, (_code, name) in enumerate(VA_ROWS.items()):
         tab.loc[name, list(SECTORS)] = V9[k]
     tab.loc["total_input", list(SECTORS)] = tin9
     # totals column for input rows
@@ -140,7 +137,7 @@ def main() -> None:
     coef.loc["share_of_va_operating_surplus"] = V9[3] / V9[-1]
     coef.index.name = "row (commodity, or ratio to the column sector's total output)"
     coef.round(6).to_csv(HERE / "io" / "hlj_io_2007_9sector_coefficients.csv")
-    lines.append("column check: intermediate-input ratio + VA ratio - 1, max |.| = %.2e" % abs(A.sum(0) + v - 1).max())
+    lines.append(f"column check: intermediate-input ratio + VA ratio - 1, max |.| = {abs(A.sum(0) + v - 1).max():.2e}")
 
     # ---- regional content ----
     fd42 = fd
@@ -225,14 +222,11 @@ def main() -> None:
     lines.append("42-sector reference, local VA per yuan (upper bound; the v2 sources file lists construction 0.5669, "
                  "equipment 16-20 0.4514, services 27-42 0.8698, household 0.8310, government 0.7256, GFCF 0.5398, outflows 0.9493):")
     lines.append("  " + ", ".join(f"{k} {val:.4f}" for k, val in ref.items()))
-    lines.append("9-sector, same upper-bound method: household %.4f, government %.4f, GFCF %.4f, outflows %.4f, construction %.4f"
-                 % (summ[("household", "upper")], summ[("government", "upper")], summ[("gfcf", "upper")], summ[("outflows", "upper")],
+    lines.append("9-sector, same upper-bound method: household {:.4f}, government {:.4f}, GFCF {:.4f}, outflows {:.4f}, construction {:.4f}".format(summ[("household", "upper")], summ[("government", "upper")], summ[("gfcf", "upper")], summ[("outflows", "upper")],
                     reg.loc["construction", "local_va_per_yuan_spent_upper"]))
-    lines.append("aggregation bias 9 vs 42 (upper bound): household %+.4f, government %+.4f, GFCF %+.4f, outflows %+.4f"
-                 % tuple(summ[(k, "upper")] - ref[k] for k in ("household", "government", "gfcf", "outflows")))
+    lines.append("aggregation bias 9 vs 42 (upper bound): household {:+.4f}, government {:+.4f}, GFCF {:+.4f}, outflows {:+.4f}".format(*tuple(summ[(k, "upper")] - ref[k] for k in ("household", "government", "gfcf", "outflows"))))
     if ev_path.exists():
-        lines.append("local VA per yuan, central / low RPC: household %.3f / %.3f, government %.3f / %.3f, GFCF %.3f / %.3f, outflows %.3f / %.3f"
-                     % (summ[("household", "central")], summ[("household", "low")], summ[("government", "central")], summ[("government", "low")],
+        lines.append("local VA per yuan, central / low RPC: household {:.3f} / {:.3f}, government {:.3f} / {:.3f}, GFCF {:.3f} / {:.3f}, outflows {:.3f} / {:.3f}".format(summ[("household", "central")], summ[("household", "low")], summ[("government", "central")], summ[("government", "low")],
                         summ[("gfcf", "central")], summ[("gfcf", "low")], summ[("outflows", "central")], summ[("outflows", "low")]))
     text = "\n".join(lines) + "\n"
     (HERE / "io" / "hlj_io_2007_9sector_checks.txt").write_text(text)

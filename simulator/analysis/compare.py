@@ -1,17 +1,11 @@
-"""Compare scenarios: differences of headline variables and policy-return indicators.
+"""Compare scenarios: differences of headline variables and the appraisal metrics.
 
-Indicators (all from run 0 of each :class:`~simulator.engine.Results`, yearly saves):
-
-- ``cum_gdp_gain``: sum over saved years of ``gdp_real(alt) - gdp_real(base)``
-  [100m yuan at 2018 prices, summed over years];
-- ``cum_spending``: sum over saved years of ``lever_spending(alt) - lever_spending(base)`` [100m yuan];
-- ``gdp_per_100m``: ``cum_gdp_gain / cum_spending`` [yuan of GDP per yuan spent];
-- ``jobs_added_<year>``: ``employment_total`` difference [10k persons];
-- ``job_years_per_100m``: sum over years of the employment difference, in persons, per
-  100m yuan spent [person-years per 100m yuan];
-- ``trade_added_<year>``: ``trade_total`` difference [100m yuan];
-- ``payback_year``: first year in which cumulative GDP gain reaches cumulative spending
-  (empty if never within the horizon).
+- :func:`headline_table` -- one scenario's headline variables at key years, with units;
+- :func:`compare` -- differences ``alt - base`` of headline variables at key years (absolute and %);
+- :func:`summary_metrics` -- one row per scenario with the appraisal metrics of run 0
+  (present values at 8/6/3%, impact multipliers, GDP and fiscal payback, national view,
+  job-years per 100m yuan, gains at key years), defined and documented with their units
+  in :mod:`simulator.analysis.returns`.
 """
 
 from __future__ import annotations
@@ -75,31 +69,45 @@ def compare(base, alternatives: dict, variables=None, years=None):
     return pd.DataFrame(rows, columns=["scenario", "variable", "year", "base", "value", "diff", "pct", "unit"])
 
 
-def summary_metrics(base, alternatives: dict, years=(2035, 2050)):
-    """One row per alternative with the policy-return indicators in the module docstring."""
+def summary_metrics(base, alternatives: dict, years=None, *, settings=None):
+    """One row per alternative: the appraisal metrics of its run 0 against ``base``.
+
+    Parameters
+    ----------
+    base : Results
+    alternatives : dict of str to Results
+        Scenario name -> results (same saved times as ``base``).
+    years : iterable of int, optional
+        Key years of the ``gdp_added_<y>``, ``jobs_added_<y>``, ``trade_added_<y>``
+        columns (default ``settings.key_years``: 2035 and 2050).
+    settings : AppraisalSettings, optional
+        Discount rates, window, terminal treatment, national multiplier.
+
+    Returns
+    -------
+    DataFrame
+        Column ``scenario`` then the columns of
+        :func:`~simulator.analysis.returns.member_returns`; ``attrs["units"]`` gives
+        every column's unit and ``attrs["unavailable"]`` the metrics that could not be
+        computed, with the reason.
+    """
+    import dataclasses
+
     import pandas as pd
 
-    rows = []
-    t = base.times
+    from .returns import AppraisalSettings, member_returns
+
+    s = settings or AppraisalSettings()
+    if years is not None:
+        s = dataclasses.replace(s, key_years=tuple(years))
+    rows, units, why = [], {"scenario": "text"}, {}
     for name, alt in alternatives.items():
-        if not np.array_equal(alt.times, t):
+        if not np.array_equal(np.asarray(alt.times), np.asarray(base.times)):
             raise ValueError(f"scenario {name!r} has a different horizon than the base")
-        dgdp = alt["gdp_real"][0] - base["gdp_real"][0]
-        dspend = alt["lever_spending"][0] - base["lever_spending"][0]
-        demp = alt["employment_total"][0] - base["employment_total"][0]
-        dtrade = alt["trade_total"][0] - base["trade_total"][0]
-        cg, cs = np.cumsum(dgdp), np.cumsum(dspend)
-        spent = float(cs[-1])
-        row = {"scenario": name, "cum_gdp_gain": float(cg[-1]), "cum_spending": spent,
-               "gdp_per_100m": float(cg[-1] / spent) if spent > 0 else np.nan,
-               "job_years_per_100m": float(demp.sum() * 1e4 / spent) if spent > 0 else np.nan}
-        for y in years:
-            if np.any(np.isclose(t, y)):
-                i = int(np.flatnonzero(np.isclose(t, y))[0])
-                row[f"jobs_added_{y}"] = float(demp[i])
-                row[f"trade_added_{y}"] = float(dtrade[i])
-                row[f"gdp_added_{y}"] = float(dgdp[i])
-        paid = np.flatnonzero((cs > 0) & (cg >= cs))
-        row["payback_year"] = int(t[paid[0]]) if paid.size else None
-        rows.append(row)
-    return pd.DataFrame(rows)
+        m = member_returns(base, alt.select_runs([0]) if alt.n_runs > 1 else alt, settings=s)
+        units |= m.attrs["units"]
+        why |= m.attrs["unavailable"]
+        rows.append({"scenario": name, **m.iloc[0].to_dict()})
+    df = pd.DataFrame(rows, columns=list(units))
+    df.attrs |= {"units": units, "unavailable": why, "settings": s}
+    return df

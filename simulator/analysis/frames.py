@@ -9,9 +9,9 @@ notebooks and the report need on top:
 - :func:`element_frame` -- an arrayed variable (by sector, by partner) as a wide
   year x element frame, optionally as a difference from a base;
 - :func:`key_year_table` -- scenario vs base at key years, one row per variable;
-- :func:`member_metrics` -- the policy-return indicators of
+- :func:`member_metrics` -- the appraisal metrics of
   :func:`~simulator.analysis.summary_metrics` computed for *every* member of an
-  ensemble at once (vectorised), for grids of policy mixes.
+  ensemble at once (vectorised), for grids of policy mixes and ensemble bands.
 """
 
 from __future__ import annotations
@@ -111,69 +111,42 @@ def key_year_table(results, base=None, variables: Iterable[str] | None = None, y
     return df
 
 
-def member_metrics(base, alt, *, samples=None, years: Iterable[int] = (2035, 2050)):
-    """Policy-return indicators of every ensemble member, computed at once.
+def member_metrics(base, alt, *, samples=None, years: Iterable[int] | None = None, settings=None):
+    """Appraisal metrics of every ensemble member, computed at once.
 
     The same definitions as :func:`~simulator.analysis.summary_metrics` (see
-    :mod:`simulator.analysis.compare`), for each member ``i`` of ``alt``
+    :mod:`simulator.analysis.returns`), for each member ``i`` of ``alt``
     against ``base`` (one run, or as many runs as ``alt`` for paired samples).
 
     Parameters
     ----------
     base : Results or EnsembleResult
-        Baseline; needs ``gdp_real``, ``lever_spending``, ``employment_total``, ``trade_total``.
+        Baseline; needs the variables of :data:`simulator.analysis.returns.REQUIRED_VARIABLES`
+        for every metric (those missing make their metrics NaN, with the reason in
+        ``attrs["unavailable"]``).
     alt : Results or EnsembleResult
         The ensemble (e.g. a grid of budget splits passed as arrays to ``simulate``).
     samples : DataFrame, optional
         The member parameters; joined in front of the indicator columns.
-    years : iterable of int
-        Years of the ``jobs_added_<y>``, ``gdp_added_<y>`` and ``trade_added_<y>`` columns.
+    years : iterable of int, optional
+        Years of the ``jobs_added_<y>``, ``gdp_added_<y>`` and ``trade_added_<y>`` columns
+        (default ``settings.key_years``: 2035, 2050).
+    settings : AppraisalSettings, optional
 
     Returns
     -------
     DataFrame
-        One row per member: ``cum_gdp_gain`` [100m yuan], ``cum_spending`` [100m yuan],
-        ``gdp_per_100m`` [yuan per yuan], ``job_years_per_100m`` [person-years per 100m yuan],
-        ``jobs_added_<y>`` [10k persons], ``gdp_added_<y>``, ``trade_added_<y>`` [100m yuan/yr],
-        ``payback_year`` (NaN if the cumulative gain never reaches the cumulative spending).
+        One row per member (:func:`~simulator.analysis.returns.member_returns`); units
+        of every column in ``attrs["units"]``.
     """
-    import pandas as pd
+    import dataclasses
 
-    t = np.asarray(alt.times, dtype=float)
-    if not np.array_equal(np.asarray(base.times, dtype=float), t):
-        raise ValueError("base and alternative have different saved times")
+    from .returns import AppraisalSettings, member_returns
 
-    def get(res, v):
-        # Results: res[v]; EnsembleResult: res.values(v) (possibly read from disk)
-        return np.asarray(res.values(v) if hasattr(res, "n_members") else res[v], dtype=float)
-
-    def diff(v):
-        return get(alt, v) - get(base, v)  # (N, T), base broadcasts from (1, T)
-
-    dgdp, dspend, demp, dtrade = diff("gdp_real"), diff("lever_spending"), diff("employment_total"), diff("trade_total")
-    cg, cs = np.cumsum(dgdp, axis=1), np.cumsum(dspend, axis=1)
-    spent = cs[:, -1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = {"cum_gdp_gain": cg[:, -1], "cum_spending": spent,
-               "gdp_per_100m": np.where(spent > 0, cg[:, -1] / spent, np.nan),
-               "job_years_per_100m": np.where(spent > 0, demp.sum(axis=1) * 1e4 / spent, np.nan)}
-    for y in years:
-        hit = np.flatnonzero(np.isclose(t, y))
-        if hit.size:
-            i = int(hit[0])
-            out[f"jobs_added_{y}"] = demp[:, i]
-            out[f"trade_added_{y}"] = dtrade[:, i]
-            out[f"gdp_added_{y}"] = dgdp[:, i]
-    paid = (cs > 0) & (cg >= cs)
-    first = np.argmax(paid, axis=1)
-    out["payback_year"] = np.where(paid.any(axis=1), t[first], np.nan)
-    df = pd.DataFrame(out)
-    df.index.name = "member"
-    if samples is not None:
-        s = samples.reset_index(drop=True)
-        s.index.name = "member"
-        df = pd.concat([s, df], axis=1)
-    return df
+    s = settings or AppraisalSettings()
+    if years is not None:
+        s = dataclasses.replace(s, key_years=tuple(years))
+    return member_returns(base, alt, settings=s, samples=samples)
 
 
 def _common(results: Mapping[str, object]) -> list[str]:

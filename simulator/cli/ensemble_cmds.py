@@ -300,7 +300,7 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     one column per element) and DIR/metadata.json.
 
     With --group-by parameter (the default) each parameter is one factor: the
-    elements of an arrayed parameter (e.g. tfp_growth_sector_offset[...]) move
+    elements of an arrayed parameter (e.g. tfp_growth[...]) move
     together in the design as a SALib group, each drawn from its own element's
     distribution, and the table has one row per parameter (Sobol': the group's
     S1 and ST; Morris: the group's mu_star, with sigma left empty for groups of

@@ -123,12 +123,15 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     """Compare ALTERNATIVES against BASE (scenario files).
 
     Prints differences of the headline variables (absolute and %) at key years and,
-    per scenario, cumulative GDP gain, jobs and trade added, spending, GDP and
-    job-years per 100m yuan spent and the payback year; writes the comparison as CSV.
+    per scenario, the appraisal metrics with their units (present value of GDP gained
+    over present value of spending at 8%, 6% and 3%, impact multipliers beside the
+    Chinese evidence, GDP and fiscal payback, the national view, job-years per 100m
+    yuan; see simulator.analysis.returns); writes the comparison as CSV.
     """
     import pandas as pd
 
-    from ..analysis import compare, summary_metrics
+    from ..analysis import compare, returns_table
+    from .returns_view import format_returns, returns_long
 
     b = _run_scenario(base)
     alts = {}
@@ -139,7 +142,7 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
             name = f"{name} ({p})"
         alts[name] = r
     diff = compare(b, alts)
-    metrics = summary_metrics(b, alts)
+    metrics = returns_table(b, alts)
     out = out or Path("results") / f"compare_{b.metadata['scenario']}.csv"
     if out.exists() and not force:
         raise BadInput(f"{out}: file exists (use --force to overwrite)")
@@ -152,13 +155,9 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.index.name = f"{name} - {b.metadata['scenario']}"
         click.echo(_fmt_table(t, fine_rows=[v for v, u in b.units.items() if u == "1"]))
         click.echo("")
-    m = metrics.set_index("scenario").T.astype(object)
-    m.index.name = "indicator"
-    if "payback_year" in m.index:
-        m.loc["payback_year"] = [("never" if v is None or v != v else str(int(v))) for v in m.loc["payback_year"]]
-    click.echo(_fmt_table(m, floatfmt="{:,.2f}"))
+    click.echo(format_returns(metrics))
     out.parent.mkdir(parents=True, exist_ok=True)
-    long_metrics = metrics.melt(id_vars="scenario", var_name="variable", value_name="diff")
+    long_metrics = returns_long(metrics)
     full = pd.concat([diff, long_metrics], ignore_index=True)
     from ..io import atomic_path
 
@@ -396,6 +395,8 @@ def levers_show(name: str) -> None:
     import textwrap
 
     from ..levers import get_lever, lever_settings, touched_by
+    from ..levers.financing import SOURCES as FINANCING_SOURCES
+    from ..levers.financing import financing_names
     from ..model import build_model
     from ..scenarios import default_parameters
 
@@ -409,6 +410,13 @@ def levers_show(name: str) -> None:
         rng = f"[{p.range[0]}, {p.range[1]}]"
         click.echo(f"  {key:<24} default {p.value!s:<10} {p.unit:<16} range {rng:<18} {p.name}")
         click.echo(textwrap.fill(f"source: {p.source}", 100, initial_indent=" " * 28, subsequent_indent=" " * 28))
+    mix = [(src, ps[n].value) for src, n in zip(FINANCING_SOURCES, financing_names(lv.id)) if n in ps]
+    if mix:
+        shares = " / ".join(f"{src} {v:g}" for src, v in mix)
+        click.echo("\n" + textwrap.fill(
+            f"Financing (default): {shares} (shares of spending: additional central transfer / provincial bonds /"
+            " reallocation within the provincial budget; a scenario sets financing_central, financing_bonds and"
+            " financing_reallocation, summing to 1; sources above)", 100, break_long_words=False))
     touched = touched_by(lv.id, build_model(ps))
     click.echo("\nModel variables it acts on directly: " + (", ".join(touched) or "-"))
 

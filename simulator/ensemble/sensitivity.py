@@ -15,7 +15,7 @@ Sample -> evaluate -> analyse, as separate steps (SALib's own structure):
 
 Factors and groups
 ------------------
-An arrayed parameter (``tfp_growth_sector_offset[energy_petrochem]``, ...)
+An arrayed parameter (``tfp_growth[energy_petrochem]``, ...)
 gives one sampled column per element. With ``group_by="parameter"`` (the
 default) the columns of one parameter form one SALib *group* (``problem["groups"]``):
 the design moves them together -- in the Saltelli scheme all of a group's

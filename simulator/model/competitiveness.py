@@ -8,10 +8,15 @@ Relative unit cost of value added (the dual of the Cobb-Douglas technology: unit
 
 where ``uc / uc_RoC`` is HLJ's user cost of capital relative to the rest of China's (they differ by
 HLJ's regional risk premium). Gross-output unit cost relative to the rest of China adds delivery
-pressure (utilisation above normal raises prices and delivery delays) and a regional carbon cost;
-intermediate inputs are bought at common prices::
+pressure and a regional carbon cost; intermediate inputs are bought at common prices::
 
-    unit_cost_relative = 1 + va_ratio * (ruc_va * (z / z_n)^eta - 1) + carbon_cost_share
+    unit_cost_relative = (1 + va_ratio * (ruc_va - 1) + carbon_cost_share) * (z_d / z_n)^eta
+
+The last factor is the effective price of buying from HLJ including delivery delays: ``z_d`` is the
+utilisation demand asks for (``utilization_demanded``, not capped at 1): where demand
+exceeds what capacity can deliver, prices and delivery delays keep rising and buyers turn to other
+suppliers until demand is back within capacity, so excess demand cannot persist; below normal
+utilisation prices ease.
 
 Buyers react to it with a lag (``market_share_adjustment_time``). Armington market shares with
 sourced elasticities (``armington_elasticity_domestic`` by commodity, ``armington_elasticity_foreign``):
@@ -27,7 +32,7 @@ No share compares HLJ with its own trend: every cost is relative to the rest of 
 from __future__ import annotations
 
 from ..engine import Aux, Flow, Stock
-from ._base import C, EPS, MONEY, S
+from ._base import EPS, MONEY, C, S
 
 G = "competitiveness"
 
@@ -45,15 +50,16 @@ def components() -> list:
             equation="(user_cost / user_cost_2018) / (user_cost_rest_of_china / init(user_cost_rest_of_china))"),
         Aux("unit_cost_relative_va", "1",
             "HLJ unit cost of value added relative to the rest of China (Cobb-Douglas dual), 2018 = 1", S, G,
-            equation="(tfp_rest_of_china / productivity) * (wage_relative / wage_relative_2018) ** (1 - capital_share)"
-                     " * relative_user_cost ** capital_share"),
-        Aux("delivery_pressure", "1", "Price and delivery-delay mark-up from utilisation above normal, 2018 = 1", S, G,
-            equation="(capacity_utilization / normal_utilization) ** delivery_pressure_elasticity"),
+            equation=f"min(tfp_rest_of_china / max(productivity, {EPS}) * (max(wage_relative, 0) / wage_relative_2018)"
+                     " ** (1 - capital_share) * relative_user_cost ** capital_share, 1e6)"),
+        Aux("delivery_pressure", "1",
+            "Price and delivery-delay mark-up: the utilisation demand asks for (unbounded) relative to normal, 2018 = 1",
+            S, G, equation="(clip(utilization_demanded, 0.01, 10) / normal_utilization) ** delivery_pressure_elasticity"),
         Aux("unit_cost_relative", "1",
             "HLJ gross-output unit cost relative to the rest of China: value-added costs, delivery pressure, carbon cost",
             S, G,
-            equation="1 + va_ratio * (unit_cost_relative_va * delivery_pressure / init(delivery_pressure) - 1)"
-                     " + carbon_cost_share"),
+            equation="(1 + va_ratio * (unit_cost_relative_va - 1) + carbon_cost_share)"
+                     " * delivery_pressure / init(delivery_pressure)"),
         Aux("perceived_unit_cost_relative", "1",
             "Relative unit cost as buyers see it (orders and contracts adjust over market_share_adjustment_time)", S, G,
             equation="smooth(unit_cost_relative, market_share_adjustment_time, 1)"),

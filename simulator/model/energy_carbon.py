@@ -27,7 +27,7 @@ costs relative to the rest of China in proportion to each sector's emissions per
 
 from __future__ import annotations
 
-from ..engine import Aux, Flow, Stock
+from ..engine import Aux, Constant, Flow, Stock
 from ._base import EPS, S, selector
 
 G = "energy_carbon"
@@ -37,6 +37,8 @@ MT = "Mt CO2/yr"
 def components() -> list:
     """Components of the energy and carbon block."""
     return [
+        Constant("carbon_cost_conversion", units="100m yuan*t/yuan/Mt/CO2", group="structure",
+                 doc="Unit conversion: 1 Mt of CO2 at 1 yuan/t costs 0.01 (100m yuan)", value=0.01),
         selector("is_energy", "sector", ("energy_petrochem",), "1 for the energy & petrochemicals sector"),
         Aux("daqing_crude_output", "Mt/yr", "Daqing crude output: recorded path, plateau, then decline", (), G,
             equation="daqing_crude_output_history"
@@ -54,7 +56,8 @@ def components() -> list:
             equation=f"co2_2019_by_sector * value_added / max(co2_reference_output, {EPS})"
                      " * exp(-co2_intensity_decline * (time - 2019))"),
         Aux("co2_households", MT, "CO2 emissions of households (heating and fuel)", (), G,
-            equation="co2_2019_households * population / population_2018 * exp(-co2_household_decline * (time - 2019))"),
+            equation=f"co2_2019_households * population / max(population_2018, {EPS})"
+                     " * exp(-co2_household_decline * (time - 2019))"),
         Aux("co2_emissions", MT, "Total CO2 emissions of HLJ (sectors + households)", (), G,
             equation="sum(co2_by_sector) + co2_households"),
         Stock("carbon_shadow_price", "yuan/t", "Shadow price of an emissions cap: rises while emissions exceed it", (), G,
@@ -66,6 +69,6 @@ def components() -> list:
             equation="regional_carbon_price + carbon_shadow_price"),
         Aux("carbon_cost_share", "1",
             "Regional carbon cost as a share of each sector's output value (passed through to prices)", S, G,
-            equation=f"carbon_cost_passthrough * 0.01 * regional_carbon_cost * co2_by_sector"
+            equation=f"carbon_cost_passthrough * regional_carbon_cost * co2_by_sector * carbon_cost_conversion"
                      f" / max(gross_output * price_level, {EPS})"),
     ]

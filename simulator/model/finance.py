@@ -43,6 +43,6 @@ def components() -> list:
         Aux("perceived_credit_to_gdp", "1", "Smoothed credit/GDP used by the TFP effect", (), G,
             equation="smooth(credit_to_gdp, credit_tfp_smoothing_time, credit_to_gdp_2018)"),
         Aux("finance_tfp_effect", "1", "TFP effect of finance depth (negative marginal effect above the threshold)", (), G,
-            equation="exp(finance_tfp_elasticity * (ln(max(perceived_credit_to_gdp, 0.01) / credit_to_gdp_2018)"
-                     " - (perceived_credit_to_gdp - credit_to_gdp_2018) / finance_growth_threshold))"),
+            equation="exp(finance_tfp_elasticity * (ln(clip(perceived_credit_to_gdp, 0.01, 10) / credit_to_gdp_2018)"
+                     " - (clip(perceived_credit_to_gdp, 0.01, 10) - credit_to_gdp_2018) / finance_growth_threshold))"),
     ]

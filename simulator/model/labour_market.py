@@ -20,9 +20,17 @@ that stay vacant, and each sector's employment is its positions times the common
 The regional wage relative to the national average wage follows a wage curve (unemployment
 elasticity ``-wage_curve_elasticity``, Nijkamp & Poot 2005 meta-analysis, Blanchflower & Oswald)
 and HLJ's labour productivity relative to the national one (pass-through ``wage_productivity_passthrough``),
-adjusting over ``wage_adjustment_time``::
+adjusting over ``wage_adjustment_time``. Relative productivity is output per worker that HLJ's
+technology and capital stock support (TFP x capital per worker^a) against China's labour
+productivity, not measured output per worker, which moves with demand; with full pass-through the
+labour share stays near its 2018 level instead of drifting when HLJ's productivity lags China's.
+The curve is written in the job gap (unemployment if every
+position were filled), linearised at 2018 with the same elasticity (semi-elasticity ``b / u_2018``),
+so that it keeps working when jobs outnumber workers: unemployment cannot fall below its frictional
+floor, but vacancies keep raising the wage::
 
-    wage_relative* = wage_relative_2018 * (prod_HLJ / prod_China)^lambda * (u_perceived / u_2018)^(-b)
+    wage_relative* = wage_relative_2018 * (A (K/E)^a / China labour productivity)^lambda
+                     * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018))
 
 The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
 it sets the factor-price ratio of the production block, unit labour costs against the rest of
@@ -61,7 +69,7 @@ def components() -> list:
         Aux("jobs_2018", PERSONS, "Job positions in 2018: employment plus the frictional vacancies of the soft floor", S, G,
             equation="employment_2018 * (1 - job_gap_2018) / (1 - unemployment_rate_2018)"),
         Aux("job_gap", "1", "1 - job positions / labour force: unemployment if every position were filled", (), G,
-            equation=f"1 - sum(jobs) / max(labour_force, {EPS})"),
+            equation=f"max(1 - sum(jobs) / max(labour_force, {EPS}), -1)"),
         Aux("unemployment_rate", "1",
             "Unemployment rate: the job gap, bending smoothly toward the frictional rate (soft floor) when jobs are plentiful",
             (), G,
@@ -79,14 +87,20 @@ def components() -> list:
         Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
         Aux("unemployed", PERSONS, "Unemployed persons", (), G, equation="labour_force - employment_total"),
         # wages
+        Aux("potential_labour_productivity", "1",
+            "Output per worker HLJ's technology and capital stock support (TFP x (capital per worker)^a, value-added"
+            " weights of 2018), 2018 = 1: a supply-side measure that does not move with demand", (), G,
+            equation=f"sum(va_2018 * productivity * (capital / max(capital_2018, {EPS})"
+                     f" / max(employment / max(employment_2018, {EPS}), {EPS})) ** capital_share) / gdp_real_2018"),
         Aux("relative_labour_productivity", "1",
-            "HLJ real GDP per employed person relative to China's (labour productivity driver), 2018 = 1", (), G,
-            equation=f"(gdp_real / max(employment_total, {EPS})) / (gdp_real_2018 / sum(employment_2018))"
-                     " / china_labour_productivity_index"),
+            "HLJ's potential labour productivity relative to China's labour productivity (driver), 2018 = 1", (), G,
+            equation="potential_labour_productivity / china_labour_productivity_index"),
+        Aux("perceived_job_gap", "1", "Job gap as wage setters perceive it (smoothed)", (), G,
+            equation="smooth(job_gap, unemployment_perception_time, job_gap_2018)"),
         Aux("wage_relative_target", "1",
             "Wage curve: HLJ / national average wage the labour market and relative productivity point to", (), G,
             equation="wage_relative_2018 * max(relative_labour_productivity, 0.01) ** wage_productivity_passthrough"
-                     " * (max(perceived_unemployment_rate, 0.001) / unemployment_rate_2018) ** (-wage_curve_elasticity)"),
+                     " * exp(-wage_curve_elasticity / unemployment_rate_2018 * (perceived_job_gap - job_gap_2018))"),
         Stock("wage_relative", "1", "HLJ average wage / national average wage (adjusts toward the wage curve)", (), G,
               initial="wage_relative_2018", inflows=("wage_relative_change",)),
         Flow("wage_relative_change", "1/yr", "Adjustment of the relative wage toward its target", (), G,
@@ -94,7 +108,7 @@ def components() -> list:
         Aux("real_wage_index", "1", "HLJ real average wage, 2018 = 1: national real wage x relative wage", (), G,
             equation="china_real_wage_index * wage_relative / wage_relative_2018"),
         Aux("wage_bill", MONEY, "Real wage bill: labour compensation at 2018 prices", (), G,
-            equation="wage_bill_2018 * real_wage_index * employment_total / sum(employment_2018)"),
+            equation=f"wage_bill_2018 * real_wage_index * employment_total / max(sum(employment_2018), {EPS})"),
         Aux("wage_bill_2018", MONEY, "Labour compensation in 2018 (labour share x value added)", (), G,
             equation="sum(labour_share * va_2018)"),
     ]

@@ -11,7 +11,9 @@ Each lever ``<id>`` in :data:`~simulator.model._base.LEVERS` has constants
 commodity vector (``<id>_commodity_share`` + ``<id>_direct_va_share`` of its own staff's value added in
 ``<id>_host_sector`` + ``<id>_non_commodity_share`` for land, interest and transfers, which buys no
 output directly; the three sum to 1), derived from the input-output table (demand block), and is
-partly financed by reallocation within the local budget (government consumption falls).
+paid for as its financing shares ``<id>_financing_central``, ``_bonds`` and ``_reallocation`` say
+(fiscal block: reallocation cuts government demand, bonds add debt the budget services later,
+central money is free to the province).
 ``cumulative_spending_<id>`` integrates each lever's spending exactly. Mechanisms:
 
 - port_investment: capacity started = spending x (1 - public share) / cost per
@@ -81,9 +83,14 @@ def components() -> list:
                          (), G, initial=0.0, inflows=(f"spending_{lid}",)))
         out.append(selector(f"{lid}_host_sector", "sector", (HOST_SECTOR[lid],),
                             f"Sector whose output the {lid} lever's own staff produce (its direct value added)"))
+    out.append(Aux("lever_non_commodity_spending", MONEY,
+                   "Lever money that buys no current output directly (land, interest, transfers, subsidies, fund capital)",
+                   (), G, equation=" + ".join(f"{lid}_non_commodity_share * spending_{lid}" for lid in LEVERS)))
     out.append(Stock("lever_spending_cumulative", MONEY_STOCK, "Spending of all levers since the start", (), G,
                      initial=0.0, inflows=("lever_spending",)))
     out += [
+        selector("is_producer_service", "sector", ("logistics_trade", "finance_services", "digital_economy"),
+                 "1 for producer-service sectors (logistics, finance & business services, IT)"),
         selector("is_goods", "sector", ("agri_food", "energy_petrochem", "mining_materials", "equipment_mfg"),
                  "1 for goods-producing (manufacturing and resource) sectors"),
         # industry transfer

@@ -177,7 +177,7 @@ def plot_element_change(results, base, variable: str, years: Iterable[float] = (
     return ax
 
 
-def plot_tradeoff(metrics, *, x: str = "gdp_per_100m", y: str = "job_years_per_100m", color: str | None = None,
+def plot_tradeoff(metrics, *, x: str = "gdp_pv_ratio_8pct", y: str = "job_years_pv_per_100m", color: str | None = None,
                   ax=None, labels=None, frontier: bool = True, highlight: Mapping[str, int] | None = None,
                   xlabel: str | None = None, ylabel: str | None = None, clabel: str | None = None):
     """Scatter of policy mixes on two indicators, optionally coloured by a third column.

@@ -39,8 +39,9 @@ class ReportData:
         The scenario and the comparison scenario (``None`` if none).
     results, base : Results
         One deterministic run of each (``base`` may be ``None``).
-    metrics : dict or None
-        Policy-return indicators (:func:`simulator.analysis.summary_metrics`) vs the base.
+    metrics : DataFrame or None
+        Appraisal metrics vs the base (:func:`simulator.analysis.returns_table`: one row
+        per metric with its unit; unavailable metrics and their reasons in ``attrs``).
     uncertainty : dict or None
         ``n, seed, quantiles`` (scenario levels), ``effect`` and ``probability``
         (paired against the base, or ``None``), ``variables``.
@@ -329,7 +330,7 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
     validation : bool
         Include the model's validation summary.
     """
-    from ..analysis import summary_metrics
+    from ..analysis import returns_table
     from ..scenarios import prepare
 
     t0 = time.perf_counter()
@@ -341,8 +342,8 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
     results = _run(prep)
     base = _run(base_prep) if base_prep is not None else None
     metrics = None
-    if base is not None and {"gdp_real", "lever_spending", "employment_total", "trade_total"} <= set(results.variables):
-        metrics = summary_metrics(base, {prep.name: results}).iloc[0].to_dict()
+    if base is not None and "gdp_real" in results:
+        metrics = returns_table(base, {prep.name: results})
     seed = seed if seed is not None else (prep.metadata.get("seed") or 20240501)
     unc = run_uncertainty(prep, base_prep, int(uncertainty), int(seed)) if uncertainty else None
     sens = None

@@ -44,6 +44,14 @@ VARIABLES = {
     "digital_coverage": ("Digital coverage", "数字化覆盖率"),
     "credit_to_gdp": ("Credit / GDP", "信贷/地区生产总值"),
     "lever_spending": ("Policy spending", "政策投入"),
+    "fiscal_revenue": ("Own revenue (tax and non-tax)", "本级财政收入（税收与非税）"),
+    "central_transfers": ("Central transfers", "中央转移支付"),
+    "government_expenditure": ("Government expenditure", "财政支出"),
+    "government_deficit": ("Government deficit", "财政赤字"),
+    "government_debt": ("Government debt", "政府债务余额"),
+    "debt_to_gdp": ("Debt / GDP", "债务/地区生产总值"),
+    "debt_to_revenue": ("Debt / own revenue", "债务/本级收入"),
+    "interest_payments": ("Interest payments", "利息支出"),
 }
 
 #: elements of the model's dimensions
@@ -145,23 +153,69 @@ PHRASES = {
     "mean_effect": ("Mean effect", "平均效果"),
     "no_uncertainty": ("Not computed: run with --uncertainty N to add fan charts.",
                        "未计算：使用 --uncertainty N 参数可生成扇形图。"),
-    "returns_note": ("Cumulative over the horizon, relative to the comparison scenario. GDP per 100m yuan is yuan of "
-                     "extra real GDP per yuan of extra spending; payback is the first year in which the cumulative GDP "
-                     "gain reaches the cumulative spending.",
-                     "按模拟期累计、相对对照情景计算。每亿元GDP为每1元新增投入带来的新增实际地区生产总值（元）；"
-                     "回收年份为累计GDP增量首次达到累计投入的年份。"),
+    "returns_note": ("Appraisal of the extra spending against the comparison scenario (differences scenario − "
+                     "comparison), {settings}. Impact multipliers are GDP gained in a year of spending per yuan "
+                     "spent that year; fiscal payback is the first year from which cumulative discounted extra own "
+                     "revenue covers the province's own cost (bond service and budget reallocation) to the end of the "
+                     "horizon; the national view subtracts the GDP the additional central transfer would have "
+                     "produced elsewhere.",
+                     "新增投入相对对照情景的评价（本情景 − 对照情景），{settings}。当期乘数为投入期某年GDP增量与当年投入之比；"
+                     "财政回收年份为累计折现新增本级收入自该年起直至模拟期末均不低于本级负担（债券还本付息与预算调剂）的首个年份；"
+                     "全国视角扣除新增中央转移支付用于其他地区本可带来的GDP。"),
+    "returns_settings": ("real values at 2018 prices, discounted from the first spending year at {rates} (headline "
+                         "{rate}); window: the spending years plus {after} years, {terminal}; opportunity cost of "
+                         "central money {m} yuan of GDP per yuan",
+                         "按2018年价格计算实际值，自首个投入年份起按 {rates} 折现（主折现率 {rate}）；"
+                         "评价期为投入期加 {after} 年，{terminal}；中央资金机会成本为每元 {m} 元GDP"),
+    "terminal_none": ("truncated at its end", "期末截断"),
+    "terminal_decay": ("the last year's gain then decaying {d} a year", "此后末年增量每年衰减 {d}"),
+    "returns_evidence": ("Local fiscal multipliers estimated for China: {refs}.", "中国地方财政乘数的实证估计：{refs}。"),
+    "returns_unavailable": ("Not available (the model does not provide the inputs yet): ",
+                            "暂不可用（模型尚未提供所需变量）："),
+    "evidence": ("Evidence", "实证参考"),
+    "fiscal_position": ("Fiscal position of the province", "省级财政状况"),
+    "fiscal_position_note": ("Scenario values at key years, the comparison scenario below.",
+                             "关键年份本情景取值，下方为对照情景。"),
+    "fiscal_unavailable": ("Fiscal position not available (the model does not provide these variables yet): ",
+                           "省级财政状况暂不可用（模型尚未提供以下变量）："),
     "no_returns": ("Not applicable: no comparison scenario, or no extra spending.",
                    "不适用：未指定对照情景，或无新增投入。"),
-    "cum_gdp_gain": ("Cumulative GDP gain [100m yuan]", "累计GDP增量［亿元］"),
-    "cum_spending": ("Cumulative extra spending [100m yuan]", "累计新增投入［亿元］"),
-    "gdp_per_100m": ("GDP per yuan spent", "每元投入带来的GDP［元］"),
-    "gdp_per_100m_yuan": ("GDP per 100m yuan spent [100m yuan]", "每亿元投入带来的GDP［亿元］"),
-    "job_years_per_100m": ("Job-years per 100m yuan", "每亿元投入带来的就业［人·年］"),
-    "jobs_added": ("Jobs added in {y} [10k persons]", "{y}年新增就业［万人］"),
-    "gdp_added": ("GDP added in {y} [100m yuan]", "{y}年新增GDP［亿元］"),
-    "trade_added": ("Trade added in {y} [100m yuan]", "{y}年新增进出口［亿元］"),
-    "payback_year": ("Payback year", "投入回收年份"),
-    "never": ("not within the horizon", "模拟期内未回收"),
+    "m_first_spending_year": ("First year of extra spending", "首个新增投入年份"),
+    "m_last_spending_year": ("Last year of extra spending", "最后新增投入年份"),
+    "m_spending_years": ("Spending years", "投入年数"),
+    "m_appraisal_end_year": ("Last year of the appraisal window", "评价期末年份"),
+    "m_window_truncated": ("Window cut by the end of the horizon", "评价期被模拟期末截断"),
+    "m_spending_total": ("Extra spending over the horizon", "模拟期新增投入合计"),
+    "m_gdp_gain_total": ("GDP gained over the horizon", "模拟期GDP增量合计"),
+    "m_job_years_total": ("Job-years gained over the horizon", "模拟期新增就业（人·年）"),
+    "m_spending_pv": ("PV of extra spending ({r})", "新增投入现值（{r}）"),
+    "m_gdp_pv_gain": ("PV of GDP gained ({r})", "GDP增量现值（{r}）"),
+    "m_gdp_pv_ratio": ("PV of GDP gained / PV of spending ({r})", "GDP增量现值/投入现值（{r}）"),
+    "m_gdp_ratio_undiscounted": ("GDP gained / spending, undiscounted", "GDP增量/投入（不折现）"),
+    "m_impact_multiplier": ("Impact multiplier, year {j} of spending", "当期乘数（投入第{j}年）"),
+    "m_cumulative_multiplier": ("Cumulative multiplier over the spending years", "投入期累计乘数"),
+    "m_gdp_payback_year": ("GDP payback year (discounted GDP gain covers discounted spending)",
+                           "GDP回收年份（折现GDP增量覆盖折现投入）"),
+    "m_fiscal_revenue_pv": ("PV of extra own revenue ({r})", "新增本级收入现值（{r}）"),
+    "m_own_cost_pv": ("PV of the province's own cost: bond service + reallocation ({r})",
+                      "本级负担现值：债券还本付息＋预算调剂（{r}）"),
+    "m_fiscal_payback_year": ("Fiscal payback year (extra own revenue covers own cost)",
+                              "财政回收年份（新增本级收入覆盖本级负担）"),
+    "m_central_funding_pv": ("PV of the additional central transfer ({r})", "新增中央转移支付现值（{r}）"),
+    "m_national_gdp_pv_gain": ("National view: PV of GDP gained − opportunity cost of central money ({r})",
+                               "全国视角：GDP增量现值 − 中央资金机会成本（{r}）"),
+    "m_national_pv_ratio": ("National view: net PV / PV of spending ({r})", "全国视角：净现值/投入现值（{r}）"),
+    "m_job_years_pv_per_100m": ("Job-years per 100m yuan (PV)", "每亿元投入带来的就业（人·年，现值）"),
+    "m_gdp_added": ("GDP added in {y}", "{y}年新增GDP"),
+    "m_jobs_added": ("Jobs added in {y}", "{y}年新增就业"),
+    "m_trade_added": ("Trade added in {y}", "{y}年新增进出口"),
+    "paid back": ("paid back", "已回收"),
+    "not within the horizon": ("not within the horizon", "模拟期内未回收"),
+    "no extra spending": ("no extra spending", "无新增投入"),
+    "no own cost": ("no own cost (no bonds or reallocation)", "无本级负担（无债券或预算调剂）"),
+    "unavailable": ("unavailable", "不可用"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
     "assumptions_note": ("Parameters to which the result ({output}) is most sensitive. Each parameter is moved "
                          "alone from the low to the high end of its plausible range, all others at their values, "
                          "in one vectorised ensemble ({runs} runs); swing = result at high − result at low; "
@@ -213,10 +267,16 @@ UNITS = [
     ("100m yuan (2018 prices)", "亿元（2018年价格）"),
     ("100m yuan/yr", "亿元/年"),
     ("100m yuan", "亿元"),
+    ("yuan per yuan", "元/元"),
+    ("person-years per 100m yuan", "人·年/亿元"),
+    ("person-years", "人·年"),
+    ("PV at", "现值，折现率"),
+    ("true/false", "是/否"),
     ("10k persons/yr", "万人/年"),
     ("10k persons", "万人"),
     ("persons", "人"),
     ("1/yr", "1/年"),
+    ("year", "年份"),
     ("yr", "年"),
     ("yuan", "元"),
 ]
@@ -256,6 +316,23 @@ class Labels:
     def lever(self, lever_id: str) -> str:
         """Label of a lever."""
         return LEVERS[lever_id][self._i] if lever_id in LEVERS else lever_id
+
+    def metric(self, name: str) -> str:
+        """Label of an appraisal metric of :mod:`simulator.analysis.returns` (identifier if unknown)."""
+        import re
+
+        if f"m_{name}" in PHRASES:
+            return self[f"m_{name}"]
+        m = re.fullmatch(r"(.+)_(\d+(?:\.\d+)?)pct", name)
+        if m and f"m_{m.group(1)}" in PHRASES:
+            return self.get(f"m_{m.group(1)}", r=f"{m.group(2)}%")
+        m = re.fullmatch(r"impact_multiplier_y(\d+)", name)
+        if m:
+            return self.get("m_impact_multiplier", j=m.group(1))
+        m = re.fullmatch(r"(gdp|jobs|trade)_added_(\d+)", name)
+        if m:
+            return self.get(f"m_{m.group(1)}_added", y=m.group(2))
+        return name
 
     def unit(self, unit: str) -> str:
         """A unit in this language (fragments translated, the rest kept)."""

@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from .._version import __version__
+from ..analysis.returns import MULTIPLIER_EVIDENCE_RANGE as MULTIPLIER_RANGE
 from .i18n import labels
 
 #: section ids, in page order
@@ -113,7 +114,7 @@ def _levers(d, L, figs) -> str:
         parts.append(f'<p class="note">{esc(L["budget"])}: '
                      f'{esc(fmt(sum(float(s.get("budget", 0)) for s in sc.levers.values())))}; '
                      f'{esc(L["total_spending"])}: <b>{esc(fmt(_total(d.results, "lever_spending")))}</b> '
-                     f'{esc(L.unit("100m yuan"))}</p>')
+                     f'{esc(L.unit("100m yuan (2018 prices)"))}</p>')
     else:
         parts.append(f"<p>{esc(L['no_levers'])}</p>")
     if sc.shocks:
@@ -141,6 +142,10 @@ def _decimals(ref: float) -> int:
 
 
 def _total(res, v) -> float:
+    """Spending over the horizon: the integrating stock if the model has one, else the yearly values summed."""
+    stock = f"{v}_cumulative"
+    if stock in res:
+        return float(res[stock][0][-1] - res[stock][0][0])
     return float(np.sum(res[v][0])) if v in res else float("nan")
 
 
@@ -226,23 +231,102 @@ def _uncertainty(d, L, figs) -> str:
     return "".join(parts)
 
 
+_PAYBACKS = {"gdp_payback_year": "gdp_payback_status", "fiscal_payback_year": "fiscal_payback_status"}
+
+
+def _returns_settings(L, st) -> str:
+    """The appraisal settings (rates, window, terminal treatment) in words."""
+    pct = [f"{100 * r:g}%" for r in st.discount_rates]
+    term = L["terminal_none"] if st.terminal == "none" else L.get("terminal_decay", d=f"{st.terminal_decay:.0%}")
+    return L.get("returns_settings", rates=", ".join(pct), rate=pct[0], after=st.years_after_spending, terminal=term,
+                 m=f"{st.national_multiplier:.2f}")
+
+
+def _metric_cell(L, v, unit: str) -> str:
+    if isinstance(v, str):
+        return esc(L.get(v))
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if unit == "true/false":
+        return esc(L["yes"] if bool(v) else L["no"])
+    if unit in ("year", "yr"):
+        return esc(f"{float(v):.0f}")
+    if unit.startswith("yuan per yuan"):
+        return _signed(float(v), 2)
+    return _signed(float(v))
+
+
+#: the province's fiscal position shown under the appraisal table (issue 15 fiscal block outputs)
+FISCAL_POSITION = ("debt_to_revenue", "debt_to_gdp", "government_debt", "fiscal_revenue", "central_transfers",
+                   "government_deficit", "interest_payments")
+
+
+def _fiscal_position(d, L) -> str:
+    """Debt and revenue path at key years (scenario, comparison below), or the variables the model lacks."""
+    r, b = d.results, d.base
+    have = [v for v in FISCAL_POSITION if v in r]
+    if not have:
+        return (f"<h3>{esc(L['fiscal_position'])}</h3><p class=\"note\">{esc(L['fiscal_unavailable'])}"
+                f"<code>{esc(', '.join(FISCAL_POSITION))}</code></p>")
+    years = d.years
+    rows = []
+    for v in have:
+        share = r.units.get(v, "") == "1"
+        scale, unit = (100.0, "%") if share else (1.0, r.units.get(v, ""))
+        cells = [esc(L.var(v)), esc(L.unit(unit))]
+        for y in years:
+            a = float(r.at(v, y)) * scale
+            cell = f"<b>{esc(fmt(a))}</b>"
+            if b is not None and v in b:
+                cell += f"<br><small>{esc(L['base_value'])} {esc(fmt(float(b.at(v, y)) * scale))}</small>"
+            cells.append(cell)
+        rows.append(cells)
+    head = [esc(L["variable"]), esc(L["unit"])] + [esc(y) for y in years]
+    return (f"<h3>{esc(L['fiscal_position'])}</h3><p class=\"note\">{esc(L['fiscal_position_note'])}</p>"
+            + _table(head, rows, num_cols=tuple(range(2, 2 + len(years)))))
+
+
 def _returns(d, L, figs) -> str:
-    m = d.metrics
-    if not m or not (m.get("cum_spending") or 0) > 0:
+    """The appraisal table (:func:`simulator.analysis.returns_table`): one row per metric, with units."""
+    t = d.metrics
+    if t is None or not len(t.columns) > 2:
         return f'<p class="note">{esc(L["no_returns"])}</p>'
-    rows = [[esc(L["cum_spending"]), esc(fmt(m["cum_spending"]))],
-            [esc(L["cum_gdp_gain"]), _signed(m["cum_gdp_gain"])],
-            [esc(L["gdp_per_100m_yuan"]), _signed(m["gdp_per_100m"], 2)],
-            [esc(L["job_years_per_100m"]), _signed(m["job_years_per_100m"])]]
-    for y in (2035, 2050):
-        if f"jobs_added_{y}" in m:
-            rows.append([esc(L.get("jobs_added", y=y)), _signed(m[f"jobs_added_{y}"])])
-            rows.append([esc(L.get("gdp_added", y=y)), _signed(m[f"gdp_added_{y}"])])
-            rows.append([esc(L.get("trade_added", y=y)), _signed(m[f"trade_added_{y}"])])
-    pb = m.get("payback_year")
-    paid = pb is not None and not (isinstance(pb, float) and math.isnan(pb))
-    rows.append([esc(L["payback_year"]), esc(str(int(pb)) if paid else L["never"])])
-    return f'<p class="note">{esc(L["returns_note"])}</p>' + _table([esc(L["variable"]), ""], rows, num_cols=(1,))
+    col = [c for c in t.columns if c not in ("unit", "evidence")][0]
+    why = t.attrs.get("unavailable", {})
+    no_spending = (not float(t.loc["spending_total", col]) > 0) if "spending_total" not in why \
+        else not d.prep.scenario.levers
+    if no_spending:
+        return f'<p class="note">{esc(L["no_returns"])}</p>'
+    rows = []
+    for ind, r in t.iterrows():
+        if ind in why or ind in _PAYBACKS.values():
+            continue
+        v = r[col]
+        if ind in _PAYBACKS and t.loc[_PAYBACKS[ind], col] != "paid back":
+            v = t.loc[_PAYBACKS[ind], col]
+        ev = f"{MULTIPLIER_RANGE[0]:g}–{MULTIPLIER_RANGE[1]:g}" if r["evidence"] else ""
+        rows.append([esc(L.metric(ind)) + f"<br><small><code>{esc(ind)}</code></small>", _metric_cell(L, v, r["unit"]),
+                     esc(L.unit(r["unit"])), esc(ev)])
+    st = t.attrs.get("settings")
+    parts = [f'<p class="note">{esc(L.get("returns_note", settings=_returns_settings(L, st)))}</p>' if st else ""]
+    has_ev = any(r[-1] for r in rows)
+    head = [esc(L["variable"]), esc(L["value"]), esc(L["unit"])] + ([esc(L["evidence"])] if has_ev else [])
+    parts.append(_table(head, [r if has_ev else r[:-1] for r in rows], num_cols=(1,)))
+    if has_ev:
+        from ..analysis.returns import MULTIPLIER_EVIDENCE
+
+        refs = "; ".join(f"{src}: {val}" for src, val in MULTIPLIER_EVIDENCE)
+        parts.append(f'<p class="note">{esc(L.get("returns_evidence", refs=refs))}</p>')
+    if why:
+        missing = t.attrs.get("missing", {})
+        groups: dict[tuple, list[str]] = {}
+        for ind in why:
+            groups.setdefault(tuple(missing.get(ind, [])) or (why[ind],), []).append(ind)
+        items = "".join(f"<li>{esc(', '.join(L.metric(i) for i in inds))}: <code>{esc(', '.join(key))}</code></li>"
+                        for key, inds in groups.items())
+        parts.append(f'<p class="note">{esc(L["returns_unavailable"])}</p><ul class="note">{items}</ul>')
+    parts.append(_fiscal_position(d, L))
+    return "".join(parts)
 
 
 def _assumptions(d, L, figs) -> str:

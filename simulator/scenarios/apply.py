@@ -10,6 +10,9 @@ import numpy as np
 
 from ..engine import Model, SimSettings, TimeSeries
 from ..levers import COMMON_SETTINGS
+from ..levers.financing import financing_names
+from ..levers.financing import parameter_problems as parameter_financing_problems
+from ..levers.financing import scenario_problems as financing_problems
 from .schema import SHOCK_SERIES, Scenario, ScenarioError, load_scenario
 
 _EPS = 1e-6  # [yr] width of the step edges of windowed shocks
@@ -25,6 +28,11 @@ def default_parameters(params_dir: str | Path | None = None):
     ``calibrated.toml`` (written by ``regsim calibrate``) replaces the parameters it
     lists, with the calibration as their source; everything else comes from the
     block files (see :meth:`simulator.params.ParameterSet.overlay`).
+
+    Raises
+    ------
+    ParameterError
+        Also when a lever's financing shares do not sum to 1 (``simulator.levers.financing``).
     """
     from ..model import load_model_parameters
     from ..params import ParameterError
@@ -32,7 +40,11 @@ def default_parameters(params_dir: str | Path | None = None):
     d = Path(params_dir) if params_dir is not None else default_params_dir()
     if not d.is_dir():
         raise ParameterError(f"{d}: parameter directory not found")
-    return load_model_parameters(d, overlays=True)
+    ps = load_model_parameters(d, overlays=True)
+    problems = parameter_financing_problems(ps)
+    if problems:
+        raise ParameterError(problems[0])
+    return ps
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ def scenario_overrides(sc: Scenario, parameters) -> tuple[dict, list[str]]:
         if k in out:
             problems.append(f"{f}: parameters.{k}: also set as a lever setting")
         out[k] = v
+    in_force = {n: out.get(n, parameters[n].value) for lid in sc.levers for n in financing_names(lid) if n in parameters}
+    problems += financing_problems(f, sc.levers, in_force)
     for name, v in out.items():
         p = parameters[name]
         arr = np.asarray(v, dtype=float)

@@ -19,6 +19,9 @@ A scenario is a TOML file::
     end = 2035                         # exclusive: no spending from 2035 on
     ramp = 2                           # years to reach the full budget
     construction_delay = 4             # lever-specific setting -> constant port_investment_construction_delay
+    financing_central = 0.4            # who pays: shares of spending, summing to 1 (central transfer,
+    financing_bonds = 0.45             # provincial bonds, reallocation within the provincial budget);
+    financing_reallocation = 0.15      # the defaults are in params/levers.toml
 
     [shocks.border_closure]            # pandemic: capacity multiplier over a year range
     start = 2020
@@ -70,6 +73,10 @@ SHOCK_SERIES = {
     "oil_price": "oil_price",
     "china_gdp_growth": "china_gdp_growth",
     "interest_rate": "interest_rate",
+    "labour_supply": "labour_supply_multiplier",
+    "carbon_price": "regional_carbon_price",
+    "carbon_cap": "carbon_cap",
+    "crude_pipeline_capacity": "russia_crude_pipeline_capacity",
 }
 SHOCK_KEYS = {"years", "values", "start", "end", "multiplier", "value", "capacity_multiplier", "description"}
 
