@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2019, 2020, 2021, 2022)
 DRIVERS = {"level": "hlj_net_outmigration_level_history", "tfr": "hlj_tfr_history",
            "mult": "hlj_death_rate_multiplier_history"}
-UNITS = {"level": "1/yr", "tfr": "births per woman", "mult": "1"}
+UNITS = {"level": "1/yr", "tfr": "1", "mult": "1"}
 WHAT = {"level": "net out-migration level", "tfr": "total fertility rate", "mult": "death-rate multiplier"}
 NOTES = {("mult", 2019): " (below 1: the 2018-2019 crude death rates are on the pre-2020-census sample basis and were"
                          " not revised after the census)",

@@ -238,7 +238,7 @@ def render() -> str:  # noqa: C901 - one block per parameter
     T += header("mortality_level_multiplier", "1",
                 "assumption: uncertainty of the Brass level after the history years; the history multipliers for\n"
                 "2019-2022 (data/drivers/hlj_death_rate_multiplier_history.csv) reproduce the sourced crude death\n"
-                "rates with multipliers of 0.85-1.03, so the level is known to a few per cent; +-15% covers the 2010\n"
+                "rates with multipliers of 0.82-1.00, so the level is known to a few per cent; +-15% covers the 2010\n"
                 "e0 and the national standard",
                 "Multiplier on every death rate from 2023 on (history years: the driver). Prior: triangular, mode = value.",
                 value="1.0", rng=(0.85, 1.15), distribution="triangular", mode="1.0")
@@ -252,14 +252,15 @@ def render() -> str:  # noqa: C901 - one block per parameter
                 "Age-specific fertility per unit of TFR: ASFR(age) = tfr x fertility_shape(age); 0 outside 15-49.",
                 dims=("age",), rng=(0.0, 0.2), extra=("default = 0.0",))
     T += ["[fertility_shape.value]"] + [f"{g} = {fshape[i - 3]:.6f}" for i, g in enumerate(GROUPS) if 3 <= i < 10] + [""]
-    T += header("tfr_future", "births per woman",
+    T += header("tfr_future", "1",
                 "assumption: the TFR that reproduces the sourced crude birth rates 2020-2022 (3.75, 3.59, 3.34) with\n"
                 f"the reconstructed age structure is about {tfr0} (mean 2020-2022 of data/drivers/hlj_tfr_history.csv),\n"
                 "held after 2022. The 2020 census TFR quoted for HLJ is 0.758 (tfr_census, LOW CONFIDENCE secondary\n"
                 "table; the widely quoted 0.76); the 2011-2019 level implied by the 2020 census 0-14 count is\n"
                 f"{rec['tfr_hist_2011_2019']:.2f} (reconstruction). Range: 0.5 (further decline, as 2023's crude birth\n"
                 "rate 2.92 suggests) to 1.0 (recovery to the 2010s level)",
-                "Total fertility rate from 2023 on (history years: the driver). Prior: triangular, mode = value.",
+                "Total fertility rate [births per woman] from 2023 on (history years: the driver). Prior: triangular,"
+                " mode = value.",
                 value=f"{tfr0}", rng=(0.5, 1.0), distribution="triangular", mode=f"{tfr0}")
     T += header("sex_ratio_at_birth", "1",
                 "data: Northeast (LN+JL+HLJ) sex ratio at birth 106.3 in the 2020 census (NBS press conference\n"
@@ -285,14 +286,15 @@ def render() -> str:  # noqa: C901 - one block per parameter
                 f"the 2010 sex ratio 102.85): {rec['sexfac_male']:.3f}; range assumption",
                 "Male net migration rate relative to the female rate at the same age. Prior: triangular, mode = value.",
                 value=f"{rec['sexfac_male']:.3f}", rng=(0.9, 1.15), distribution="triangular",
-                mode=f"{rec['sexfac_male']:.3f}")
+                mode=f"{rec['sexfac_male']:.3f}", extra=("free = true",))
     T += header("net_outmigration_level_base", "1/yr",
                 "derived: mean of the levels that reproduce the revised year-end population 2019-2022\n"
-                "(data/drivers/hlj_net_outmigration_level_history.csv, fitted by scripts/population/fit_history.py); the\n"
-                "2010-2020 reconstruction gives 0.017-0.024 for 2011-2020. Range: the COVID-years low (2022) to the\n"
-                f"2015-2020 level. Total net out-migration rate = level x {sbar:.3f} (schedule weighted by the 2018\n"
-                "population)",
-                "Level of the net out-migration schedule at the 2018 relative wage and unemployment (from 2023 on)."
+                "(data/drivers/hlj_net_outmigration_level_history.csv, fitted by scripts/population/fit_history.py: 0.022,\n"
+                "0.023 before, 0.010 and 0.003 during the COVID-era mobility restrictions); the 2010-2020 reconstruction\n"
+                "gives 0.017-0.024 for 2011-2020, the 2023 population (3062, not fitted) about 0.005. Range: the COVID\n"
+                f"low to the 2015-2020 level. Total net out-migration rate = level x {sbar:.3f} (schedule weighted by the\n"
+                "2018 population)",
+                "Level of the net out-migration schedule from 2023 on at the 2018 relative wage and unemployment."
                 " Prior: triangular, mode = value.",
                 value=f"{level0}", rng=(0.005, 0.025), distribution="triangular", mode=f"{level0}")
     T += header("migration_wage_sensitivity", "1/yr",
@@ -389,8 +391,8 @@ def render() -> str:  # noqa: C901 - one block per parameter
                 "found (HLJ's large state-industry workforce suggests many workers; the service shift, cadres)",
                 "Mix of the two statutory ages of women.", value="0.5", rng=(0.3, 0.7), distribution="uniform")
     T += header("population_history_end", "yr",
-                "data: the last year with sourced population, birth and death rates used as history conditions\n"
-                "(2022: flows during model time [2021, 2022]); the drivers data/drivers/hlj_*_history.csv cover 2019-2022",
+                "data: the last year with sourced population, birth and death rates used as history conditions (2022:\n"
+                "flows during model time [2021, 2022]); the drivers data/drivers/hlj_*_history.csv cover 2019-2022",
                 "Model time until which the history conditions (TFR, death-rate multiplier, migration level) apply.",
                 value="2022.0", rng=(2018.0, 2022.0))
     return "\n".join(T).rstrip() + "\n"

@@ -28,6 +28,13 @@ def _cell(text: object) -> str:
 
 
 def _fmt(v) -> str:
+    if isinstance(v, (tuple, list)) and v and isinstance(v[0], (tuple, list)):
+        import numpy as np
+
+        a = np.asarray(v, dtype=float)    # a table over two or more dimensions: too big for a cell
+        if a.min() == a.max():
+            return f"{a.min():g} ({' x '.join(map(str, a.shape))} cells)"
+        return f"{a.min():g} .. {a.max():g} ({' x '.join(map(str, a.shape))} cells; the parameter file lists them)"
     if isinstance(v, (tuple, list)):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, float):
@@ -94,10 +101,25 @@ full in 2018). CO2 by sector is the CEADs 2019 inventory scaled by value added w
 a regional carbon price or cap (scenario shocks `carbon_price`, `carbon_cap`) raises HLJ's relative
 costs.
 
+**People.** Residents are followed by sex and single year of age (classes 0..88 and 89+, grouped in
+the 5-year groups of the parameters): births from age-specific fertility (Fuzhou 2020 census shape)
+scaled to a TFR path, deaths from Brass-logit mortality (China 2000 census standard fitted to HLJ's life
+expectancy) improving by `mortality_improvement_scale`, and net migration on a Rogers-Castro age schedule
+whose level is fitted year by year in 2019-2022 (history conditions, with the TFR and a death-rate
+multiplier, so that the sourced population and crude rates are reproduced) and afterwards responds to
+HLJ's relative wage and unemployment. Everyone moves up one year of age at the turn of each year, so the
+large cohorts born in the 1960s reach retirement and old age on schedule. The labour force is
+participation by sex and age group (statutory retirement ages with the 2025 reform, scenario parameter
+`retirement_reform_scale`) times residents, scaled so that 2018 matches the core's employment; it is
+the only way demography reaches the economy, and migration the only way the economy reaches demography.
+The initial age structure is reconstructed (no published HLJ 5-year table was found): see the block's
+parameter sources and `docs/validation.md` for its fit to the 2020 census and the 2022 sample survey.
+
 **What the model still leaves out.** One regional wage (no sector wage structure); no sector prices
 beyond the relative-cost index and oil pass-through; no inventories; the input-output coefficients are
 2007's; foreign imports are modelled by partner in the trade block and are not reconciled cell by
-cell with the input-output leakage; the population is one stock until the cohort block replaces it;
+cell with the input-output leakage; migration is one net flow by age (no separate in- and out-migrants,
+no return migration by cohort) and participation by age is an anchored assumption, not a sourced table;
 capital is not vintaged (the technique of the whole stock adjusts); the rest of China is exogenous
 (no feedback from HLJ to national growth).
 """
@@ -149,7 +171,29 @@ def _diagnostics() -> str:
     out += ["", f"A 10% cut in labour supply from 2025 (shock `labour_supply`, multiplier 0.9) lowers real GDP in 2035 by "
             f"{100 * loss:.1f}% against the baseline; the labour force is then {100 * lf:.1f}% lower (higher relative "
             "wages draw some migrants back).", ""]
+    out += _population_diagnostics(r)
     return "\n".join(out)
+
+
+def _population_diagnostics(r) -> list[str]:
+    """The baseline's population and labour force by broad age group at key years."""
+    from ..validation.age_structure import broad_shares
+
+    years = [y for y in (2018, 2022, 2025, 2030, 2035, 2040, 2050) if y in list(r.years)]
+    out = ["## Baseline population and labour force (computed from the baseline run when this file is made)", "",
+           "| year | population (10k) | 0-14 % | 15-64 % | 65+ % | median age | old-age dependency | "
+           "births | deaths | net migration | labour force (10k) |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for y in years:
+        sh = broad_shares(r.at("population_by_age", y))
+        flows = [f"{float(r.at(v, y) - r.at(v, y - 1)):.1f}" if y > r.years[0] else "-"
+                 for v in ("births_cumulative", "deaths_cumulative", "net_migration_cumulative")]
+        out.append(f"| {y} | {float(r.at('population', y)):.0f} | {sh['0-14']:.1f} | {sh['15-64']:.1f} | "
+                   f"{sh['65+']:.1f} | {float(r.at('median_age', y)):.1f} | {float(r.at('old_age_dependency_ratio', y)):.3f} | "
+                   + " | ".join(flows) + f" | {float(r.at('labour_force', y)):.0f} |")
+    out += ["", "Births, deaths and net migration: the flows of the calendar year [10k persons] (differences of "
+            "`births_cumulative`, `deaths_cumulative`, `net_migration_cumulative`).", ""]
+    return out
 
 
 def render() -> str:

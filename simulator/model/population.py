@@ -1,35 +1,35 @@
 """Population block: cohort-component model by single year of age x sex, and labour supply.
 
-Stocks and the ageing scheme
-----------------------------
-One class per single year of age 0 ... 88 and an open class 89+, by sex: the stocks
-``population_y0 ... population_y4`` [10k persons] are over ``(sex, age)``, ``age`` the 5-year
-group (``a0_4 ... a80_84, a85p``) and ``yj`` the single year ``j`` within it (``population_y2``
-at ``a15_19`` holds the persons aged 17; ``population_y4`` at ``a85p`` is the open class 89+).
-Parameters given by 5-year group (death rates, fertility, migration schedule, participation)
-apply to the five stocks alike; 5-year outputs are their sum. (Five stocks over ``(sex, age)``
-rather than one over ``(age_year, sex, age)``: the ageing moves whole slabs, which costs no
-masks or transposes, and each operation runs on contiguous ``(N, 2, 18)`` arrays.)
+The state and the ageing scheme
+-------------------------------
+One class per single year of age 0 ... 88 and an open class 89+, by sex: ``population_y0 ...
+population_y4`` [10k persons] are over ``(sex, age)``, ``age`` the 5-year group (``a0_4 ...
+a80_84, a85p``) and ``yj`` the single year ``j`` within it (``population_y2`` at ``a15_19`` holds
+the persons aged 17; ``population_y4`` at ``a85p`` is the open class 89+). Parameters given by
+5-year group (death rates, fertility, migration schedule, participation) apply to the five alike;
+5-year outputs are their sum.
 
 Model time ``Y`` is the end of calendar year ``Y`` (as everywhere in the model); at that moment a
 class holds the persons of that completed age, i.e. one birth cohort; during a year a class is
-labelled by the age its cohort reaches at the end of the year. Ageing is a transfer, not a
-rate: in the first step of every year (the step starting at each whole year ``Y``,
-``ageing_step`` = 1, a pulse) every class except the open one moves up one class: what is left
-of it after the step's losses leaves (``leaving_y*``: class x (loss rate + (1/dt - loss rate)))
-and enters the next class (``entering_y*``; ``y4`` of a group feeds ``y0`` of the next, the
-births of the step enter ``y0`` of 0-4). A class that moves into the next group is charged that
-group's rates in that step (``net_loss_rate_last_year``). Under Euler integration (the model's
-method) each cohort is therefore followed exactly for any ``dt`` that divides one year::
+labelled by the age its cohort reaches at the end of the year. The classes are the block's
+state, carried from one step to the next as a cohort-component projection with the model's
+``dt`` (``population_yj = previous(population_next_yj)``: the stocks of a discrete-time model,
+held through the stages of RK4, so the block does the same under Euler and RK4)::
 
-    within a year:        class(t + dt) = class(t) x (1 - dt x rate of its group)
-    at the turn of a year: class(t + dt) = younger class(t) x (1 - dt x rate of the group it moved into)
+    within a year:         class(t + dt) = class(t) x (1 - dt x rate of its group)
+    turn of the year:      class(t + dt) = younger class(t) x (1 - dt x rate of the group it moves into)
+    births (both cases):   class 0 (t + dt) += dt x births(t)
 
-and with no deaths and no migration a cohort of 2018 is found intact, one class up each year.
-(A first-order chain of 5-year groups, ``stock / 5`` per year, cannot do this: zero fertility
-would leave a third of the 0-4 group after five years.) Under RK4 the pulse is evaluated at
-three of the four stages and the transfer is smeared over neighbouring classes: run the model
-with Euler.
+The turn of the year is the first step of each year (``ageing_step`` = 1 in the step starting at
+each whole year ``Y``): every class except the open one moves up whole (``y4`` of a group into
+``y0`` of the next, 88 into 89+, which keeps its members). Ageing is a transfer, not a rate, so
+each cohort is followed exactly for any ``dt`` that divides one year, and with no deaths and no
+migration a cohort of 2018 is found intact, one class up each year. (A first-order chain of
+5-year groups, ``stock / 5`` per year, cannot do this: zero fertility would leave a third of the
+0-4 group after five years; and a pulse transfer between engine stocks is smeared by RK4, which
+evaluates it at three of its four stages.) Accounting: ``population(t + dt) - population(t) =
+dt x (births - deaths + net_migration)`` at every step, with deaths and net migration at the
+rates of the groups after the turn (``population_by_age_after_ageing``).
 
 Flows (per class ``P``; at the turn of the year the rates of the group moved into)::
 
@@ -37,19 +37,23 @@ Flows (per class ``P``; at the turn of the year the rates of the group moved int
     births        = TFR(t) x sum(fertility_shape(age) x P[female]),  split by the sex ratio at birth
     net migration = -level(t) x schedule(age) x sex factor x P      (level > 0: net out-migration)
 
-``mult`` and ``TFR`` are the history conditions of 2019-2022 (drivers ``hlj_*_history.csv``,
-fitted so that the revised population and the crude birth and death rates of each year are
-reproduced; this carries the 2020-2022 jump of the death rate) and ``mortality_level_multiplier``
-/ ``tfr_future`` afterwards. The migration level is the fitted history level in 2019-2022 and
-afterwards responds to the economic pull of the core::
+``mult``, ``TFR`` and the migration ``level`` are the history conditions of 2019-2022 (drivers
+``hlj_*_history.csv``, fitted year by year so that the revised year-end population and the crude
+birth and death rates of each year are reproduced; this carries the 2020-2022 jump of the death
+rate and the collapse of net out-migration in the COVID years 2021-2022); afterwards
+``mortality_level_multiplier``, ``tfr_future`` and the model's migration level: a base level (the
+mean of the 2019-2022 levels) and the economic pull of the core::
 
     level = base - s_w ln(wage_relative / wage_relative_2018) + s_e (u_perceived - u_2018) + s_c network
 
 (relative real wage: HLJ's wage relative to the national average, deflated alike; the rest of
 China's employment rate held at its 2018 relation; ``network`` = decaying stock of past net
 out-migrants per resident), damped by ``in_migration_response`` when negative and bounded by
-``max_migration_rate``. The age schedule (Rogers-Castro) makes the cohort size matter by itself:
-fewer young adults, fewer migrants.
+``max_migration_rate``. The pull sensitivities are priors (wide, including zero): within
+2019-2022 the fitted levels leave nothing for them to explain, and a calibration of level and
+pull on the four years did not narrow them (they rest on their priors, as in the earlier model).
+The male factor of the schedule is calibrated to the male and female totals. The age schedule
+(Rogers-Castro) makes the cohort size matter by itself: fewer young adults, fewer migrants.
 
 Labour supply
 -------------
@@ -68,7 +72,8 @@ a single year spans one year of exact age, so its share below is ``clip(x* - low
 ``labour_force`` (labour-market block) is its sum x the ``labour_supply_multiplier`` hook.
 
 Outputs: ``population``, ``population_by_age`` (sex x age), ``births``, ``deaths``,
-``net_migration``, ``net_migration_by_age``, ``working_age_population`` (15-64),
+``net_migration``, ``net_migration_by_age``, ``population_share_0_14``, ``population_share_65_plus``,
+``working_age_population`` (15-64),
 ``old_age_dependency_ratio`` (65+ / 15-64), ``median_age``, ``labour_force_by_age``, and the
 cumulative stocks ``births_cumulative``, ``deaths_cumulative``, ``net_migration_cumulative``
 (differences between years give the exact annual flows).
@@ -79,7 +84,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Aux, Constant, Flow, Stock, TimeSeries
-from ._base import AGE, EPS, PERSONS, read_driver
+from ._base import AGE, EPS, PERSONS, one_year, read_driver
 
 G = "population"
 PY = "10k persons/yr"
@@ -129,6 +134,7 @@ def _structure() -> list:
         const("closed_group", "1", "1 for the groups whose last year moves on to the next group (all but 85+)", ("age",),
               (ages < len(AGE) - 1).astype(float)),
         const("is_male", "1", "1 for male, 0 for female", ("sex",), [1.0, 0.0]),
+        const("child_age", "1", "1 for the groups 0-14", ("age",), (ages <= 2).astype(float)),
         const("working_age", "1", "1 for the groups 15-64", ("age",), ((ages >= 3) & (ages <= 12)).astype(float)),
         const("old_age", "1", "1 for the groups 65+", ("age",), (ages >= 13).astype(float)),
         const("age_group_width", "yr", "Width of each group for the grouped median (85+ taken as 85-100)", ("age",),
@@ -137,30 +143,37 @@ def _structure() -> list:
               ("age", "age2"), (ages[:, None] > ages[None, :]).astype(float)),
         const("next_group", "1", "1 where group age2 is the group after group age: matmul(x, next_group) = x of the next group",
               ("age2", "age"), (ages[:, None] == ages[None, :] + 1).astype(float)),
+        const("previous_group", "1",
+              "1 where group age2 is the group before group age: matmul(x, previous_group) = x of the group before (0 for 0-4)",
+              ("age2", "age"), (ages[:, None] == ages[None, :] - 1).astype(float)),
     ]
 
 
-def _single_year_stocks() -> list:
-    """``population_y0 ... population_y4`` (sex x group) and the flows in and out of each (see the module doc)."""
+def _single_year_classes() -> list:
+    """``population_y0 ... population_y4`` (sex x group): state held from step to step (see the module doc)."""
     out = []
     for j in range(5):
         sj = f"population_y{j}"
-        last = j == 4
         if j == 0:
-            entering = "shift(population_y4 * moving_up_rate_last_year, 'age', 1) + births_by_sex * newborn_group"
-            what = "the last year of the group below at the turn of the year, and the births into age 0"
+            nxt = ("(1 - ageing_step) * survival * population_y0"
+                   " + ageing_step * matmul(population_y4 * closed_group * survival_next_group, previous_group)"
+                   " + dt * births_by_sex * newborn_group")
+            what = "at the turn of the year the last year of the group below, and the births of the step"
+        elif j < 4:
+            nxt = f"survival * (population_y{j} + ageing_step * (population_y{j - 1} - population_y{j}))"
+            what = f"at the turn of the year population_y{j - 1}"
         else:
-            entering = f"population_y{j - 1} * moving_up_rate"
-            what = f"population_y{j - 1} at the turn of the year"
+            nxt = "survival * (population_y4 * (1 - ageing_step * closed_group) + ageing_step * population_y3)"
+            what = "at the turn of the year population_y3; the open class 89+ keeps its members"
+        init = (f"population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
+                f" * population_2018_year_share['y{j}'] / sum(population_2018_year_share, 'age_year')")
         out += [
-            Stock(sj, PERSONS, f"Residents in single year {j} of each 5-year group (ages 5g + {j}"
-                  + ("; 85+: the open class 89+" if last else "") + ")", SA, G,
-                  initial=f"population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
-                          f" * population_2018_year_share['y{j}'] / sum(population_2018_year_share, 'age_year')",
-                  inflows=(f"entering_y{j}",), outflows=(f"leaving_y{j}",)),
-            Flow(f"entering_y{j}", PY, f"Into {sj}: {what}", SA, G, equation=entering),
-            Flow(f"leaving_y{j}", PY, f"Out of {sj}: deaths, net out-migration and, at the turn of the year, moving up", SA, G,
-                 equation=f"{sj} * " + ("leaving_rate_last_year" if last else "leaving_rate")),
+            Aux(sj, PERSONS, f"Residents in single year {j} of each 5-year group (ages 5g + {j}"
+                + ("; 85+: the open class 89+" if j == 4 else "") + "), held from the previous step", SA, G,
+                equation=f"previous(population_next_y{j}, {init})"),
+            Aux(f"population_next_y{j}", PERSONS,
+                f"{sj} one step on: survivors after deaths and net migration at the rates of the group ({what})",
+                SA, G, equation=nxt),
         ]
     return out
 
@@ -176,28 +189,20 @@ def components() -> list:
         Aux("in_history", "1", "1 while the history conditions apply (flows of calendar years up to 2022)", (), G,
             equation="if_then_else(time < population_history_end, 1, 0)"),
         # --- stocks and ageing: one stock per single year within the 5-year groups
-        *_single_year_stocks(),
+        *_single_year_classes(),
         Aux("ageing_step", "1", "1 in the first step of each year (the turn of the year: every class moves up), else 0",
-            (), G, equation="dt * pulse(1, -int(-initial_time), 1)"),
+            (), G, equation="pulse(1, -int(-initial_time), 1) * dt / one_year"),
         Aux("net_loss_rate", "1/yr", "Death rate + net out-migration rate by sex x group", SA, G,
             equation="mortality_rate - net_migration_rate_by_age"),
-        Aux("net_loss_rate_last_year", "1/yr",
-            "Rate of the last year of each group: at the turn of the year, the rate of the next group (where it moves)",
-            SA, G, equation="net_loss_rate + ageing_step * closed_group * (matmul(net_loss_rate, next_group) - net_loss_rate)"),
-        Aux("moving_up_rate", "1/yr",
-            "Moving up to the next single year: at the turn of the year the whole class less this step's losses, per dt",
-            SA, G, equation="ageing_step * (1 / dt - net_loss_rate)"),
-        Aux("moving_up_rate_last_year", "1/yr", "Same for the last year of each group (the open class 89+ stays)", SA, G,
-            equation="ageing_step * closed_group * (1 / dt - net_loss_rate_last_year)"),
-        Aux("leaving_rate", "1/yr", "Rate of leaving a class: deaths + net out-migration + moving up", SA, G,
-            equation="net_loss_rate + moving_up_rate"),
-        Aux("leaving_rate_last_year", "1/yr", "Same for the last year of each group", SA, G,
-            equation="net_loss_rate_last_year + moving_up_rate_last_year"),
+        Aux("survival", "1", "Share of a class left after one step's deaths and net migration", SA, G,
+            equation="1 - dt * net_loss_rate"),
+        Aux("survival_next_group", "1", "Same at the rates of the next group (for the last year moving into it)", SA, G,
+            equation="1 - dt * matmul(net_loss_rate, next_group)"),
         Aux("moving_up", PERSONS, "Last single year of each group, moving into the next group at the turn of the year",
             SA, G, equation="population_y4 * closed_group"),
         Aux("population_by_age_after_ageing", PERSONS,
             "Residents by sex x group they are in after this step's ageing (the groups whose rates apply)", SA, G,
-            equation="population_by_age + ageing_step * (shift(moving_up, 'age', 1) - moving_up)"),
+            equation="population_by_age + ageing_step * (matmul(moving_up, previous_group) - moving_up)"),
         # --- mortality
         Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
@@ -207,7 +212,7 @@ def components() -> list:
         Aux("deaths_by_age", PY, "Deaths by sex x 5-year group (at the turn of the year: the group moved into)", SA, G,
             equation="mortality_rate * population_by_age_after_ageing"),
         # --- fertility
-        Aux("total_fertility_rate", "births per woman", "TFR: history condition in 2019-2022, tfr_future afterwards", (), G,
+        Aux("total_fertility_rate", "1", "TFR [births per woman]: history condition in 2019-2022, tfr_future afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_tfr_history, tfr_future)"),
         Aux("births", PY, "Births: age-specific fertility (TFR x shape) x women by 5-year group", (), G,
             equation="total_fertility_rate * sum(fertility_shape * population_by_age_after_ageing['female'])"),
@@ -220,7 +225,8 @@ def components() -> list:
                      " + migration_employment_sensitivity * (perceived_unemployment_rate - unemployment_rate_2018)"
                      " + migration_network_sensitivity * outmigrant_network"),
         Aux("net_outmigration_level_model", "1/yr",
-            "Level from base and pull; a net in-migration pull (negative level) damped by in_migration_response", (), G,
+            "Level from base and economic pull; a net in-migration pull (negative level) damped by in_migration_response,"
+            " bounded by max_migration_rate", (), G,
             equation="clip(if_then_else(net_outmigration_level_base + migration_pull > 0,"
                      " net_outmigration_level_base + migration_pull,"
                      " in_migration_response * (net_outmigration_level_base + migration_pull)),"
@@ -246,6 +252,7 @@ def components() -> list:
             equation="population_y0 + population_y1 + population_y2 + population_y3 + population_y4"),
         Aux("population", PERSONS, "Resident population (post-2020-census basis)", (), G,
             equation="sum(population_by_age)"),
+        Aux("population_by_sex", PERSONS, "Residents by sex", ("sex",), G, equation="sum(population_by_age, 'age')"),
         Aux("deaths", PY, "Deaths", (), G, equation="sum(deaths_by_age)"),
         Aux("net_migration", PY, "Net migration (negative = out-migration)", (), G, equation="sum(net_migration_by_age)"),
         Aux("natural_increase", PY, "Births - deaths", (), G, equation="births - deaths"),
@@ -254,6 +261,10 @@ def components() -> list:
         Stock("deaths_cumulative", PERSONS, "Deaths since the start", (), G, initial=0.0, inflows=("deaths",)),
         Stock("net_migration_cumulative", PERSONS, "Net migration since the start", (), G, initial=0.0,
               inflows=("net_migration",)),
+        Aux("population_share_0_14", "%", "Share of residents aged 0-14", (), G,
+            equation=f"100 * sum(population_by_age * child_age) / max(population, {EPS})"),
+        Aux("population_share_65_plus", "%", "Share of residents aged 65 and over", (), G,
+            equation=f"100 * sum(population_by_age * old_age) / max(population, {EPS})"),
         Aux("working_age_population", PERSONS, "Residents aged 15-64", (), G,
             equation="sum(population_by_age * working_age)"),
         Aux("old_age_dependency_ratio", "1", "Residents 65+ per resident aged 15-64", (), G,
@@ -289,11 +300,11 @@ def components() -> list:
             " year gone, 1 at the end of a year)", YA, G,
             equation="class_age - 1 + (1 + time + int(-(time - 0.000001)))"),
         Aux("share_below_statutory_age_men", "1", "Share of men of each group below their statutory age (ages uniform)",
-            ("age",), G, equation="sum(clip(statutory_age_threshold_men - class_lower_age, 0, 1), 'age_year') / 5"),
+            ("age",), G, equation="sum(clip((statutory_age_threshold_men - class_lower_age) / one_year, 0, 1), 'age_year') / 5"),
         Aux("share_below_statutory_age_women", "1", "Same for women (worker and cadre rules mixed)", ("age",), G,
-            equation="women_worker_share * sum(clip(statutory_age_threshold_women_worker - class_lower_age, 0, 1),"
-                     " 'age_year') / 5 + (1 - women_worker_share)"
-                     " * sum(clip(statutory_age_threshold_women_cadre - class_lower_age, 0, 1), 'age_year') / 5"),
+            equation="women_worker_share * sum(clip((statutory_age_threshold_women_worker - class_lower_age) / one_year,"
+                     " 0, 1), 'age_year') / 5 + (1 - women_worker_share)"
+                     " * sum(clip((statutory_age_threshold_women_cadre - class_lower_age) / one_year, 0, 1), 'age_year') / 5"),
         Aux("share_below_statutory_age", "1",
             "Share of each sex x group below its statutory retirement age (single years, ages uniform within a group)",
             SA, G, equation="is_male * share_below_statutory_age_men + (1 - is_male) * share_below_statutory_age_women"),
@@ -344,5 +355,6 @@ def demography_model(params=None):
                  for name, value in CORE_INPUTS.items()]
     stand_ins.append(Aux("labour_force", PERSONS, "Labour supply (no multiplier)", (), "core_stand_in",
                          equation="sum(labour_force_by_age)"))
+    stand_ins.append(one_year())
     return Model("heilongjiang_demography", components=tuple(model_constants(ps) + components() + stand_ins),
                  dimensions=DIMENSIONS, doc="Population block of the Heilongjiang model with the core held at 2018")
