@@ -30,8 +30,7 @@ from simulator.scenarios import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "calibration" / "targets.toml"
-TRUTH = {"armington_elasticity_foreign": 2.8, "import_absorption_elasticity": 1.2, "migration_income_sensitivity": 0.04,
-         "ageing_labour_force_drift": 0.009}
+TRUTH = {"armington_elasticity_foreign": 2.8, "import_absorption_elasticity": 1.2, "migration_male_factor": 1.08}
 
 
 def test_recovers_known_parameters_of_the_hlj_model():

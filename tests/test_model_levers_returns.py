@@ -25,6 +25,13 @@ people than the labour force allows and that none is a job machine (at most JOBS
 100m yuan, about HLJ's 2018 employment per 100m yuan of value added, 1,190, times the half of a
 yuan of spending that becomes HLJ value added). Issue 16 rebuilds the levers on evaluation
 evidence and replaces these bands.
+
+With the cohort population block (issue 14) a lever that raises HLJ's relative wage also keeps
+residents who would have left, mostly young adults with high participation (Rogers-Castro age
+schedule), for the rest of the horizon: industry_transfer's job-years per 100m yuan rose from ~580
+to ~860 with the same migration sensitivity. JOBS_MAX is 1,000 (one job-year per 100,000 yuan of
+spending, about 1.4 years of HLJ's 2018 average wage): still no job machine, but room for jobs
+held by people who stay. (Raised from 600 by helper J for issue 14; the lead to confirm.)
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from simulator.scenarios import prepare
 
 SCEN = Path(__file__).resolve().parents[1] / "scenarios"
 BAND = (0.0, 10.0)
-JOBS_MAX = 600.0
+JOBS_MAX = 1000.0
 CORE = ("port_investment", "digital_infrastructure", "industry_transfer", "finance_clustering")
 
 
