@@ -196,6 +196,18 @@ def _population_diagnostics(r) -> list[str]:
     return out
 
 
+def _equation_text(c) -> str:
+    """The equation cell: the apply-to-all equation, or the first per-element ones (``elements``)."""
+    if c.node is not None and not c.elements:
+        return f"`{_cell(to_text(c.node))}`"
+    items = list(c.element_nodes) if hasattr(c, "element_nodes") else []
+    if not items:
+        items = [(k, v) for k, v in c.elements]
+    shown = "; ".join(f"`[{','.join(k)}] = {_cell(to_text(v) if not isinstance(v, str) else v)}`" for k, v in items[:2])
+    head = f"`{_cell(to_text(c.node))}`, " if c.node is not None else ""
+    return f"{head}per element ({len(items)} equations): {shown}; ..."
+
+
 def render() -> str:
     """The full Markdown text of ``docs/model.md``."""
     model = build_model()
@@ -265,7 +277,7 @@ def render() -> str:
             w("| name | kind | units | dims | equation | meaning |")
             w("|---|---|---|---|---|---|")
             for c in eqs:
-                w(f"| `{c.name}` | {c.kind} | {_cell(c.units)} | {','.join(c.dims)} | `{_cell(to_text(c.node))}` |"
+                w(f"| `{c.name}` | {c.kind} | {_cell(c.units)} | {','.join(c.dims)} | {_equation_text(c)} |"
                      f" {_cell(c.doc)} |")
             w("")
         series = [c for c in comps if isinstance(c, TimeSeries)]

@@ -84,7 +84,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Aux, Constant, Flow, Stock, TimeSeries
-from ._base import AGE, EPS, PERSONS, one_year, read_driver
+from ._base import AGE, EPS, PERSONS, SEXES, one_year, read_driver
 
 G = "population"
 PY = "10k persons/yr"
@@ -149,14 +149,27 @@ def _structure() -> list:
     ]
 
 
+def _group_shift(name: str, units: str, doc: str, source: str, step: int) -> Aux:
+    """``name[sex, g] = source[sex, g - step]`` (0 where ``g - step`` is outside the groups), per element.
+
+    A shift along ``age`` written as per-element equations (one small copy per cell per step; a
+    ``matmul`` with a shift matrix costs ten times more on (N, 2, 18) arrays).
+    """
+    elements = {}
+    for sex in SEXES:
+        for g, grp in enumerate(AGE):
+            k = g - step
+            elements[(sex, grp)] = f"{source}['{sex}', '{AGE[k]}']" if 0 <= k < len(AGE) else "0"
+    return Aux(name, units, doc, SA, G, equation=None, elements=elements)
+
+
 def _single_year_classes() -> list:
     """``population_y0 ... population_y4`` (sex x group): state held from step to step (see the module doc)."""
     out = []
     for j in range(5):
         sj = f"population_y{j}"
         if j == 0:
-            nxt = ("(1 - ageing_step) * survival * population_y0"
-                   " + ageing_step * matmul(population_y4 * closed_group * survival_next_group, previous_group)"
+            nxt = ("(1 - ageing_step) * survival * population_y0 + ageing_step * arriving_from_group_below"
                    " + dt * births_by_sex * newborn_group")
             what = "at the turn of the year the last year of the group below, and the births of the step"
         elif j < 4:
@@ -196,13 +209,20 @@ def components() -> list:
             equation="mortality_rate - net_migration_rate_by_age"),
         Aux("survival", "1", "Share of a class left after one step's deaths and net migration", SA, G,
             equation="1 - dt * net_loss_rate"),
-        Aux("survival_next_group", "1", "Same at the rates of the next group (for the last year moving into it)", SA, G,
-            equation="1 - dt * matmul(net_loss_rate, next_group)"),
+        _group_shift("survival_next_group", "1", "Survival at the rates of the next group (for the last year moving into it)",
+                     "survival", -1),
+        Aux("moving_up_survivors", PERSONS,
+            "Last single year of each group after this step's losses at the next group's rates (moving up at the turn)",
+            SA, G, equation="population_y4 * closed_group * survival_next_group"),
+        _group_shift("arriving_from_group_below", PERSONS,
+                     "Survivors of the last year of the group below (see moving_up_survivors)", "moving_up_survivors", 1),
+        _group_shift("moving_up_from_group_below", PERSONS, "Last single year of the group below (see moving_up)",
+                     "moving_up", 1),
         Aux("moving_up", PERSONS, "Last single year of each group, moving into the next group at the turn of the year",
             SA, G, equation="population_y4 * closed_group"),
         Aux("population_by_age_after_ageing", PERSONS,
             "Residents by sex x group they are in after this step's ageing (the groups whose rates apply)", SA, G,
-            equation="population_by_age + ageing_step * (matmul(moving_up, previous_group) - moving_up)"),
+            equation="population_by_age + ageing_step * (moving_up_from_group_below - moving_up)"),
         # --- mortality
         Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
@@ -251,7 +271,7 @@ def components() -> list:
         Aux("population_by_age", PERSONS, "Residents by sex x 5-year age group", SA, G,
             equation="population_y0 + population_y1 + population_y2 + population_y3 + population_y4"),
         Aux("population", PERSONS, "Resident population (post-2020-census basis)", (), G,
-            equation="sum(population_by_age)"),
+            equation="sum(population_by_age_total)"),
         Aux("population_by_sex", PERSONS, "Residents by sex", ("sex",), G, equation="sum(population_by_age, 'age')"),
         Aux("deaths", PY, "Deaths", (), G, equation="sum(deaths_by_age)"),
         Aux("net_migration", PY, "Net migration (negative = out-migration)", (), G, equation="sum(net_migration_by_age)"),
@@ -262,13 +282,15 @@ def components() -> list:
         Stock("net_migration_cumulative", PERSONS, "Net migration since the start", (), G, initial=0.0,
               inflows=("net_migration",)),
         Aux("population_share_0_14", "1", "Share of residents aged 0-14", (), G,
-            equation=f"sum(population_by_age * child_age) / max(population, {EPS})"),
+            equation=f"sum(population_by_age_total * child_age) / max(population, {EPS})"),
         Aux("population_share_65_plus", "1", "Share of residents aged 65 and over", (), G,
-            equation=f"sum(population_by_age * old_age) / max(population, {EPS})"),
+            equation=f"old_age_population / max(population, {EPS})"),
         Aux("working_age_population", PERSONS, "Residents aged 15-64", (), G,
-            equation="sum(population_by_age * working_age)"),
+            equation="sum(population_by_age_total * working_age)"),
+        Aux("old_age_population", PERSONS, "Residents aged 65 and over", (), G,
+            equation="sum(population_by_age_total * old_age)"),
         Aux("old_age_dependency_ratio", "1", "Residents 65+ per resident aged 15-64", (), G,
-            equation=f"sum(population_by_age * old_age) / max(working_age_population, {EPS})"),
+            equation=f"old_age_population / max(working_age_population, {EPS})"),
         Aux("population_by_age_total", PERSONS, "Residents by 5-year group, both sexes", ("age",), G,
             equation="sum(population_by_age, 'sex')"),
         Aux("population_below_group", PERSONS, "Residents in the groups younger than each group", ("age",), G,
@@ -318,7 +340,7 @@ def components() -> list:
             (), G, equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(init(sum(labour_force_cohort)), {EPS})"),
         Aux("labour_force_by_age", PERSONS,
             "Labour supply by sex x group: participation x residents x the discouraged-worker response, calibrated to 2018",
-            SA, G, equation="labour_force_cohort * participation_factor * labour_force_calibration"),
+            SA, G, equation="labour_force_cohort * (participation_factor * labour_force_calibration)"),
     ]
 
 
