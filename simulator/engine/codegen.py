@@ -109,6 +109,23 @@ class Ctx:
     hoist: object = None
     #: source names holding static values (for hoisting their broadcast forms)
     static_codes: set = field(default_factory=set)
+    #: ``spill(code) -> name`` assigns a deeply nested sub-expression to a local first
+    spill: object = None
+
+
+def too_deep(code: str, limit: int = 30) -> bool:
+    """True if ``code`` nests brackets more than ``limit`` deep (Python's parser stops at 200)."""
+    if len(code) < 2 * limit:
+        return False
+    depth = top = 0
+    for ch in code:
+        if ch in "([{":
+            depth += 1
+            if depth > top:
+                top = depth
+        elif ch in ")]}":
+            depth -= 1
+    return top > limit
 
 
 def _err(ctx: Ctx, msg: str) -> ModelError:
@@ -211,23 +228,31 @@ class VecGen:
 
     # -- expressions ---------------------------------------------------------------
     def is_static(self, node: Node) -> bool:
-        """True if ``node`` depends on nothing that changes during a run."""
-        from .expr import walk
+        """True if ``node`` depends on nothing that changes during a run (memoised per node)."""
+        from .expr import children
 
-        ok = self.ctx.static_names
-        for n in walk(node):
-            if isinstance(n, Var) and n.name not in ok and n.name not in ("dt", "initial_time", "final_time"):
-                if not (n.name in self.ctx.comps and isinstance(self.ctx.comps[n.name], Lookup)):
-                    return False
-            if isinstance(n, Call) and (n.func in B.TIME_DEPENDENT or n.func.startswith("_")):
-                return False
-        return True
+        memo = self.__dict__.setdefault("_static_memo", {})
+        key = id(node)
+        hit = memo.get(key)
+        if hit is not None:
+            return hit[0]
+        if isinstance(node, Var):
+            ok = (node.name in self.ctx.static_names or node.name in ("dt", "initial_time", "final_time")
+                  or isinstance(self.ctx.comps.get(node.name), Lookup))
+        elif isinstance(node, Call) and (node.func in B.TIME_DEPENDENT or node.func.startswith("_")):
+            ok = False
+        else:
+            ok = all(self.is_static(c) for c in children(node))
+        memo[key] = (ok, node)   # keep the node alive so its id is not reused
+        return ok
 
     def expr(self, node: Node) -> Val:
         v = self._expr(node)
         if (self.ctx.hoist is not None and v.lit is None and not isinstance(node, (Var, Num, Str))
                 and self.is_static(node)):
             v = Val(self.ctx.hoist(v.code), v.layout, v.logical)
+        elif self.ctx.spill is not None and v.lit is None and too_deep(v.code):
+            v = Val(self.ctx.spill(v.code), v.layout, v.logical)
         return v
 
     def _expr(self, node: Node) -> Val:
@@ -647,7 +672,13 @@ class ScalarGen:
     def num(self, v: float) -> str:
         return num_text(v) or self.ctx.slots.get(("flit", repr(v)), float(v))
 
-    def expr(self, node: Node) -> str:  # noqa: C901 - one branch per node type / builtin
+    def expr(self, node: Node) -> str:
+        code = self._expr(node)
+        if self.ctx.spill is not None and too_deep(code):
+            code = self.ctx.spill(code)
+        return code
+
+    def _expr(self, node: Node) -> str:  # noqa: C901 - one branch per node type / builtin
         ctx = self.ctx
         if isinstance(node, Num):
             return self.num(node.value)
@@ -956,6 +987,7 @@ class VectorProgram:
         self.logical = logical
         self.static_set = frozenset(n for n, c in comps.items() if c.kind == "constant")
         self.static_codes: set[str] = set()
+        self._temps = 0
         self.hoisted: dict[str, str] = {}
         self.static_names_extra: list[str] = []
         # static phase
@@ -1008,14 +1040,21 @@ class VectorProgram:
         self._factories: dict[tuple, object] = {}
 
     # -- emission ---------------------------------------------------------------
-    def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False) -> VecGen:
+    def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False, out=None, depth=2) -> VecGen:
         cm = self.cm
         c = cm.components.get(n)
+        spill = None
+        if out is not None:
+            def spill(code, out=out, depth=depth):
+                self._temps += 1
+                name = f"t{self._temps}"
+                out(depth, f"{name} = {code}")
+                return name
         ctx = Ctx(model=cm.model, comps=cm.components, layouts=layouts, logical=self.logical, names=self.names,
                   slots=self.slots, where=where or cm.display(n),
                   target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
                   static_names=self.static_set, hoist=self.hoist if hoist else None,
-                  static_codes=self.static_codes if hoist else set())
+                  static_codes=self.static_codes if hoist else set(), spill=spill)
         return VecGen(ctx)
 
     def hoist(self, code: str) -> str:
@@ -1070,7 +1109,7 @@ class VectorProgram:
         else:
             node, pieces, what = c.node, cm.pieces.get(n), "equation"
         where = cm.display(n) + (" (initial value)" if stock else "")
-        g = self.gen(n, lay, where=where, hoist=hoist)
+        g = self.gen(n, lay, where=where, hoist=hoist, out=out, depth=depth)
         if pieces is None:
             v = g.expr(node)
             _undeclared(c, v, where, what)
@@ -1283,10 +1322,18 @@ class ScalarProgram:
         dt_slot = self.slots.get(("sys", "dt"))
         t0_slot = self.slots.get(("sys", "initial_time"))
 
+        temps = [0]
+
         def item_code(n, depth, out, phase, stage_names=None):
             c = comps[n]
             nm = names[n]
             ctx.where = cm.display(n)
+
+            def spill(code):
+                temps[0] += 1
+                out(depth, f"t{temps[0]} = {code}")
+                return f"t{temps[0]}"
+            ctx.spill = spill
             if isinstance(c, Pipe):
                 if phase == "init":
                     out(depth, f"{nm} = {names[c.init]}")

@@ -749,6 +749,17 @@ class CompiledModel:
 
 def compile_model(model: Model) -> CompiledModel:
     """Expand, check, order and generate code for ``model`` (see module docstring)."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))   # trees are walked recursively: long sums are deep
+    try:
+        return _compile_model(model)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _compile_model(model: Model) -> CompiledModel:
     from . import codegen
 
     ex = _expand(model)

@@ -277,7 +277,14 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     step and variable, as a check at every step would have.
     """
     prog = cm.vector
-    factory = prog.factory(tuple(visible))
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        factory = prog.factory(tuple(visible))
+    finally:
+        sys.setrecursionlimit(limit)
     sysv = _sys(st)
     from .codegen import time_major
 
@@ -387,10 +394,14 @@ def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_sa
     progs = cm.__dict__.setdefault("_scalar_programs", {})
     prog = progs.get(key)
     if prog is None:
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))
         try:
             prog = ScalarProgram(cm, st.method, tuple(visible))
-        except ModelError:
-            raise
+        finally:
+            sys.setrecursionlimit(limit)
         progs[key] = prog
     sysv = {k: float(v) for k, v in _sys(st).items()}
     step_times = st.start + np.arange(n_steps + 1) * st.dt
