@@ -19,11 +19,13 @@ other stock and vectorise over the ensemble axis for free:
 - ``delay1(x, T[, x0])``: first-order material delay. Stock ``L`` with inflow ``x`` and
   outflow ``L/T``; the output is ``L/T``; ``L(t0) = x0 * T``.
 - ``delay3(x, T[, x0])`` / ``delayn(x, T, n[, x0])``: ``n`` first-order delays in series,
-  each ``T/n``: mean transit time ``T``. When a stage would be shorter than one time step
-  (``T/n < dt`` at the start, per member and element), the delay runs with order
-  ``max(1, floor(T/dt))`` instead (the extra stages pass their input through): explicit
-  integration of a stage shorter than ``dt`` overshoots and oscillates. This is what the
-  reference output of the SDXorg ``delay_pipeline`` test does.
+  each ``T/n``: mean transit time ``T``. For ``delayn``, when a stage would be shorter than
+  one time step (``T/n < dt`` at the start, per member and element), the delay runs with
+  order ``max(1, floor(T/dt))`` instead (the extra stages pass their input through):
+  explicit integration of a stage shorter than ``dt`` overshoots and oscillates. This is
+  what Vensim's DELAY N does (reference output of the SDXorg ``delay_pipeline`` test);
+  ``delay3`` keeps its three stages, as Vensim's DELAY3 does (SDEverywhere ``delay``
+  reference), and oscillates when ``T/3 < dt``.
 - ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim ``DELAY FIXED``:
   the input history, recorded at every step and interpolated linearly, read at ``t - T``;
   ``x0`` (default ``x(start)``) while ``t - T`` is before the start. ``T`` may vary in

@@ -221,8 +221,8 @@ class _Expander:
             return prev
         # material delays: n stages; with stages shorter than dt the order is reduced (builtins docstring)
         init_rate = x0 if x0 is not None else x
-        if n == 1:
-            Tn: Node = T
+        if func != "delayn" or n == 1:
+            Tn: Node = T if n == 1 else Bin("/", T, Num(float(n)))
             order = None
         else:
             o = self.fresh("order", owner)
