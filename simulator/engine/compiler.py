@@ -760,7 +760,7 @@ def compile_model(model: Model) -> CompiledModel:
 
 
 def _compile_model(model: Model) -> CompiledModel:
-    from . import codegen
+    from . import codegen, programs
 
     ex = _expand(model)
     comps = ex.out
@@ -891,6 +891,6 @@ def _compile_model(model: Model) -> CompiledModel:
         elif n not in cm.pieces or p is not cm.pieces[n]:
             cm.pieces[n] = p
 
-    cm.vector = codegen.VectorProgram(cm)
-    cm.scalar_ok = codegen.scalar_possible(cm)
+    cm.vector = programs.VectorProgram(cm)
+    cm.scalar_ok = programs.scalar_possible(cm)
     return cm

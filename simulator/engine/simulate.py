@@ -286,7 +286,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     finally:
         sys.setrecursionlimit(limit)
     sysv = _sys(st)
-    from .codegen import time_major
+    from .programs import time_major
 
     tm = {n: time_major(cm, n) for n in visible}
     buf = {n: np.empty((n_save, N) + cm.shapes[n]) if tm[n] else np.empty((N, n_save) + cm.shapes[n])
@@ -388,7 +388,7 @@ def _member_major(buf: np.ndarray, block: int = 128) -> np.ndarray:
 
 def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_save, noise):
     """Single run of a model without arrays in Python floats; None when the vector path must run it."""
-    from .codegen import ScalarProgram
+    from .programs import ScalarProgram
 
     key = (st.method, tuple(visible))
     progs = cm.__dict__.setdefault("_scalar_programs", {})
