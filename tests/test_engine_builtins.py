@@ -159,7 +159,9 @@ def test_delayn_order_3_with_stage_time_shorter_than_dt_runs_at_a_stable_order()
     res = simulate(m, settings=st)
     x = -1 + np.where(res.times >= 5, 5.0, 0.0)
     np.testing.assert_allclose(res["d3"][0], _delay_chain(x, 1.25, 2, 6.0, dt), rtol=1e-12)
-    np.testing.assert_allclose(res["d3b"][0], res["d3"][0], rtol=1e-12)
+    # delay3 keeps its three stages (Vensim DELAY3, SDEverywhere 'delay' reference) and oscillates
+    np.testing.assert_allclose(res["d3b"][0], _delay_chain(x, 1.25, 3, 6.0, dt), rtol=1e-12)
+    assert np.any(np.diff(res["d3b"][0][res.times <= 5]) > 0)
     np.testing.assert_allclose(res["d2"][0], _delay_chain(x, 1.25, 2, 6.0, dt), rtol=1e-12)
     np.testing.assert_allclose(res["ok"][0], _delay_chain(x, 3.0, 3, 6.0, dt), rtol=1e-12)
     # no oscillation: the output moves monotonically towards the input after each step change

@@ -127,3 +127,22 @@ def test_static_matrix_inverse_is_computed_once_per_run():
     assert "_inverse(" in static_part and "_inverse(" not in dynamic_part
     L = np.linalg.inv(np.eye(2) - np.array([[0.1, 0.2], [0.3, 0.1]]))
     np.testing.assert_allclose(res["x"][0, 1], 1 + 0.01 * L @ [1.0, 1.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_runs", [1, 2])
+def test_long_and_deeply_nested_equations_compile(n_runs):
+    # Python's parser refuses more than 200 nested parentheses: deep sub-expressions are spilled
+    from simulator.engine.expr import Bin, Num, Var
+
+    long_sum = " + ".join(["x"] * 400) + " + time"
+    nested = Var("x")   # as a tree: the XMILE reader may build such depths, text would hit Python's parser limit
+    for _ in range(300):
+        nested = Bin("+", Bin("*", nested, Num(1.0001)), Num(1.0))
+    m = Model("deep", [Constant("x", value=1.0), Aux("y", equation=long_sum), Aux("z", equation=Bin("+", nested, Var("time"))),
+                       Stock("s", initial=0, inflows=("f",)), Flow("f", equation=long_sum)])
+    res = simulate(m, settings=SimSettings(0, 2, 1), n_runs=n_runs)
+    np.testing.assert_allclose(res["y"][0], 400 + res.times)
+    z = 1.0
+    for _ in range(300):
+        z = z * 1.0001 + 1
+    np.testing.assert_allclose(res["z"][0], z + res.times, rtol=1e-12)

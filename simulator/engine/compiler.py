@@ -221,8 +221,8 @@ class _Expander:
             return prev
         # material delays: n stages; with stages shorter than dt the order is reduced (builtins docstring)
         init_rate = x0 if x0 is not None else x
-        if n == 1:
-            Tn: Node = T
+        if func != "delayn" or n == 1:
+            Tn: Node = T if n == 1 else Bin("/", T, Num(float(n)))
             order = None
         else:
             o = self.fresh("order", owner)
@@ -749,7 +749,18 @@ class CompiledModel:
 
 def compile_model(model: Model) -> CompiledModel:
     """Expand, check, order and generate code for ``model`` (see module docstring)."""
-    from . import codegen
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))   # trees are walked recursively: long sums are deep
+    try:
+        return _compile_model(model)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _compile_model(model: Model) -> CompiledModel:
+    from . import codegen, programs
 
     ex = _expand(model)
     comps = ex.out
@@ -880,6 +891,6 @@ def compile_model(model: Model) -> CompiledModel:
         elif n not in cm.pieces or p is not cm.pieces[n]:
             cm.pieces[n] = p
 
-    cm.vector = codegen.VectorProgram(cm)
-    cm.scalar_ok = codegen.scalar_possible(cm)
+    cm.vector = programs.VectorProgram(cm)
+    cm.scalar_ok = programs.scalar_possible(cm)
     return cm

@@ -277,9 +277,16 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     step and variable, as a check at every step would have.
     """
     prog = cm.vector
-    factory = prog.factory(tuple(visible))
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        factory = prog.factory(tuple(visible))
+    finally:
+        sys.setrecursionlimit(limit)
     sysv = _sys(st)
-    from .codegen import time_major
+    from .programs import time_major
 
     tm = {n: time_major(cm, n) for n in visible}
     buf = {n: np.empty((n_save, N) + cm.shapes[n]) if tm[n] else np.empty((N, n_save) + cm.shapes[n])
@@ -381,16 +388,20 @@ def _member_major(buf: np.ndarray, block: int = 128) -> np.ndarray:
 
 def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_save, noise):
     """Single run of a model without arrays in Python floats; None when the vector path must run it."""
-    from .codegen import ScalarProgram
+    from .programs import ScalarProgram
 
     key = (st.method, tuple(visible))
     progs = cm.__dict__.setdefault("_scalar_programs", {})
     prog = progs.get(key)
     if prog is None:
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))
         try:
             prog = ScalarProgram(cm, st.method, tuple(visible))
-        except ModelError:
-            raise
+        finally:
+            sys.setrecursionlimit(limit)
         progs[key] = prog
     sysv = {k: float(v) for k, v in _sys(st).items()}
     step_times = st.start + np.arange(n_steps + 1) * st.dt
