@@ -342,8 +342,10 @@ class ParameterSet:
 
         Parameters
         ----------
-        values : mapping of str to float or sequence
-            New values.
+        values : mapping of str to float, sequence or mapping
+            New values: a number (scalars), a sequence or array of the parameter's
+            shape, or, for arrayed parameters, a nested mapping keyed by element
+            names listing some or all cells (the others keep their value).
         check_range : bool
             If true (default), values outside the declared range are an error.
         """
