@@ -208,3 +208,35 @@ def test_plot_and_xarray_of_the_2d_run(tmp_path):
     assert ds["cumulative_use"].sel(commodity="services", sector="industry", year=4.0).item() == \
         res["cumulative_use"][0, 4, 2, 1]
     pd.testing.assert_index_equal(ds.indexes["sector"], pd.Index(list(DIMS["sector"]), name="sector"))
+
+
+def test_calibration_estimates_cells_and_writes_the_table(tmp_path, monkeypatch):
+    from simulator.calibration import ObservedSeries, simulated_values
+    from simulator.calibration.core import CalibrationOptions, calibrate, free_parameters
+    from simulator.calibration.targets import TargetSpec
+    from simulator.calibration.writer import format_calibrated_toml
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ps, model = build(tmp_path)
+    truth = ps["io"].array().copy()
+    for k, (i, j) in enumerate(LISTED):
+        truth[i, j] *= 1.0 + 0.1 * (k + 1) / len(LISTED)
+    res = simulate(model, {"io": truth}, SETTINGS)
+    years = np.array([1.0, 2.0, 3.0, 4.0])
+    obs = []
+    for i, j in LISTED:
+        label = f"{DIMS['commodity'][i]},{DIMS['sector'][j]}"
+        spec = TargetSpec(label, (label,), ("use",), ("u",), tuple(years), elements=(label,))
+        o = ObservedSeries(spec, years, np.zeros(4), np.ones(4), ("synthetic",) * 4)
+        obs.append(ObservedSeries(spec, years, simulated_values(res, o)[0], o.weights, o.sources))
+    free = free_parameters([ps["io"]], elements=model.dimensions)
+    assert [f.label for f in free] == [f"io[{DIMS['commodity'][i]},{DIMS['sector'][j]}]" for i, j in LISTED]
+    cal = calibrate(model, obs, free, settings=SETTINGS, options=CalibrationOptions(prior_weight=0.0))
+    assert cal.success
+    np.testing.assert_allclose(cal.values["io"], truth, rtol=1e-6, atol=1e-12)
+    text = format_calibrated_toml(cal, ps, data_files=["synthetic"])
+    f = tmp_path / "calibrated.toml"
+    f.write_text(text, encoding="utf-8")
+    back = load_parameters(f, dimensions=DIMS)["io"]
+    np.testing.assert_array_equal(back.array(), cal.values["io"])
+    assert back.default == 0.0 and back.given_mask().sum() == len(LISTED)
