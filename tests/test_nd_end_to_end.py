@@ -64,17 +64,6 @@ services = {industry = 0.12, services = 0.20}
 LISTED = [(0, 0), (0, 2), (1, 0), (1, 1), (2, 1), (2, 2)]
 
 
-def _engine_has_nd() -> bool:
-    try:
-        Model("probe", components=(Aux("x", dims=("commodity", "sector"), equation=1.0),), dimensions=DIMS)
-        return True
-    except Exception:  # noqa: BLE001 - the engine of this branch may refuse arrays of two dimensions
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _engine_has_nd(), reason="the engine does not support two dimensions yet")
-
-
 def build(tmp_path):
     from simulator.model import model_constants
 
