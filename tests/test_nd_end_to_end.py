@@ -229,3 +229,39 @@ def test_calibration_estimates_cells_and_writes_the_table(tmp_path, monkeypatch)
     back = load_parameters(f, dimensions=DIMS)["io"]
     np.testing.assert_array_equal(back.array(), cal.values["io"])
     assert back.default == 0.0 and back.given_mask().sum() == len(LISTED)
+
+
+def test_three_dimensional_parameter_runs_through_the_engine(tmp_path):
+    dims = {"region": ("north", "south"), "age": ("young", "old"), "sex": ("male", "female")}
+    f = tmp_path / "rates.toml"
+    f.write_text("""[meta]
+block = "demo3"
+description = "a 2 x 2 x 2 table"
+
+[rate]
+dims = ["region", "age", "sex"]
+unit = "1/yr"
+range = [0.0, 0.2]
+source = "assumption: demo"
+[rate.value.north]
+young = {male = 0.01, female = 0.02}
+old = {male = 0.03, female = 0.04}
+[rate.value.south]
+young = {male = 0.05, female = 0.06}
+old = {male = 0.07, female = 0.08}
+""", encoding="utf-8")
+    from simulator.model import model_constants
+
+    ps = load_parameters(f, dimensions=dims)
+    model = Model("demo3", components=(*model_constants(ps),
+                                       Stock("pop", dims=("region", "age", "sex"), initial=100.0, inflows=("births",)),
+                                       Flow("births", dims=("region", "age", "sex"), equation="rate * pop")),
+                  dimensions=dims)
+    s = sample(ps, 8, seed=3, dimensions=model.dimensions)
+    assert s.shape == (8, 8) and s.columns[-1] == "rate[south,old,female]"
+    ens = run_ensemble(model, s, settings=SETTINGS, variables=["pop"], chunk_size=3)
+    pop = ens.values("pop")
+    assert pop.shape == (8, 5, 2, 2, 2)
+    rates = s.to_numpy().reshape(8, 2, 2, 2)  # columns in C order of the cells
+    want = 100.0 * (1.0 + rates[:, None] * SETTINGS.dt) ** (ens.times[None, :, None, None, None] / SETTINGS.dt)
+    np.testing.assert_allclose(pop, want, rtol=1e-12)
