@@ -831,6 +831,37 @@ def pipe_out(H, t, T, t0, dt, i, init, shape, cur=None):
     return np.where(before, init, val)
 
 
+def pipe_static(box, H, t, T, t0, dt, i, init, shape, cur, step):
+    """:func:`pipe_out` for a delay time fixed for the run: when every ``T/dt`` is a whole
+    number of steps, a step's output is the recorded row ``i - T/dt`` (the same value the
+    general formula gives, without interpolation work)."""
+    info = box.get(0)
+    if info is None:
+        full = (H.shape[1],) + tuple(shape)
+        off = np.broadcast_to(np.asarray(T, dtype=float) / dt, full)
+        n = np.rint(off)
+        integral = bool(np.all(np.abs(off - n) < 1e-9) and np.all(n >= 0))
+        uniform = integral and bool(np.all(n == n.flat[0]))
+        info = box[0] = (integral, uniform, int(n.flat[0]) if uniform else (n.astype(np.intp) if integral else None))
+    integral, uniform, n = info
+    if not (integral and step):
+        return pipe_out(H, t, T, t0, dt, i, init, shape, cur)
+    full = (H.shape[1],) + tuple(shape)
+    if uniform:
+        if n == 0:
+            if cur is not None:
+                return np.broadcast_to(cur, full)
+            return H[i - 1] if i > 0 else np.broadcast_to(init, full)
+        return H[i - n] if i >= n else np.broadcast_to(init, full)
+    src = i - n
+    val = np.take_along_axis(H, np.clip(src, 0, max(i - 1, 0))[None], 0)[0]
+    if cur is not None:
+        val = np.where(n == 0, np.broadcast_to(cur, full), val)
+    elif i == 0:
+        return np.broadcast_to(init, full)
+    return np.where(src < 0, np.broadcast_to(init, full), val)
+
+
 def s_pipe(H, t, T, t0, dt, i, init, cur=None):
     """Scalar twin of :func:`pipe_out` (same formula)."""
     p = (t - T - t0) / dt
@@ -871,7 +902,7 @@ def prev_out(H, i, init, shape):
     return H[(i - 1) % 2]
 
 
-NAMESPACE.update({"_pipe_out": pipe_out, "_s_pipe": s_pipe, "_prev_out": prev_out})
+NAMESPACE.update({"_pipe_out": pipe_out, "_pipe_static": pipe_static, "_s_pipe": s_pipe, "_prev_out": prev_out})
 
 
 # ---------------------------------------------------------------------------
@@ -1015,7 +1046,11 @@ class VectorProgram:
                 T = g.align(self.val(c.time, lay), tuple(c.dims))
                 t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
                 cur = g.align(self.val(c.inp, lay), tuple(c.dims)) if n in cm.pipes_current else "None"
-                out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
+                if c.time in self.static_set:
+                    box = self.slots.get(("box", n))
+                    out(depth, f"{name} = _pipe_static({box}, {H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur}, rec)")
+                else:
+                    out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
             else:
                 out(depth, f"{name} = _prev_out({H}, i, {init}, {shape})")
             lay[n] = tuple(c.dims)

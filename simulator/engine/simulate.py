@@ -290,6 +290,8 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             R.append(np.zeros((rows, N) + cm.shapes[key[1]]))
         elif kind == "noise":
             R.append(noise[key[1]])
+        elif kind == "box":
+            R.append({})
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
     static, init, evaluate = factory(R)
