@@ -59,33 +59,55 @@ class CaseResult:
     columns : int
         Number of canonical columns compared.
     reason : str
-        Empty when passed; else the error or the first mismatching columns.
+        Empty when passed; else the refusal, the error or the first mismatching columns.
+    status : str
+        ``'pass'``, ``'fail'`` (ran, output differs), ``'refuse'`` (regsim refused the file
+        naming the construct), ``'error'`` (any other exception) or ``'no reference'``.
+    construct : str
+        For refusals: the construct named by the :class:`XmileError`.
     """
 
     model: str
     passed: bool
     columns: int = 0
     reason: str = ""
+    status: str = ""
+    construct: str = ""
+
+    def __post_init__(self):
+        if not self.status:
+            object.__setattr__(self, "status", "pass" if self.passed else "fail")
 
 
 def load_canonical(path: Path):
-    """The canonical output as a DataFrame indexed by time (``Time`` column)."""
+    """A reference output as a DataFrame indexed by time (column ``Time``).
+
+    Reads comma- or tab-separated files with one row per saved time (the
+    first column is the time, whatever its header: ``Time``, ``Months``...),
+    files transposed to one variable per row, and Vensim ``.dat`` files (a
+    variable name on its own line, then ``time<TAB>value`` lines). Vensim
+    writes constants only in the first row of ``.tab`` files: a column empty
+    after its first row is taken as constant (as PySD's test harness does).
+    """
     import pandas as pd
 
     text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() == ".dat":
+        return _load_dat(text)
     from io import StringIO
 
-    sep = "\t" if path.suffix.lower() == ".tab" else ","
+    sep = "\t" if path.suffix.lower() == ".tab" or ("\t" in text.split("\n", 1)[0]) else ","
     df = pd.read_csv(StringIO(text), sep=sep)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [str(c).strip().strip('"') for c in df.columns]
     first = df.columns[0]
-    if first.lower() != "time":  # transposed file: one variable per row
+    if pd.to_numeric(df[first], errors="coerce").isna().all() and first.lower() != "time":
+        # transposed file: one variable per row, times as column headers
         df = df.set_index(first).T.reset_index().rename(columns={"index": "Time"})
     df = df.rename(columns={df.columns[0]: "Time"})
     df["Time"] = pd.to_numeric(df["Time"], errors="coerce")
     df = df[np.isfinite(df["Time"])].set_index("Time")
     df = df.apply(pd.to_numeric, errors="coerce")
-    # constants written only in the first row (Vensim .tab)
+    df = df.loc[:, ~df.columns.duplicated()]
     if len(df) > 1:
         for c in df.columns:
             if df[c].iloc[1:].isna().all():
@@ -93,81 +115,153 @@ def load_canonical(path: Path):
     return df
 
 
-def _output_file(case_dir: Path) -> Path | None:
-    for name in ("output.csv", "output.tab"):
-        if (case_dir / name).exists():
-            return case_dir / name
+def _load_dat(text: str):
+    import pandas as pd
+
+    series: dict[str, dict[float, float]] = {}
+    name = None
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        try:
+            t, v = float(parts[0]), float(parts[1]) if len(parts) > 1 else None
+        except ValueError:
+            t = v = None
+        if t is None or v is None or len(parts) != 2:
+            name = line.strip().strip('"')
+            series.setdefault(name, {})
+        elif name is not None:
+            series[name][t] = v
+    df = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in series.items() if v}).sort_index()
+    df.index.name = "Time"
+    # a .dat file lists a constant at its first time only
+    if len(df) > 1:
+        for c in df.columns:
+            if df[c].iloc[1:].isna().all():
+                df[c] = df[c].iloc[0]
+    return df
+
+
+#: names of reference output files looked for next to a model, in order
+REFERENCE_NAMES = ("output.csv", "output.tab")
+
+
+def find_reference(model_path: Path) -> Path | None:
+    """The reference output of a model: ``output.csv``/``output.tab`` in its folder, or
+    ``<stem>.csv``/``<stem>.tab``/``<stem>.dat`` beside it (None if there is none)."""
+    d = model_path.parent
+    for name in REFERENCE_NAMES:
+        if (d / name).exists():
+            return d / name
+    for ext in (".csv", ".tab", ".dat"):
+        p = d / (model_path.stem + ext)
+        if p.exists():
+            return p
     return None
 
 
-def _column(xm: XmileModel, res, col: str):
-    """regsim's values for a canonical column (None if the model has no such variable)."""
-    base, elem = col, None
+def split_column(col: str) -> tuple[str, list[str]]:
+    """``'x[a, b]'`` -> ``('x', ['a', 'b'])``; ``'x'`` -> ``('x', [])``."""
+    col = col.strip().strip('"')
     if col.endswith("]") and "[" in col:
         base, _, rest = col.partition("[")
-        elem = rest[:-1]
+        return base.strip().strip('"'), [s.strip().strip('"') for s in rest[:-1].split(",")]
+    return col, []
+
+
+def _column(xm: XmileModel, res, col: str):
+    """regsim's values for a reference column (None if the model has no such variable)."""
+    base, subs = split_column(col)
     try:
         ident = xm.resolve(base)
     except KeyError:
-        key = canonical(base).replace("_", "_")
-        if elem is None and key in _CONTROL:
+        key = canonical(base)
+        if not subs and key in _CONTROL:
             v = getattr(xm.sim_specs, _CONTROL[key])
             return np.full(res.times.shape, float(v))
         return None
     if ident not in res:
         return None
-    arr = res[ident][0]
-    if elem is None:
+    arr = np.asarray(res[ident][0])
+    dims = tuple(res.dims.get(ident, ()))
+    if not subs:
         return arr if arr.ndim == 1 else None
-    els = [canonical(e) for e in res.elements(ident)]
-    if canonical(elem) not in els:
+    if len(subs) != len(dims) or arr.ndim != 1 + len(dims):
         return None
-    return arr[:, els.index(canonical(elem))]
+    index = []
+    for d, sub in zip(dims, subs):
+        els = [canonical(e) for e in xm.model.dimensions[d]]
+        if canonical(sub) not in els:
+            return None
+        index.append(els.index(canonical(sub)))
+    return arr[(slice(None), *index)]
 
 
-def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL) -> list[str]:
-    """Mismatches between regsim results and a canonical frame (empty list = conforms)."""
+def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL,
+            column=None) -> list[str]:
+    """Mismatches between results and a reference frame (empty list = conforms).
+
+    ``column(col)`` returns a tool's values for a reference column at the
+    tool's saved times ``res.times`` (default: regsim's, :func:`_column`).
+    A reference with no column the tool has is a mismatch (never an empty pass).
+    """
+    getter = column or (lambda c: _column(xm, res, c))
     problems = []
     idx = []
+    times = np.asarray(res.times, dtype=float)
     for t in canon.index.to_numpy(dtype=float):
-        hit = np.flatnonzero(np.isclose(res.times, t, rtol=0, atol=1e-9 * max(1.0, abs(t))))
+        hit = np.flatnonzero(np.isclose(times, t, rtol=0, atol=1e-9 * max(1.0, abs(t))))
         if hit.size == 0:
-            return [f"time {t:g} not among regsim's saved times"]
+            return [f"time {t:g} not among the saved times"]
         idx.append(hit[0])
     idx = np.asarray(idx)
+    n = 0
     for col in canon.columns:
-        x = _column(xm, res, col)
+        x = getter(col)
         if x is None:
             problems.append(f"{col}: no such variable")
             continue
         y = canon[col].to_numpy(dtype=float)
-        x = x[idx]
+        x = np.asarray(x, dtype=float)[idx]
+        n += 1
         ok = (np.abs(x - y) <= atol + rtol * np.abs(y)) | (np.isnan(x) & np.isnan(y))
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
-            problems.append(f"{col}: at time {canon.index[i]:g} regsim {x[i]:.10g}, canonical {y[i]:.10g}")
+            problems.append(f"{col}: at time {canon.index[i]:g} got {x[i]:.10g}, reference {y[i]:.10g}")
+    if not len(canon.columns):
+        problems.append("the reference output has no columns")
     return problems
 
 
 def run_case(model_path: Path, root: Path | None = None, **settings) -> CaseResult:
-    """Run one conformance model and compare it with its folder's canonical output.
+    """Run one model and compare it with its reference output (see :func:`find_reference`).
 
     Keyword arguments override the file's settings (e.g. ``method="euler"``).
+    A model regsim refuses (:class:`XmileError`) has ``status='refuse'`` and the
+    refusal as ``reason``; any other exception is ``status='error'``.
     """
     from simulator.engine import simulate
 
     rel = str(model_path.relative_to(root)) if root else model_path.name
-    out = _output_file(model_path.parent)
-    if out is None:
-        return CaseResult(rel, False, 0, "no canonical output file")
+    out = find_reference(model_path)
     try:
         xm = read(model_path)
-        res = with_constants(simulate(xm.model, None, xm.settings(**{"on_nonfinite": "ignore", **settings})), xm.model)
-    except (XmileError, ValueError, ArithmeticError) as exc:
-        return CaseResult(rel, False, 0, f"{type(exc).__name__}: {exc}")
-    canon = load_canonical(out)
-    problems = compare(xm, res, canon)
-    return CaseResult(rel, not problems, len(canon.columns), "; ".join(problems[:3]))
+        res = with_constants(simulate(xm.model, None, xm.settings(**{"on_nonfinite": "ignore", **settings})),
+                             xm.model)
+    except XmileError as exc:
+        return CaseResult(rel, False, 0, str(exc), status="refuse", construct=exc.construct or "")
+    except Exception as exc:  # noqa: BLE001 - reported as an error of regsim, never hidden
+        return CaseResult(rel, False, 0, f"{type(exc).__name__}: {exc}", status="error")
+    if out is None:
+        return CaseResult(rel, False, 0, "no reference output", status="no reference")
+    try:
+        canon = load_canonical(out)
+        problems = compare(xm, res, canon)
+    except Exception as exc:  # noqa: BLE001 - reported as an error, never hidden
+        return CaseResult(rel, False, 0, f"comparing with {out.name}: {type(exc).__name__}: {exc}", status="error")
+    return CaseResult(rel, not problems, len(canon.columns), "; ".join(problems[:3]),
+                      status="pass" if not problems else "fail")
 
 
 def run_suite(root: Path | str = DEFAULT_ROOT) -> list[CaseResult]:

@@ -20,7 +20,8 @@ def with_constants(res: Results, model, params: Mapping[str, object] | None = No
 
     params = dict(params or {})
     data, units, dims, docs = dict(res.data), dict(res.units), dict(res.dims), dict(res.docs)
-    N, T = res.n_runs, res.times.size
+    # a model whose variables are all constants has no saved data: the run count is in the metadata
+    N, T = int(res.metadata.get("n_runs") or res.n_runs or 1), res.times.size
     for c in model.components:
         if c.kind != "constant" or c.name in data or c.name.startswith("_"):
             continue
