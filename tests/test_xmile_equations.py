@@ -83,7 +83,6 @@ def test_graphical_function_calls_and_subscripts_resolve_through_symbols():
 
 @pytest.mark.parametrize("text, match", [
     ("__import__('os').system('echo hacked')", "unexpected character"),
-    ("a.b", "module"),
     ("foo(1)", "unknown function"),
     ("RANDOM(0, 1)", "RANDOM is not supported"),
     ("1 +", "end of equation"),
@@ -109,3 +108,14 @@ def test_number_lists():
     assert parse_number_list("1; 2") == [1.0, 2.0]
     assert parse_number_list("1") is None
     assert parse_number_list("a, b") is None
+
+
+def test_module_qualified_names_and_constants():
+    assert parse_equation("hares.hare_density * 2") == Bin("*", Var("hares_hare_density"), Num(2.0))
+    assert parse_equation("TIME * PI") == Bin("*", Var("time"), Num(math.pi))
+    with pytest.raises(XmileError, match="placeholder") as info:
+        parse_equation(" ??? ")
+    assert info.value.construct == "placeholder equation '???'"
+    with pytest.raises(XmileError, match="unknown function 'EXPRESSION MACRO'") as info:
+        parse_equation("EXPRESSION MACRO(a, b)", {})
+    assert info.value.construct == "EXPRESSION MACRO"

@@ -98,7 +98,7 @@ def load_canonical(path: Path):
 
     sep = "\t" if path.suffix.lower() == ".tab" or ("\t" in text.split("\n", 1)[0]) else ","
     df = pd.read_csv(StringIO(text), sep=sep)
-    df.columns = [str(c).strip().strip('"') for c in df.columns]
+    df.columns = [_unquote(str(c)) for c in df.columns]
     first = df.columns[0]
     if pd.to_numeric(df[first], errors="coerce").isna().all() and first.lower() != "time":
         # transposed file: one variable per row, times as column headers
@@ -161,12 +161,19 @@ def find_reference(model_path: Path) -> Path | None:
     return None
 
 
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        return text[1:-1]
+    return text
+
+
 def split_column(col: str) -> tuple[str, list[str]]:
     """``'x[a, b]'`` -> ``('x', ['a', 'b'])``; ``'x'`` -> ``('x', [])``."""
-    col = col.strip().strip('"')
+    col = _unquote(col)
     if col.endswith("]") and "[" in col:
         base, _, rest = col.partition("[")
-        return base.strip().strip('"'), [s.strip().strip('"') for s in rest[:-1].split(",")]
+        return _unquote(base), [_unquote(s) for s in rest[:-1].split(",")]
     return col, []
 
 
@@ -179,6 +186,8 @@ def _column(xm: XmileModel, res, col: str):
         key = canonical(base)
         if not subs and key in _CONTROL:
             v = getattr(xm.sim_specs, _CONTROL[key])
+            if key == "saveper" and xm.sim_specs.save_interval:
+                v = xm.sim_specs.save_interval
             return np.full(res.times.shape, float(v))
         return None
     if ident not in res:
@@ -210,8 +219,10 @@ def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL,
     problems = []
     idx = []
     times = np.asarray(res.times, dtype=float)
+    # reference files print times rounded (10.03125 as 10.0312): match within 1% of a saved step
+    step = float(np.min(np.diff(times))) if times.size > 1 else 1.0
     for t in canon.index.to_numpy(dtype=float):
-        hit = np.flatnonzero(np.isclose(times, t, rtol=0, atol=1e-9 * max(1.0, abs(t))))
+        hit = np.flatnonzero(np.isclose(times, t, rtol=0, atol=max(1e-9 * max(1.0, abs(t)), 0.01 * step)))
         if hit.size == 0:
             return [f"time {t:g} not among the saved times"]
         idx.append(hit[0])

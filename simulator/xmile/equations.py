@@ -51,9 +51,34 @@ def canonical(name: str) -> str:
     True
     """
     name = name.strip()
+    if '"' in name and not (len(name) >= 2 and name[0] == name[-1] == '"' and '"' not in name[1:-1]):
+        parts = _split_dotted(name)
+        if len(parts) > 1:  # a module-qualified name with quoted parts: Staff."Head count"
+            return ".".join(canonical(p) for p in parts)
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = name[1:-1].replace('\\"', '"')
     return _SEP.sub("_", name.casefold()).strip("_")
+
+
+def _split_dotted(name: str) -> list[str]:
+    """Split ``a."b.c".d`` at the dots outside quotes."""
+    parts, cur, quoted, i = [], [], False, 0
+    while i < len(name):
+        ch = name[i]
+        if ch == "\\" and quoted and i + 1 < len(name):
+            cur.append(name[i:i + 2])
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        if ch == "." and not quoted:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
 
 
 # -- symbols -------------------------------------------------------------------
@@ -90,6 +115,10 @@ SPECIAL_NAMES = {
     "starttime": "initial_time",
     "stoptime": "final_time",
 }
+
+
+#: names that stand for a number when the model defines no variable of that name
+CONSTANT_NAMES = {"pi": math.pi, "inf": math.inf}
 
 
 # -- tokens --------------------------------------------------------------------
@@ -182,12 +211,45 @@ def _safediv(args: Sequence[Node]) -> Node:
     return IfElse(Bin("==", b, Num(0.0)), alt, Bin("/", a, b))
 
 
+def _rootn(args: Sequence[Node]) -> Node:
+    return Bin("**", args[0], Bin("/", Num(1.0), args[1]))
+
+
+def _hyperbolic(kind: str) -> Builder:
+    def build(args: Sequence[Node]) -> Node:
+        x = args[0]
+        ep, em = Call("exp", (x,)), Call("exp", (Unary("-", x),))
+        if kind == "sinh":
+            return Bin("/", Bin("-", ep, em), Num(2.0))
+        if kind == "cosh":
+            return Bin("/", Bin("+", ep, em), Num(2.0))
+        return Bin("/", Bin("-", ep, em), Bin("+", ep, em))
+    return build
+
+
+def _trend(args: Sequence[Node]) -> Node:
+    # TREND(x, T[, g0]): fractional change rate of x per time unit, against a first-order
+    # smooth of x over T that starts where a trend of g0 would have put it:
+    #   avg = SMTH1(x, T, x / (1 + T*g0)),  TREND = (x - avg) / (|avg| * T)  (0 if that is 0/0)
+    x, T = args[0], args[1]
+    g0 = args[2] if len(args) > 2 else Num(0.0)
+    avg = Call("smooth", (x, T, Bin("/", x, Bin("+", Num(1.0), Bin("*", T, g0)))))
+    den = Bin("*", Call("abs", (avg,)), T)
+    return IfElse(Bin("==", den, Num(0.0)), Num(0.0), Bin("/", Bin("-", x, avg), den))
+
+
 #: XMILE builtin (canonical name) -> (min args, max args, builder)
 BUILTINS: dict[str, tuple[int, int, Builder]] = {
     **{f: (1, 1, _same(f)) for f in ("abs", "exp", "ln", "log10", "sqrt", "sin", "cos", "tan",
                                       "arcsin", "arccos", "arctan")},
     "int": (1, 1, lambda a: _trunc(a[0])),
     "mod": (2, 2, lambda a: _mod(a[0], a[1])),
+    "modulo": (2, 2, lambda a: _mod(a[0], a[1])),
+    "rootn": (2, 2, _rootn),
+    "sinh": (1, 1, _hyperbolic("sinh")),
+    "cosh": (1, 1, _hyperbolic("cosh")),
+    "tanh": (1, 1, _hyperbolic("tanh")),
+    "trend": (2, 3, _trend),
     "min": (1, 99, _same("min")),
     "max": (1, 99, _same("max")),
     "sum": (1, 1, _same("sum")),
@@ -215,10 +277,12 @@ BUILTINS: dict[str, tuple[int, int, Builder]] = {
 
 #: XMILE builtins regsim refuses (stateful or stochastic ones it does not implement)
 UNSUPPORTED_BUILTINS = {
-    "trend", "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
+    "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
     "poisson", "random", "binomial", "uniform", "triangular", "weibull", "gamma", "beta",
-    "negbinomial", "geometric", "logistic", "pareto", "montecarlo", "rank", "size",
-    "stddev", "npv", "delay_fixed", "counter", "interpolate",
+    "negbinomial", "geometric", "logistic", "pareto", "montecarlo",
+    "stddev", "npv", "delay_fixed", "counter", "interpolate", "percent", "lookup_forward",
+    "lookup_backward", "lookupmean", "lookup_function_table", "get_data_between_times", "get_direct_data",
+    "get_direct_constants", "ismoduleinput", "rank", "prod",
 }
 
 
@@ -379,9 +443,11 @@ class _Parser:
             self.i -= 1
             return self.expr()
         if tok.kind in ("name", "qname"):
-            if self.peek().kind == "op" and self.peek().text == ".":
-                raise XmileError(f"module-qualified name {tok.text}.{self.toks[self.i + 1].text} "
-                                 "(modules are not supported)", variable=self.variable, construct="module")
+            if self.peek().kind == "op" and self.peek().text == "." and \
+                    self.toks[self.i + 1].kind in ("name", "qname"):
+                tok = self.dotted(tok)
+            if canonical(tok.text) == "size" and self.peek().text == "(":
+                return self.size_of(tok)
             if canonical(tok.text) == "lookup" and self.accept("op", "("):
                 gf_tok = self.next()
                 self.expect("op", ",")
@@ -405,17 +471,67 @@ class _Parser:
             raise self.error("unexpected end of equation", tok)
         raise self.error(f"unexpected {tok.text!r}", tok)
 
+    def size_of(self, tok: _Tok) -> Node:
+        """``SIZE(Dim)``, ``SIZE(x)``, ``SIZE(x[*])``: the number of elements (1 for a scalar), a number."""
+        self.expect("op", "(")
+        arg = self.next()
+        if arg.kind not in ("name", "qname"):
+            raise self.error("SIZE expects a dimension or an arrayed variable", arg)
+        key = canonical(arg.text)
+        if key in self.dimensions and self.accept("op", ")"):
+            return Num(float(len(self.dimensions[key])))
+        sym = self.symbols.get(key) if self.symbols is not None else None
+        if sym is None:
+            raise XmileError(f"SIZE({arg.text}): {arg.text!r} is neither a dimension nor a variable",
+                             variable=self.variable)
+        if self.accept("op", "["):
+            while not self.accept("op", "]"):
+                t = self.next()
+                if t.kind == "end":
+                    raise self.error("expected ']'")
+                if t.kind == "name" and canonical(t.text) not in self.dimensions or t.kind == "num":
+                    raise XmileError(f"SIZE of a selection ({arg.text}[...]) is not supported",
+                                     variable=self.variable, construct="SIZE")
+        self.expect("op", ")")
+        n = 1
+        for d in sym.dims:
+            n *= len(self.dimensions.get(canonical(d), ()))
+        return Num(float(n))
+
+    def dotted(self, first: _Tok) -> _Tok:
+        """``module.var`` (or ``a.b.c``): one name token holding the qualified name."""
+        parts = [canonical(first.text)]
+        while self.peek().kind == "op" and self.peek().text == "." and \
+                self.toks[self.i + 1].kind in ("name", "qname"):
+            self.i += 1
+            parts.append(canonical(self.next().text))
+        return _Tok("name", ".".join(parts), first.pos)
+
     # name resolution
     def reference(self, tok: _Tok) -> Node:
         key = canonical(tok.text)
         if self.symbols is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key in CONSTANT_NAMES:
+                return Num(CONSTANT_NAMES[key])
             return Var(identifier(key))
         sym = self.symbols.get(key)
         if sym is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key in CONSTANT_NAMES:
+                return Num(CONSTANT_NAMES[key])
+            words = [tok.text]
+            j = self.i
+            while self.toks[j].kind == "name":
+                words.append(self.toks[j].text)
+                j += 1
+            if len(words) > 1 and self.toks[j].kind == "op" and self.toks[j].text == "(":
+                fname = " ".join(words)
+                raise XmileError(f"unknown function {fname!r} in equation {self.text!r} (not an XMILE builtin "
+                                 "regsim knows, nor a graphical function or macro defined in the file)",
+                                 variable=self.variable, construct=fname)
             raise XmileError(f"unknown name {tok.text!r} in equation {self.text!r}", variable=self.variable)
         if sym.kind == "gf":
             raise XmileError(f"graphical function {tok.text!r} used as a value (call it: {tok.text}(x))",
@@ -482,8 +598,9 @@ class _Parser:
         if sym is not None:
             raise XmileError(f"{tok.text!r} is not a graphical function and cannot be called",
                              variable=self.variable)
-        raise XmileError(f"unknown function {tok.text!r} (macros are not supported) in equation {self.text!r}",
-                         variable=self.variable, construct="function")
+        raise XmileError(f"unknown function {tok.text!r} in equation {self.text!r} (not an XMILE builtin regsim "
+                         "knows, nor a graphical function or macro defined in the file)",
+                         variable=self.variable, construct=tok.text)
 
 
 _IDENT_BAD = re.compile(r"\W", re.UNICODE)
@@ -528,6 +645,9 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         raise XmileError(f"equation must be text, not {type(text).__name__}", variable=variable)
     if len(text) > _MAX_EQUATION_CHARS:
         raise XmileError(f"equation longer than {_MAX_EQUATION_CHARS} characters", variable=variable)
+    if text.strip() and not text.strip().strip("?"):
+        raise XmileError(f"the equation is the placeholder {text.strip()!r}: the converter that wrote the file could "
+                         "not translate this variable", variable=variable, construct="placeholder equation '???'")
     try:
         return _Parser(text, symbols, dimensions, variable).parse()
     except RecursionError:

@@ -130,6 +130,9 @@ class SimSpecs:
         Integration method as written in the file, lower case.
     time_units : str
         The model's time unit.
+    save_interval : float or None
+        Stella's ``isee:save_interval`` (reported, as Stella does, for ``SAVEPER``); regsim
+        saves every ``dt`` regardless, so the saved times include Stella's.
     """
 
     start: float
@@ -137,6 +140,7 @@ class SimSpecs:
     dt: float = 1.0
     method: str = "euler"
     time_units: str = ""
+    save_interval: float | None = None
 
     def settings(self, **overrides):
         """A :class:`~simulator.engine.SimSettings` for these specs (saving every ``dt``).
@@ -210,6 +214,7 @@ class _Var:
     ident: str = ""
     dims: tuple[str, ...] = ()
     gf_ident: str | None = None
+    scope: str = ""
 
 
 class _Reader:
@@ -261,11 +266,11 @@ class _Reader:
         if not models:
             raise XmileError(f"{self.source}: no <model> element", construct="model")
         main = [m for m in models if not m.get("name")]
-        if len(models) > 1:
-            others = [m.get("name", "") for m in models if m.get("name")]
-            raise XmileError(f"{self.source}: {len(models)} <model> elements (modules/submodels "
-                             f"{', '.join(repr(o) for o in others)} are not supported)", construct="module")
-        model_el = (main or models)[0]
+        if len(main) > 1:
+            raise XmileError(f"{self.source}: {len(main)} <model> elements without a name (one main model expected)",
+                             construct="model")
+        model_el = (main or models[:1])[0]
+        self.submodels = {canonical(m.get("name", "")): m for m in models if m is not model_el}
         if _child(model_el, "sim_specs") is not None:
             specs_el = _child(model_el, "sim_specs")
         for b in _children(model_el, "behavior"):
@@ -274,11 +279,13 @@ class _Reader:
         d = _child(model_el, "doc")
         if d is not None:
             doc = " ".join((_text(d) or "").split())
-        variables = _child(model_el, "variables")
-        comps, names = self.read_variables(variables, behavior) if variables is not None else ([], {})
-        for el in model_el:
-            if _is_std(el) and _local(el) not in ("variables", "views", "sim_specs", "behavior", "doc"):
-                self.ignore(el, "model")
+        comps, names = self.read_variables(model_el, behavior)
+        for k, m in self.submodels.items():
+            if k not in self.used_models:
+                self.ignored.append(f"model {m.get('name', '')} (not used by any module)")
+        if not names:
+            raise XmileError(f"{self.source}: the model has no variables that regsim can read (no <stock>, "
+                             "<flow> or <aux> in <model><variables>)", construct="variables")
         dims = {self.dim_ident(k): v for k, v in self.dimensions.items()}
         try:
             model = Model(name=name, components=tuple(comps), dimensions=dims, doc=doc,
@@ -338,7 +345,12 @@ class _Reader:
         if not (dt > 0 and np.isfinite(dt)):
             raise XmileError(f"sim_specs: dt must be positive, got {dt}", construct="sim_specs")
         method = (el.get("method") or "euler").strip().lower()
-        return SimSpecs(start=start, stop=stop, dt=dt, method=method, time_units=el.get("time_units", "") or "")
+        save = next((v for k, v in el.attrib.items() if _split(k)[1] == "save_interval"), None)
+        save_interval = None
+        if save is not None and _NUMBER.match(save) and float(save) > 0:
+            save_interval = float(save)
+        return SimSpecs(start=start, stop=stop, dt=dt, method=method, time_units=el.get("time_units", "") or "",
+                        save_interval=save_interval)
 
     # variables
     def fresh(self, base: str) -> str:
@@ -348,44 +360,128 @@ class _Reader:
         self.taken.add(ident)
         return ident
 
-    def read_variables(self, vars_el: ET.Element, behavior: dict):
-        decls: list[_Var] = []
-        by_key: dict[str, _Var] = {}
-        for el in vars_el:
+    def model_items(self, model_el: ET.Element, where: str) -> list[ET.Element]:
+        """The variable elements of a model: ``<variables>`` children, or (Stella 10's layout)
+        stocks, flows, auxiliaries and modules written directly under ``<model>``."""
+        variables = _child(model_el, "variables")
+        items = []
+        for el in model_el:
             if not _is_std(el):
-                self.ignore(el, "variables")
-                continue
+                self.ignore(el, where)
+            elif _local(el) in ("stock", "flow", "aux", "gf", "module", "group") and variables is None:
+                items.append(el)
+            elif _local(el) not in ("variables", "views", "sim_specs", "behavior", "doc", "stock", "flow", "aux",
+                                    "gf", "module", "group"):
+                self.ignore(el, where)
+        if variables is not None:
+            for el in variables:
+                if not _is_std(el):
+                    self.ignore(el, "variables")
+                else:
+                    items.append(el)
+        return items
+
+    def collect(self, model_el: ET.Element, scope: str, display: str, stack: tuple[str, ...],
+                decls: list, by_key: dict, connects: list) -> None:
+        """Declarations of one model (``scope`` = qualified key prefix of a module instance, '' at
+        the top), recursing into ``<module>`` instances."""
+        for el in self.model_items(model_el, "model" if not scope else f"module {display}"):
             tag = _local(el)
-            if tag in ("group",):
+            if tag == "group":
                 continue
             if tag == "module":
-                raise XmileError(f"module {el.get('name', '')!r} is not supported (submodels are refused)",
-                                 variable=el.get("name"), construct="module")
+                self.collect_module(el, scope, display, stack, decls, by_key, connects)
+                continue
             if tag not in ("stock", "flow", "aux", "gf"):
-                raise XmileError(f"unsupported element <{tag}> in <variables>", variable=el.get("name"),
-                                 construct=tag)
+                raise XmileError(f"{self.source}: unsupported element <{tag}> in <variables>",
+                                 variable=el.get("name"), construct=tag)
             raw = el.get("name")
             if not raw:
-                raise XmileError(f"<{tag}> without a name attribute", construct=tag)
-            name = _display_name(raw)
-            key = canonical(raw)
-            if not key:
-                raise XmileError(f"<{tag}> with an empty name", construct=tag)
+                raise XmileError(f"{self.source}: <{tag}> without a name attribute", construct=tag)
+            name = (f"{display}." if display else "") + _display_name(raw)
+            key = (f"{scope}." if scope else "") + canonical(raw)
+            if not canonical(raw):
+                raise XmileError(f"{self.source}: <{tag}> with an empty name", construct=tag)
             if key in by_key:
                 raise XmileError(f"two variables with the name {name!r} (names are case-insensitive and "
                                  "spaces equal underscores)", variable=name)
-            v = _Var(tag, el, name, key)
+            v = _Var(tag, el, name, key, scope=scope)
             for child in el:
-                if _is_std(child) and _local(child) in _UNSUPPORTED_CHILDREN:
+                if _local(child) in _UNSUPPORTED_CHILDREN:
                     what = _UNSUPPORTED_CHILDREN[_local(child)]
-                    raise XmileError(f"{what} (<{_local(child)}>) is not supported", variable=name, construct=what)
-                if not _is_std(child) and _local(child) in _UNSUPPORTED_CHILDREN:
-                    what = _UNSUPPORTED_CHILDREN[_local(child)]
-                    raise XmileError(f"{what} (vendor element <{_local(child)}>) is not supported",
-                                     variable=name, construct=what)
+                    how = f"<{_local(child)}>" if _is_std(child) else f"vendor element <{_local(child)}>"
+                    raise XmileError(f"{what} ({how}) is not supported", variable=name, construct=what)
             v.dims = self.var_dims(el, name)
             decls.append(v)
             by_key[key] = v
+
+    def collect_module(self, el: ET.Element, scope: str, display: str, stack: tuple[str, ...],
+                       decls: list, by_key: dict, connects: list) -> None:
+        raw = el.get("name") or ""
+        if not canonical(raw):
+            raise XmileError(f"{self.source}: <module> without a name", construct="module")
+        model_name = next((v for k, v in el.attrib.items() if _split(k)[1] == "model_name"), raw)
+        mkey = canonical(model_name)
+        sub = self.submodels.get(mkey)
+        mdisp = _display_name(raw)
+        where = (f"{display}." if display else "") + mdisp
+        if sub is None:
+            raise XmileError(f"{self.source}: module {where!r} refers to model {_display_name(model_name)!r}, "
+                             "which the file does not define", variable=where, construct="module")
+        if mkey in stack:
+            raise XmileError(f"{self.source}: module {where!r} contains itself (model "
+                             f"{_display_name(model_name)!r})", variable=where, construct="module")
+        inner = (f"{scope}." if scope else "") + canonical(raw)
+        if inner in self.instances:
+            raise XmileError(f"two modules named {where!r}", variable=where, construct="module")
+        self.instances[inner] = where
+        self.used_models.add(mkey)
+        for c in el:
+            if _is_std(c) and _local(c) == "connect" or (not _is_std(c) and _local(c) == "connect"):
+                to, frm = c.get("to"), c.get("from")
+                if not to or not frm:
+                    raise XmileError(f"module {where!r}: <connect> needs 'to' and 'from'", variable=where,
+                                     construct="module connect")
+                connects.append((scope, inner, where, to, frm))
+            elif _local(c) != "connect2":
+                self.ignore(c, f"module {where}")
+        self.collect(sub, inner, where, stack + (mkey,), decls, by_key, connects)
+
+    def resolve_connect(self, scope: str, module: str, end: str, text: str, by_key: dict, is_to: bool) -> str:
+        """The qualified key of one end of a ``<connect>`` (``to`` defaults to the module's scope,
+        ``from`` to the enclosing model's; ``.x`` is the enclosing model's ``x``)."""
+        key = canonical(text.lstrip("."))
+        prefix = f"{scope}." if scope else ""
+        first = key.split(".", 1)[0]
+        if text.startswith("."):
+            cands = [prefix + key]
+        elif "." in key and (prefix + first) in self.instances:
+            cands = [prefix + key]
+        else:
+            cands = [f"{module}.{key}"] if is_to else [prefix + key]
+        for k in cands:
+            if k in by_key:
+                return k
+        raise XmileError(f"module {end!r}: <connect> {'to' if is_to else 'from'}={text!r} names no variable "
+                         "of the model", variable=end, construct="module connect")
+
+    def read_variables(self, model_el: ET.Element, behavior: dict):
+        decls: list[_Var] = []
+        by_key: dict[str, _Var] = {}
+        connects: list = []
+        self.instances: dict[str, str] = {}
+        self.used_models: set[str] = set()
+        self.collect(model_el, "", "", (), decls, by_key, connects)
+        self.aliases: dict[str, str] = {}
+        for scope, module, where, to, frm in connects:
+            t = self.resolve_connect(scope, module, where, to, by_key, True)
+            f = self.resolve_connect(scope, module, where, frm, by_key, False)
+            if t == f:
+                continue
+            if self.aliases.get(t, f) != f:
+                raise XmileError(f"module input {by_key[t].name!r} is connected to two variables",
+                                 variable=by_key[t].name, construct="module connect")
+            self.aliases[t] = f
 
         # identifiers: lookups must not shadow builtin functions
         builtin_names = set(B.PURE_ARITY) | set(B.STATEFUL_ARITY) | {"if_then_else"}
@@ -398,7 +494,7 @@ class _Reader:
             gf_el = _child(v.el, "gf")
             if v.tag == "gf":
                 v.gf_ident = v.ident
-            elif gf_el is not None:
+            elif gf_el is not None and v.key not in self.aliases:
                 if v.tag == "stock":
                     raise XmileError("a stock cannot have a graphical function", variable=v.name, construct="gf")
                 v.gf_ident = self.fresh(v.ident + "_gf")
@@ -406,21 +502,47 @@ class _Reader:
         symbols: dict[str, Symbol] = {}
         for v in decls:
             kind = "gf" if v.tag == "gf" else ("aux_gf" if v.gf_ident else v.tag)
+            if v.key in self.aliases:
+                kind = "aux"
             symbols[v.key] = Symbol(v.ident, kind, v.gf_ident, tuple(self.dim_ident(d) for d in v.dims))
         for k, d in self.dim_keys.items():
             if k in symbols:
                 raise XmileError(f"dimension {d!r} has the same name as a variable", variable=d)
+        scopes = {v.scope for v in decls}
+        views = {sc: self.scope_view(symbols, sc) for sc in scopes}
 
         # auxiliaries used as flows of a stock stay equations (never constants)
-        self.flow_keys = {canonical(_text(f) or "") for v in decls if v.tag == "stock"
+        self.flow_keys = {self.scoped(v.scope, _text(f) or "") for v in decls if v.tag == "stock"
                           for f in _children(v.el, "inflow") + _children(v.el, "outflow")}
         comps: list[Component] = []
         names: dict[str, str] = {}
         for v in decls:
-            comps.extend(self.build(v, symbols, behavior))
+            if v.key in self.aliases:
+                src = by_key[self.aliases[v.key]]
+                if src.tag == "gf":
+                    raise XmileError(f"module input connected to graphical function {src.name!r}",
+                                     variable=v.name, construct="module connect")
+                comps.append(Aux(v.ident, equation=Var(src.ident), dims=tuple(self.dim_ident(d) for d in src.dims),
+                                 doc=f"module input, connected to {src.name}"))
+            else:
+                comps.extend(self.build(v, views[v.scope], behavior))
             if v.tag != "gf":
                 names[v.ident] = v.name
         return comps, names
+
+    @staticmethod
+    def scoped(scope: str, name: str) -> str:
+        key = canonical(name)
+        return f"{scope}.{key}" if scope else key
+
+    @staticmethod
+    def scope_view(symbols: dict, scope: str) -> dict:
+        """Symbols as seen from inside module ``scope``: its own names unqualified, names of its
+        sub-modules as ``sub.name``."""
+        if not scope:
+            return symbols
+        prefix = scope + "."
+        return {k[len(prefix):]: v for k, v in symbols.items() if k.startswith(prefix)}
 
     def var_dims(self, el: ET.Element, name: str) -> tuple[str, ...]:
         dims_el = _child(el, "dimensions")
