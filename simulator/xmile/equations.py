@@ -195,14 +195,15 @@ def _same(name: str) -> Builder:
 
 
 def _trunc(x: Node) -> Node:
-    # XMILE INT (as in the SDXorg suite's canonical outputs): the integer part,
-    # rounding toward zero: INT(-9.9) = -9.
-    return Bin("*", Call("sign", (x,)), Call("int", (Call("abs", (x,)),)))
+    # XMILE INT (standard, Stella, simlin): the largest integer not above x, INT(-0.875) = -1.
+    # (Vensim's INTEGER truncates toward zero; files converted from Vensim keep that meaning only
+    # in Vensim: see docs/xmile.md.)
+    return Call("int", (x,))
 
 
 def _mod(a: Node, b: Node) -> Node:
-    # a MOD b = a - b*INT(a/b): the remainder takes the sign of a (-10 MOD 3 = -1).
-    return Bin("-", a, Bin("*", b, _trunc(Bin("/", a, b))))
+    # a MOD b = a - b*INT(a/b) with INT the floor: the remainder takes the sign of b (-10 MOD 3 = 2).
+    return Call("mod", (a, b))
 
 
 def _safediv(args: Sequence[Node]) -> Node:

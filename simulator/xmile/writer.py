@@ -23,9 +23,8 @@ Mapping (regsim -> XMILE):
 
 What cannot be represented (see docs/xmile.md): the save period and the
 ``on_nonfinite`` policy (XMILE saves every ``dt``); ``hidden`` flags and
-``group`` labels; regsim's ``int`` (floor) and ``mod`` (floored) are written
-as XMILE ``INT`` and ``MOD``, which tools (and regsim's reader, following the
-conformance suite) evaluate by truncation: they differ for negative arguments.
+``group`` labels. regsim's ``int`` (floor) and ``mod`` (floored) are written
+as XMILE ``INT`` and ``MOD``, which mean the same in XMILE (and in regsim's reader).
 """
 
 from __future__ import annotations
