@@ -602,10 +602,19 @@ class _Reader:
                 raise XmileError(f"element [{sub}] has several subscripts", variable=v.name, construct="array")
             if canonical(sub) not in by_key:
                 raise XmileError(f"element [{sub}] is not in dimension {v.dims[0]!r}", variable=v.name)
-            if _child(e, "gf") is not None:
-                raise XmileError(f"arrayed graphical function (element [{sub}])", variable=v.name,
-                                 construct="arrayed graphical function")
-            nodes[by_key[canonical(sub)]] = self.parse(_text(_child(e, "eqn")), symbols, v, f" for [{sub}]")
+            gf = _child(e, "gf")
+            text = _text(_child(e, "eqn"))
+            if gf is not None:
+                # one graphical function per element, applied to the element's input (its own
+                # <eqn>, else the variable's)
+                if text is None or not text.strip():
+                    text = _text(_child(v.el, "eqn"))
+                arg = self.parse(text, symbols, v, f" (input of the graphical function of [{sub}])")
+                lk = self.fresh(f"{v.ident}_gf_{identifier(canonical(sub))}")
+                self._extra.append(self.lookup(gf, lk, v, "", f"graphical function of {v.name}[{sub}]"))
+                nodes[by_key[canonical(sub)]] = Call(lk, (arg,))
+                continue
+            nodes[by_key[canonical(sub)]] = self.parse(text, symbols, v, f" for [{sub}]")
         missing = [elems[i] for i, n in enumerate(nodes) if n is None]
         if missing:
             raise XmileError(f"no equation for element(s) {', '.join(missing)}", variable=v.name)
@@ -672,9 +681,7 @@ class _Reader:
         else:
             gf_el = _child(el, "gf")
             if gf_el is not None:
-                if v.dims:
-                    raise XmileError("arrayed graphical function", variable=v.name,
-                                     construct="arrayed graphical function")
+                # apply-to-all: one graphical function shared by every element
                 out.append(self.lookup(gf_el, v.gf_ident, v, units, f"graphical function of {v.name}"))
                 if values is not None:
                     raise XmileError("a graphical function's input must be an expression", variable=v.name)
