@@ -33,6 +33,10 @@ from .run import with_constants
 RTOL = 1e-5
 ATOL = 1e-5
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "tests" / "sd-test-models"
+#: the hand-written models (arrays, modules, builtins, delays) with numpy-computed outputs
+AUTHORED_ROOT = Path(__file__).resolve().parents[2] / "tests" / "xmile-models"
+#: file name endings read as XMILE
+XMILE_SUFFIXES = (".xmile", ".stmx", ".itmx")
 _CONTROL = {"initial_time": "start", "final_time": "stop", "time_step": "dt", "saveper": "dt"}
 #: models regsim fails, and why (checked by tests/test_xmile_conformance.py)
 KNOWN_FAILURES = {
@@ -279,24 +283,50 @@ def run_case(model_path: Path, root: Path | None = None, **settings) -> CaseResu
                       status="pass" if not problems else "fail")
 
 
+def suite_files(root: Path | str) -> list[Path]:
+    """Every XMILE/Stella file under ``root`` (``.xmile``, ``.stmx``, ``.itmx``), sorted."""
+    return sorted(p for p in Path(root).rglob("*") if p.suffix.lower() in XMILE_SUFFIXES and p.is_file())
+
+
 def run_suite(root: Path | str = DEFAULT_ROOT) -> list[CaseResult]:
-    """Run every ``*.xmile`` model under ``root`` (sorted by path)."""
+    """Run every XMILE model under ``root`` (sorted by path)."""
     root = Path(root)
-    return [run_case(p, root) for p in sorted(root.rglob("*.xmile"))]
+    return [run_case(p, root) for p in suite_files(root)]
 
 
-def markdown(results: list[CaseResult]) -> str:
+def markdown(results: list[CaseResult], title: str = "XMILE models") -> str:
     """The results as a Markdown table with a summary line."""
+    from collections import Counter
+
     n_pass = sum(r.passed for r in results)
-    lines = [f"regsim conforms on **{n_pass} of {len(results)}** XMILE models "
-             f"(tolerance `|x - y| <= {ATOL:g} + {RTOL:g}*|y|`).", "",
+    counts = Counter(r.status for r in results)
+    others = ", ".join(f"{counts[k]} {k}" for k in ("refuse", "fail", "error") if counts[k])
+    lines = [f"regsim passes **{n_pass} of {len(results)}** {title}" + (f" ({others})" if others else "")
+             + f" (tolerance `|x - y| <= {ATOL:g} + {RTOL:g}*|y|`).", "",
              "| model | result | columns | reason |", "|---|---|---|---|"]
     for r in results:
-        reason = r.reason.replace("|", "\\|")
+        reason = r.reason
         if not r.passed and r.model in KNOWN_FAILURES:
             reason = f"{KNOWN_FAILURES[r.model]} (first mismatch: {reason})"
-        lines.append(f"| `{r.model}` | {'pass' if r.passed else '**fail**'} | {r.columns} | {reason} |")
+        if r.status == "refuse" and r.construct:
+            reason = f"refused: {r.construct} ({_strip_path(reason)})"
+        reason = reason.replace("|", "\\|")
+        shown = "pass" if r.passed else f"**{r.status}**"
+        lines.append(f"| `{r.model}` | {shown} | {r.columns} | {reason} |")
     return "\n".join(lines)
+
+
+def _strip_path(text: str) -> str:
+    """A refusal without the absolute path of the file (the table names the file)."""
+    import re
+
+    return re.sub(r"(?:/[^\s:]+)+\.(?:xmile|stmx|itmx): ", "", text)
+
+
+def tables() -> str:
+    """The two conformance tables of docs/xmile.md: the vendored SDXorg subset and the authored models."""
+    return (markdown(run_suite(DEFAULT_ROOT), "XMILE models of tests/sd-test-models") + "\n\n"
+            + markdown(run_suite(AUTHORED_ROOT), "hand-written models of tests/xmile-models"))
 
 
 def update_docs(path: Path, table: str) -> None:
@@ -314,8 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="suite folder (default: tests/sd-test-models)")
     ap.add_argument("--update-docs", type=Path, metavar="MD", help="rewrite the table between the markers of MD")
     args = ap.parse_args(argv)
-    results = run_suite(args.root)
-    table = markdown(results)
+    table = tables() if args.root == DEFAULT_ROOT else markdown(run_suite(args.root))
     if args.update_docs:
         update_docs(args.update_docs, table)
     print(table)

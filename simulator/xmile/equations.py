@@ -264,7 +264,8 @@ BUILTINS: dict[str, tuple[int, int, Builder]] = {
     "smth1": (2, 3, _same("smooth")),
     "smth3": (2, 3, _same("smooth3")),
     "smthn": (3, 4, _same("smoothn")),
-    "delay": (2, 3, _same("delay")),
+    # DELAY(x, 0) is x itself (x(t - 0)); other delay times go to the engine's pipeline delay
+    "delay": (2, 3, lambda a: a[0] if isinstance(a[1], Num) and a[1].value == 0 else Call("delay", tuple(a))),
     "delay1": (2, 3, _same("delay1")),
     "delay3": (2, 3, _same("delay3")),
     "delayn": (3, 4, _same("delayn")),

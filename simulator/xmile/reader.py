@@ -225,6 +225,7 @@ class _Reader:
         self.dimensions: dict[str, tuple[str, ...]] = {}  # dimension name as in file -> elements
         self.dim_keys: dict[str, str] = {}  # canonical -> name
         self.taken: set[str] = set(RESERVED_NAMES)
+        self.per_element_vars: set[str] = set()
 
     def ignore(self, el: ET.Element, where: str) -> None:
         ns, local = _split(el.tag)
@@ -287,13 +288,56 @@ class _Reader:
             raise XmileError(f"{self.source}: the model has no variables that regsim can read (no <stock>, "
                              "<flow> or <aux> in <model><variables>)", construct="variables")
         dims = {self.dim_ident(k): v for k, v in self.dimensions.items()}
+        self.dims_by_ident = {k: tuple(canonical(e) for e in v) for k, v in dims.items()}
         try:
             model = Model(name=name, components=tuple(comps), dimensions=dims, doc=doc,
                           time_units=specs.time_units or "")
         except ModelError as exc:
             raise XmileError(f"{self.source}: {exc}") from None
+        self.check_compiles(model, names)
         return XmileModel(model=model, sim_specs=specs, names=names, source=self.source,
                           ignored=tuple(self.ignored))
+
+    def check_compiles(self, model: Model, names: Mapping[str, str]) -> None:
+        """Compile the model once so that what the engine cannot do is refused here, naming the
+        XMILE construct, the variable (as named in the file) and the file."""
+        from simulator.engine import AlgebraicLoopError
+        from simulator.engine.simulate import compiled
+
+        def shown(ident: str) -> str:
+            return names.get(ident, ident)
+
+        try:
+            compiled(model)
+        except AlgebraicLoopError as exc:
+            loop = [shown(n) for n in exc.loop if not n.startswith("_")]
+            per = [n for n in exc.loop if n in self.per_element_vars]
+            if per:
+                raise XmileError(f"{self.source}: elements of {', '.join(repr(shown(n)) for n in per)} refer to other "
+                                 f"elements ({' -> '.join(loop)}): per-element dependencies of a non-apply-to-all "
+                                 "array are not supported yet", variable=shown(per[0]),
+                                 construct="non-apply-to-all array with dependencies between elements") from None
+            raise XmileError(f"{self.source}: algebraic loop {' -> '.join(loop + loop[:1])} (no stock or delay "
+                             "breaks it)", variable=loop[0] if loop else None, construct="algebraic loop") from None
+        except ModelError as exc:
+            msg = str(exc)
+            ident, _, rest = msg.partition(":")
+            m = re.search(r"equation has dimension '(\w+)' but the variable is declared \('(\w+)',?\)", msg)
+            construct = "equation the engine cannot compile"
+            if m:
+                a, b = (self.dims_by_ident.get(x, ()) for x in m.groups())
+                if set(a) < set(b) or set(b) < set(a):
+                    construct = "subrange"
+                elif len(a) == len(b):
+                    construct = "subscript mapping"
+                else:
+                    construct = "dimension mismatch"
+                msg = (f"equation is over dimension {m.group(1)!r} but the variable over {m.group(2)!r} "
+                       f"({construct} not supported yet)")
+            elif " " not in ident:
+                msg = rest.strip()  # the variable is named by the prefix; never show internal helper names
+            raise XmileError(f"{self.source}: {msg}", variable=shown(ident) if not ident.startswith("_") else None,
+                             construct=construct) from None
 
     def dim_ident(self, name: str) -> str:
         return identifier(canonical(name))
@@ -593,6 +637,7 @@ class _Reader:
         return self.parse(text, symbols, v), None
 
     def per_element(self, elements, symbols, v: _Var) -> Node:
+        self.per_element_vars.add(v.ident)
         elems = self.dimensions[v.dims[0]]
         by_key = {canonical(e): i for i, e in enumerate(elems)}
         nodes: list[Node | None] = [None] * len(elems)
