@@ -34,7 +34,6 @@ CASES = [(p, DEFAULT_ROOT) for p in suite_files(DEFAULT_ROOT)] + [(p, AUTHORED_R
 EXPECTED_REFUSALS = {
     "arrays_2d.xmile": "array",
     "arrays_3d.xmile": "array",
-    "arrays_non_a2a.xmile": "non-apply-to-all array with dependencies between elements",
     "mapping.xmile": "subscript mapping",
     "subranges.xmile": "subrange",
     "previous.xmile": "PREVIOUS",

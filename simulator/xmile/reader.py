@@ -45,7 +45,7 @@ from simulator.engine.components import (
     ModelError,
     Stock,
 )
-from simulator.engine.expr import Bin, Call, IfElse, Node, Num, Var
+from simulator.engine.expr import Bin, Call, IfElse, Index, Node, Num, Unary, Var
 
 from .equations import Symbol, canonical, identifier, parse_equation, parse_number_list
 from .errors import XmileError
@@ -226,6 +226,8 @@ class _Reader:
         self.dim_keys: dict[str, str] = {}  # canonical -> name
         self.taken: set[str] = set(RESERVED_NAMES)
         self.per_element_vars: set[str] = set()
+        self.scalar_of: dict[tuple[str, str], str] = {}  # (variable, canonical element) -> hidden scalar
+        self.element_names: dict[str, str] = {}  # hidden scalar -> 'name[element]' as in the file
 
     def ignore(self, el: ET.Element, where: str) -> None:
         ns, local = _split(el.tag)
@@ -305,12 +307,12 @@ class _Reader:
         from simulator.engine.simulate import compiled
 
         def shown(ident: str) -> str:
-            return names.get(ident, ident)
+            return names.get(ident, self.element_names.get(ident, ident))
 
         try:
             compiled(model)
         except AlgebraicLoopError as exc:
-            loop = [shown(n) for n in exc.loop if not n.startswith("_")]
+            loop = [shown(n) for n in exc.loop if not n.startswith("_") or n in self.element_names]
             per = [n for n in exc.loop if n in self.per_element_vars]
             if per:
                 raise XmileError(f"{self.source}: elements of {', '.join(repr(shown(n)) for n in per)} refer to other "
@@ -334,6 +336,16 @@ class _Reader:
                     construct = "dimension mismatch"
                 msg = (f"equation is over dimension {m.group(1)!r} but the variable over {m.group(2)!r} "
                        f"({construct} not supported yet)")
+            hidden = re.match(r"^_(smooth|delay|pipe|init)\d+_(.+?)(?:_out|_in|_adj|_time)?$", ident)
+            if m:
+                pass
+            elif hidden:  # a helper the engine made for a SMTH/DELAY/INIT call: name the variable instead
+                owner = hidden.group(2)
+                what = {"smooth": "SMTH1/SMTH3/SMTHN", "delay": "DELAY1/DELAY3/DELAYN", "pipe": "DELAY",
+                        "init": "INIT"}[hidden.group(1)]
+                construct = f"{what} of an arrayed input"
+                msg = f"{what} of an arrayed input is not supported yet ({rest.strip()})"
+                ident = owner
             elif " " not in ident:
                 msg = rest.strip()  # the variable is named by the prefix; never show internal helper names
             raise XmileError(f"{self.source}: {msg}", variable=shown(ident) if not ident.startswith("_") else None,
@@ -572,7 +584,36 @@ class _Reader:
                 comps.extend(self.build(v, views[v.scope], behavior))
             if v.tag != "gf":
                 names[v.ident] = v.name
+        if self.scalar_of:
+            comps = [self.rewrite_elements(c) for c in comps]
         return comps, names
+
+    def rewrite_elements(self, c: Component) -> Component:
+        """Replace ``x[e]`` by the hidden scalar of element e where x was built element by element."""
+        from dataclasses import replace
+
+        def tr(node: Node) -> Node:
+            if isinstance(node, Index) and isinstance(node.operand, Var):
+                h = self.scalar_of.get((node.operand.name, canonical(node.element)))
+                if h is not None:
+                    return Var(h)
+            if isinstance(node, Bin):
+                return Bin(node.op, tr(node.left), tr(node.right))
+            if isinstance(node, Unary):
+                return Unary(node.op, tr(node.operand))
+            if isinstance(node, Call):
+                return Call(node.func, tuple(tr(a) for a in node.args))
+            if isinstance(node, IfElse):
+                return IfElse(tr(node.cond), tr(node.then), tr(node.orelse))
+            if isinstance(node, Index):
+                return Index(tr(node.operand), node.element)
+            return node
+
+        if isinstance(c, Stock) and not isinstance(c.initial, (int, float, list, tuple)):
+            return replace(c, initial=tr(c.initial_node))
+        if isinstance(c, Aux):
+            return replace(c, equation=tr(c.node))
+        return c
 
     @staticmethod
     def scoped(scope: str, name: str) -> str:
@@ -663,6 +704,19 @@ class _Reader:
         missing = [elems[i] for i, n in enumerate(nodes) if n is None]
         if missing:
             raise XmileError(f"no equation for element(s) {', '.join(missing)}", variable=v.name)
+        if v.tag in ("aux", "flow") and not all(isinstance(n, Num) for n in nodes) and \
+                not any(_whole_array_ref(n, symbols) for n in nodes):
+            # one hidden scalar per element, so that x[e1] depending on x[e2] (or on y, which depends
+            # on x[e2]) is ordered element by element rather than seen as a loop of x on itself;
+            # references x[e] anywhere in the model are rewritten to the scalar (see rewrite_elements)
+            scalars = []
+            for e, n in zip(elems, nodes):
+                h = self.fresh(f"_{v.ident}__{identifier(canonical(e))}")
+                self._extra.append(Aux(h, equation=n, hidden=True, doc=f"{v.name}[{e}]"))
+                self.scalar_of[(v.ident, canonical(e))] = h
+                self.element_names[h] = f"{v.name}[{e}]"
+                scalars.append(Var(h))
+            return self.select(scalars, v)
         return self.select(nodes, v)
 
     def select(self, nodes: list[Node], v: _Var, *, fold: bool = True) -> Node:
@@ -782,6 +836,33 @@ class _Reader:
                           units=units, doc=doc)
         except ModelError as exc:
             raise XmileError(str(exc), variable=v.name, construct="gf") from None
+
+
+_REDUCING = {"sum", "mean", "min", "max", "prod"}
+
+
+def _whole_array_ref(node: Node, symbols: Mapping) -> bool:
+    """Whether ``node`` uses an arrayed variable element-wise (not through x[e] or a reduction),
+    as in an element equation ``y[Dim] * 2`` meaning "y of this element"."""
+    arrayed = {s.ident for s in symbols.values() if s.dims}
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Var) and n.name in arrayed:
+            return True
+        if isinstance(n, Index):
+            continue
+        if isinstance(n, Call) and n.func in _REDUCING and len(n.args) == 1:
+            continue
+        if isinstance(n, Bin):
+            stack += [n.left, n.right]
+        elif isinstance(n, Unary):
+            stack.append(n.operand)
+        elif isinstance(n, Call):
+            stack += list(n.args)
+        elif isinstance(n, IfElse):
+            stack += [n.cond, n.then, n.orelse]
+    return False
 
 
 @dataclass(frozen=True)
