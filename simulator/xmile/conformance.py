@@ -260,13 +260,13 @@ def run_case(model_path: Path, root: Path | None = None, **settings) -> CaseResu
     A model regsim refuses (:class:`XmileError`) has ``status='refuse'`` and the
     refusal as ``reason``; any other exception is ``status='error'``.
     """
-    from simulator.engine import simulate
+    from .run import simulate_read
 
     rel = str(model_path.relative_to(root)) if root else model_path.name
     out = find_reference(model_path)
     try:
         xm = read(model_path)
-        res = with_constants(simulate(xm.model, None, xm.settings(**{"on_nonfinite": "ignore", **settings})),
+        res = with_constants(simulate_read(xm, None, xm.settings(**{"on_nonfinite": "ignore", **settings})),
                              xm.model)
     except XmileError as exc:
         return CaseResult(rel, False, 0, str(exc), status="refuse", construct=exc.construct or "")

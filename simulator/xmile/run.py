@@ -47,6 +47,24 @@ def rename_results(res: Results, names: Mapping[str, str]) -> Results:
     )
 
 
+def simulate_read(xm: XmileModel, params: Mapping[str, object] | None = None, settings=None,
+                  metadata: Mapping[str, object] | None = None) -> Results:
+    """Simulate a model read from XMILE; what the engine refuses at run time becomes an
+    :class:`XmileError` naming the file and the construct (e.g. a DELAY shorter than one step)."""
+    from simulator.engine import ModelError
+
+    st = settings if settings is not None else xm.settings()
+    try:
+        return simulate(xm.model, params, st, metadata=dict(metadata or {}))
+    except ModelError as exc:
+        msg = " ".join(str(exc).split())
+        ident, _, rest = msg.partition(": ")
+        construct = "DELAY with a delay time shorter than one step" if "DELAY time" in msg else "run-time check"
+        variable = xm.names.get(ident) if rest else None
+        raise XmileError(f"{xm.source}: {rest if variable else msg}", variable=variable,
+                         construct=construct) from None
+
+
 def run_xmile(path, params: Mapping[str, object] | None = None, *, settings=None,
               file_names: bool = True, max_bytes: int = MAX_BYTES) -> Results:
     """Read an XMILE model and simulate it.
@@ -86,7 +104,6 @@ def run_xmile(path, params: Mapping[str, object] | None = None, *, settings=None
         if xm.model[ident].kind != "constant":
             raise XmileError(f"{k!r} is computed by an equation, not a constant: it cannot be set", variable=k)
         overrides[ident] = v
-    st = settings if settings is not None else xm.settings()
-    res = simulate(xm.model, overrides, st, metadata={"source": str(path)})
+    res = simulate_read(xm, overrides, settings, metadata={"source": str(path)})
     res = with_constants(res, xm.model, overrides)
     return rename_results(res, xm.names) if file_names else res
