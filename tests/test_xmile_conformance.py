@@ -35,7 +35,6 @@ EXPECTED_REFUSALS = {
     "arrays_2d.xmile": "array",
     "arrays_3d.xmile": "array",
     "mapping.xmile": "subscript mapping",
-    "subranges.xmile": "subrange",
     "previous.xmile": "PREVIOUS",
 }
 

@@ -231,3 +231,47 @@ def test_undeclared_vendor_prefix_is_tolerated():
     assert "xmlns:isee" not in text
     xm = read_string(text)
     assert "stock_a" in xm.model
+
+
+SUBRANGE_DIMS = """<dimensions><dim name="Dim"><elem name="d1"/><elem name="d2"/><elem name="d3"/></dim>
+<dim name="Sub"><elem name="d3"/><elem name="d1"/></dim><dim name="Other"><elem name="o1"/><elem name="o2"/></dim>
+</dimensions>"""
+
+
+def test_subranges_are_read_by_element_name_and_mappings_refused():
+    v = """
+    <aux name="x"><dimensions><dim name="Dim"/></dimensions><eqn>1, 2, 3</eqn></aux>
+    <aux name="y"><dimensions><dim name="Sub"/></dimensions><eqn>x[Sub] * 10</eqn></aux>
+    <aux name="z"><dimensions><dim name="Sub"/></dimensions><eqn>x[Dim] + TIME</eqn></aux>
+    <aux name="s"><eqn>SUM(x[Sub])</eqn></aux>
+    <aux name="w"><dimensions><dim name="Other"/></dimensions><eqn>SUM(x[Dim]) + 0 * TIME</eqn></aux>
+    """
+    xm = read_string(doc(v, extra=SUBRANGE_DIMS))
+    res = simulate(xm.model, settings=xm.settings())
+    assert res.elements("y") == ("d3", "d1")
+    np.testing.assert_array_equal(res["y"][0, 0], [30, 10])
+    np.testing.assert_array_equal(res["z"][0, 2], [5, 3])
+    assert res["s"][0, 0] == 4 and np.all(res["w"][0] == 6)
+    bad = '<aux name="x"><dimensions><dim name="Dim"/></dimensions><eqn>1, 2, 3</eqn></aux>' \
+          '<aux name="m"><dimensions><dim name="Other"/></dimensions><eqn>x[Dim] * 2</eqn></aux>'
+    with pytest.raises(XmileError, match="does not say which element maps to which") as info:
+        read_string(doc(bad, extra=SUBRANGE_DIMS))
+    assert info.value.construct == "subscript mapping" and info.value.variable == "m"
+
+
+def test_non_apply_to_all_elements_may_depend_on_each_other():
+    dims = '<dimensions><dim name="S"><elem name="a"/><elem name="b"/><elem name="c"/></dim></dimensions>'
+    v = """
+    <aux name="chain"><dimensions><dim name="S"/></dimensions>
+     <element subscript="a"><eqn>TIME</eqn></element>
+     <element subscript="b"><eqn>y + 1</eqn></element>
+     <element subscript="c"><eqn>chain[b] * 2</eqn></element></aux>
+    <aux name="y"><eqn>chain[a] * 10</eqn></aux>
+    """
+    from simulator.xmile.run import simulate_read
+
+    xm = read_string(doc(v, extra=dims))
+    res = simulate_read(xm)
+    t = res.times
+    np.testing.assert_allclose(res["chain"][0], np.stack([t, 10 * t + 1, 20 * t + 2], axis=1), rtol=0)
+    assert sorted(res.variables) == ["chain", "y"]

@@ -300,7 +300,11 @@ def _sum_nodes(nodes: Sequence[Node]) -> Node:
 
 class _Parser:
     def __init__(self, text: str, symbols: Mapping[str, Symbol] | None,
-                 dimensions: Mapping[str, Sequence[str]] | None, variable: str | None):
+                 dimensions: Mapping[str, Sequence[str]] | None, variable: str | None,
+                 target_dims: Sequence[str] = (), reindex: Callable | None = None):
+        self.target = tuple(canonical(d) for d in target_dims)
+        self.reindex = reindex
+        self.in_reduction = 0
         self.text = text
         self.symbols = symbols
         self.dimensions = {canonical(k): tuple(v) for k, v in (dimensions or {}).items()}
@@ -458,12 +462,15 @@ class _Parser:
                 return self.call(gf_tok, [arg])
             if self.accept("op", "("):
                 args = []
+                red = int(canonical(tok.text) in ("sum", "mean", "min", "max", "prod", "stddev"))
+                self.in_reduction += red
                 if not self.accept("op", ")"):
                     while True:
                         args.append(self.expr())
                         if self.accept("op", ")"):
                             break
                         self.expect("op", ",")
+                self.in_reduction -= red
                 return self.call(tok, args)
             node = self.reference(tok)
             if self.accept("op", "["):
@@ -472,6 +479,21 @@ class _Parser:
         if tok.kind == "end":
             raise self.error("unexpected end of equation", tok)
         raise self.error(f"unexpected {tok.text!r}", tok)
+
+    def remap(self, node: Node, name: str, own: str, to: str) -> Node:
+        """``x`` (over ``own``) seen over dimension ``to``, element by element by name: ``to`` must be a
+        subrange of ``own`` (its elements are among own's) or have the same elements."""
+        eo, et = self.dimensions[own], self.dimensions[to]
+        by_key = {canonical(e): e for e in eo}
+        if not all(canonical(e) in by_key for e in et):
+            # Vensim's mappings (DimB -> DimA) do not survive conversion to XMILE (xmutil drops them)
+            # and XMILE 1.0 has no syntax for them: matching by position would silently give wrong
+            # numbers for any other mapping (SDEverywhere's multimap maps B1..B3 to A3..A1)
+            raise XmileError(f"{name}[...] over {own!r} used over {to!r}: the elements of {to!r} are not "
+                             f"elements of {own!r} and the file does not say which element maps to which",
+                             variable=self.variable, construct="subscript mapping")
+        pairs = [by_key[canonical(e)] for e in et]
+        return self.reindex(to, [Index(node, e) for e in pairs])
 
     def size_of(self, tok: _Tok) -> Node:
         """``SIZE(Dim)``, ``SIZE(x)``, ``SIZE(x[*])``: the number of elements (1 for a scalar), a number."""
@@ -558,12 +580,23 @@ class _Parser:
             raise self.error("expected ']'")
         sub = subs[0]
         key = canonical(sub)
-        if sub == "*" or key in self.dimensions:
-            return node  # the whole (single) dimension
         dims = None
         if self.symbols is not None:
             sym = self.symbols.get(canonical(name_tok.text))
             dims = sym.dims if sym else None
+        if sub == "*":
+            return node  # the whole (single) dimension
+        if key in self.dimensions:
+            own = canonical(dims[0]) if dims else None
+            if own is None or self.reindex is None or own not in self.dimensions:
+                return node
+            if key != own:
+                to = key  # x[Sub]: x over its subrange Sub, or over a dimension it maps to
+            elif len(self.target) == 1 and own not in self.target and not self.in_reduction:
+                to = self.target[0]  # x[Dim] in a variable over another dimension
+            else:
+                return node
+            return self.remap(node, name_tok.text, own, to)
         if dims:
             elems = self.dimensions.get(canonical(dims[0]), ())
             match = [e for e in elems if canonical(e) == key]
@@ -623,7 +656,8 @@ def identifier(key: str) -> str:
 
 def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
                    dimensions: Mapping[str, Sequence[str]] | None = None,
-                   variable: str | None = None) -> Node:
+                   variable: str | None = None, target_dims: Sequence[str] = (),
+                   reindex: Callable | None = None) -> Node:
     """Parse one XMILE equation into a regsim expression tree.
 
     Parameters
@@ -637,6 +671,11 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         Dimension name -> element names, to resolve subscripts.
     variable : str, optional
         The variable being parsed, named in error messages.
+    target_dims : sequence of str
+        Dimensions of the variable being defined (to read ``x[Dim]`` of an x over another dimension).
+    reindex : callable, optional
+        ``reindex(dim, nodes)`` -> an expression over dimension ``dim`` whose element i is
+        ``nodes[i]``; enables subranges and positional mappings (the reader supplies it).
 
     Raises
     ------
@@ -651,7 +690,7 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         raise XmileError(f"the equation is the placeholder {text.strip()!r}: the converter that wrote the file could "
                          "not translate this variable", variable=variable, construct="placeholder equation '???'")
     try:
-        return _Parser(text, symbols, dimensions, variable).parse()
+        return _Parser(text, symbols, dimensions, variable, target_dims, reindex).parse()
     except RecursionError:
         raise XmileError("equation nested too deeply", variable=variable) from None
 

@@ -648,7 +648,17 @@ class _Reader:
         if text is None or not text.strip():
             raise XmileError(f"missing equation{what}", variable=v.name)
         dims = {k: self.dimensions[k] for k in self.dimensions}
-        return parse_equation(text, symbols, dimensions=dims, variable=v.name)
+        return parse_equation(text, symbols, dimensions=dims, variable=v.name, target_dims=v.dims,
+                              reindex=self.over)
+
+    def over(self, dim_key: str, nodes: list[Node]) -> Node:
+        """An expression over the dimension ``dim_key`` (canonical) whose element i is ``nodes[i]``."""
+        dim = self.dim_keys[dim_key]
+        idx = self.index_constant(dim)
+        out = nodes[-1]
+        for i in range(len(nodes) - 2, -1, -1):
+            out = IfElse(Bin("==", Var(idx), Num(float(i))), nodes[i], out)
+        return out
 
     def equation(self, el: ET.Element, symbols, v: _Var) -> tuple[Node | None, list[float] | None]:
         """The equation of ``v`` (or of one element): a tree, or a list of numbers for arrays."""

@@ -54,8 +54,10 @@ def simulate_read(xm: XmileModel, params: Mapping[str, object] | None = None, se
     from simulator.engine import ModelError
 
     st = settings if settings is not None else xm.settings()
+    # the file's own variables only (not the reader's hidden helpers: per-element scalars, indices)
+    save = [n for n in xm.names if n in xm.model and xm.model[n].kind in ("stock", "flow", "aux")]
     try:
-        return simulate(xm.model, params, st, metadata=dict(metadata or {}))
+        return simulate(xm.model, params, st, save=save, metadata=dict(metadata or {}))
     except ModelError as exc:
         msg = " ".join(str(exc).split())
         ident, _, rest = msg.partition(": ")
