@@ -76,7 +76,8 @@ def run_regsim(path: Path, root: Path, timeout: int) -> dict:
     status = r.status
     if status == "no reference":
         status = "ran"
-    return {"status": status, "reason": _short(r.reason), "construct": r.construct,
+    reason = r.reason.replace(str(path.resolve()) + ": ", "").replace(str(path) + ": ", "")
+    return {"status": status, "reason": _short(reason.replace(str(root) + "/", "")), "construct": r.construct,
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
@@ -174,6 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     c = Counter(r["regsim"]["status"] for r in rows if not r["reference"])
     if c:
         lines.append("- regsim, files without a reference: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
+    if rows and "pysd" in rows[0]:
+        both = sum(r["regsim"]["status"] == r["pysd"]["status"] == "pass" for r in with_ref)
+        only_r = sum(r["regsim"]["status"] == "pass" != r["pysd"]["status"] for r in with_ref)
+        only_p = sum(r["pysd"]["status"] == "pass" != r["regsim"]["status"] for r in with_ref)
+        lines.append(f"- files with a reference passed by both tools: {both}; by regsim only: {only_r}; "
+                     f"by PySD only: {only_p}")
+    refusals = Counter(r["regsim"]["construct"] or "(other)" for r in rows if r["regsim"]["status"] == "refuse")
+    if refusals:
+        lines += ["", "regsim refusals by construct (all files): " + "; ".join(
+            f"{k} {v}" for k, v in sorted(refusals.items(), key=lambda kv: (-kv[1], kv[0])))]
     lines += ["", "| file | reference | regsim | reason | PySD | PySD reason |", "|---|---|---|---|---|---|"]
     for r in rows:
         g, py = r["regsim"], r.get("pysd", {})

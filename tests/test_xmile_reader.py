@@ -275,3 +275,25 @@ def test_non_apply_to_all_elements_may_depend_on_each_other():
     t = res.times
     np.testing.assert_allclose(res["chain"][0], np.stack([t, 10 * t + 1, 20 * t + 2], axis=1), rtol=0)
     assert sorted(res.variables) == ["chain", "y"]
+
+
+def test_element_tables_computed_indices_and_element_positions():
+    dims = '<dimensions><dim name="K"><elem name="k1"/><elem name="k2"/><elem name="k3"/></dim></dimensions>'
+    v = """
+    <aux name="tables"><dimensions><dim name="K"/></dimensions><eqn>TIME</eqn>
+     <element subscript="k1"><gf><xpts>0,10</xpts><ypts>0,10</ypts></gf></element>
+     <element subscript="k2"><gf><xpts>0,10</xpts><ypts>0,20</ypts></gf></element>
+     <element subscript="k3"><gf><xpts>0,10</xpts><ypts>5,5</ypts></gf></element></aux>
+    <aux name="one"><eqn>LOOKUP(tables[k2], 4)</eqn></aux>
+    <aux name="each"><dimensions><dim name="K"/></dimensions><eqn>LOOKUP(tables[K], 5)</eqn></aux>
+    <aux name="picked"><eqn>tables[INT(TIME MOD 3) + 1]</eqn></aux>
+    <aux name="position"><eqn>K.k3 * 10</eqn></aux>
+    """
+    from simulator.xmile.run import simulate_read
+
+    res = simulate_read(read_string(doc(v, extra=dims)))
+    assert np.all(res["one"][0] == 8) and np.all(res["position"][0] == 30)
+    np.testing.assert_array_equal(res["each"][0, 0], [5, 10, 5])
+    t = res.times
+    expected = np.choose(np.floor(np.mod(t, 3)).astype(int), [t, 2 * t, np.full(t.size, 5.0)])
+    np.testing.assert_allclose(res["picked"][0], expected, rtol=1e-12)

@@ -106,6 +106,7 @@ class Symbol:
     kind: str = "aux"
     gf: str | None = None
     dims: tuple[str, ...] = ()
+    element_gfs: tuple[tuple[str, str], ...] = ()  # (canonical element, Lookup name): one table per element
 
 
 #: names with a fixed meaning in XMILE equations -> regsim names
@@ -456,9 +457,18 @@ class _Parser:
                 return self.size_of(tok)
             if canonical(tok.text) == "lookup" and self.accept("op", "("):
                 gf_tok = self.next()
+                if gf_tok.kind in ("name", "qname") and self.peek().text == "." and \
+                        self.toks[self.i + 1].kind in ("name", "qname"):
+                    gf_tok = self.dotted(gf_tok)
+                sub = None
+                if self.accept("op", "["):
+                    sub = self.next()
+                    self.expect("op", "]")
                 self.expect("op", ",")
                 arg = self.expr()
                 self.expect("op", ")")
+                if sub is not None:
+                    return self.element_lookup(gf_tok, sub, arg)
                 return self.call(gf_tok, [arg])
             if self.accept("op", "("):
                 args = []
@@ -479,6 +489,38 @@ class _Parser:
         if tok.kind == "end":
             raise self.error("unexpected end of equation", tok)
         raise self.error(f"unexpected {tok.text!r}", tok)
+
+    def computed_index(self, node: Node, name_tok: _Tok, k: Node) -> Node:
+        """``x[k]`` with k an expression: element number k (1-based, rounded down); NaN outside."""
+        self.expect("op", "]")
+        sym = self.symbols.get(canonical(name_tok.text)) if self.symbols is not None else None
+        if sym is None or len(sym.dims) != 1:
+            raise XmileError(f"{name_tok.text}[...]: a computed index needs a one-dimensional variable",
+                             variable=self.variable, construct="computed subscript")
+        elems = self.dimensions.get(canonical(sym.dims[0]), ())
+        kk = Call("int", (k,))
+        out: Node = Num(math.nan)
+        for i in range(len(elems) - 1, -1, -1):
+            out = IfElse(Bin("==", kk, Num(float(i + 1))), Index(node, elems[i]), out)
+        return out
+
+    def element_lookup(self, gf_tok: _Tok, sub: _Tok, arg: Node) -> Node:
+        """``LOOKUP(tables[e], x)`` (element e's table) or ``LOOKUP(tables[Dim], x)`` (each element's)."""
+        sym = self.symbols.get(canonical(gf_tok.text)) if self.symbols is not None else None
+        tables = dict(sym.element_gfs) if sym is not None else {}
+        key = canonical(sub.text)
+        if not tables and sym is not None and sym.gf is not None:
+            return Call(sym.gf, (arg,))  # one table shared by every element
+        if not tables:
+            raise XmileError(f"LOOKUP({gf_tok.text}[{sub.text}], ...): {gf_tok.text!r} has no graphical function "
+                             "per element", variable=self.variable, construct="arrayed graphical function")
+        if key in tables:
+            return Call(tables[key], (arg,))
+        own = canonical(sym.dims[0]) if sym.dims else None
+        if key == own and self.reindex is not None:
+            return self.reindex(own, [Call(tables[canonical(e)], (arg,)) for e in self.dimensions[own]])
+        raise XmileError(f"LOOKUP({gf_tok.text}[{sub.text}], ...): {sub.text!r} is not an element of "
+                         f"{gf_tok.text!r}", variable=self.variable)
 
     def remap(self, node: Node, name: str, own: str, to: str) -> Node:
         """``x`` (over ``own``) seen over dimension ``to``, element by element by name: ``to`` must be a
@@ -541,6 +583,12 @@ class _Parser:
                 return Num(CONSTANT_NAMES[key])
             return Var(identifier(key))
         sym = self.symbols.get(key)
+        if sym is None and "." in key:
+            dim, _, elem = key.partition(".")
+            if dim in self.dimensions:
+                els = [canonical(e) for e in self.dimensions[dim]]
+                if elem in els:
+                    return Num(float(els.index(elem) + 1))  # Dim.element: its position, 1-based
         if sym is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
@@ -566,6 +614,14 @@ class _Parser:
         subs = []
         while True:
             tok = self.next()
+            nxt = self.peek()
+            if not (tok.kind in ("name", "qname", "num") and nxt.kind == "op" and nxt.text in ("]", ",")) \
+                    and not (tok.kind == "op" and tok.text == "*"):
+                # a computed (1-based) index: x[INT(TIME MOD 5) + 1]
+                self.i -= 1
+                if subs:
+                    raise self.error(f"computed index in a multi-dimensional subscript of {name_tok.text!r}")
+                return self.computed_index(node, name_tok, self.expr())
             if tok.kind in ("name", "qname", "num"):
                 subs.append(tok.text)
             elif tok.kind == "op" and tok.text == "*":

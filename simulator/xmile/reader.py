@@ -215,6 +215,7 @@ class _Var:
     dims: tuple[str, ...] = ()
     gf_ident: str | None = None
     scope: str = ""
+    element_gfs: dict = field(default_factory=dict)
 
 
 class _Reader:
@@ -560,7 +561,14 @@ class _Reader:
             kind = "gf" if v.tag == "gf" else ("aux_gf" if v.gf_ident else v.tag)
             if v.key in self.aliases:
                 kind = "aux"
-            symbols[v.key] = Symbol(v.ident, kind, v.gf_ident, tuple(self.dim_ident(d) for d in v.dims))
+            v.element_gfs = {}
+            if v.dims and v.tag != "gf" and v.key not in self.aliases:
+                for e in _children(v.el, "element"):
+                    if _child(e, "gf") is not None:
+                        sub = canonical(e.get("subscript", ""))
+                        v.element_gfs[sub] = self.fresh(f"{v.ident}_gf_{identifier(sub)}")
+            symbols[v.key] = Symbol(v.ident, kind, v.gf_ident, tuple(self.dim_ident(d) for d in v.dims),
+                                    tuple(v.element_gfs.items()))
         for k, d in self.dim_keys.items():
             if k in symbols:
                 raise XmileError(f"dimension {d!r} has the same name as a variable", variable=d)
@@ -706,7 +714,7 @@ class _Reader:
                 if text is None or not text.strip():
                     text = _text(_child(v.el, "eqn"))
                 arg = self.parse(text, symbols, v, f" (input of the graphical function of [{sub}])")
-                lk = self.fresh(f"{v.ident}_gf_{identifier(canonical(sub))}")
+                lk = v.element_gfs[canonical(sub)]
                 self._extra.append(self.lookup(gf, lk, v, "", f"graphical function of {v.name}[{sub}]"))
                 nodes[by_key[canonical(sub)]] = Call(lk, (arg,))
                 continue
