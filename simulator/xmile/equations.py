@@ -278,6 +278,25 @@ BUILTINS: dict[str, tuple[int, int, Builder]] = {
     "stoptime": (0, 0, lambda a: Var("final_time")),
 }
 
+#: XMILE builtins that map one to one onto an engine builtin *when the engine has it*
+#: (XMILE name -> (engine name, min args, max args)); until then each is refused by name.
+ENGINE_BUILTINS: dict[str, tuple[str, int, int]] = {
+    "previous": ("previous", 1, 2), "npv": ("npv", 2, 4), "forcst": ("forcst", 3, 4),
+    "normal": ("normal", 2, 3), "uniform": ("uniform", 2, 3), "random": ("uniform", 2, 3),
+    "exprnd": ("exprnd", 1, 2), "lognormal": ("lognormal", 2, 3), "poisson": ("poisson", 1, 2),
+    "triangular": ("triangular", 3, 4), "percent": ("percent", 1, 1), "round": ("round", 1, 1),
+    "stddev": ("stddev", 1, 1), "prod": ("prod", 1, 1),
+}
+
+
+def engine_has(name: str) -> bool:
+    """Whether the engine implements builtin ``name`` (pure or stateful)."""
+    from simulator.engine import builtins as B
+
+    known = set(B.PURE_ARITY) | set(B.STATEFUL_ARITY) | set(getattr(B, "STOCHASTIC_ARITY", {}))
+    return name in known
+
+
 #: XMILE builtins regsim refuses (stateful or stochastic ones it does not implement)
 UNSUPPORTED_BUILTINS = {
     "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
@@ -302,7 +321,9 @@ def _sum_nodes(nodes: Sequence[Node]) -> Node:
 class _Parser:
     def __init__(self, text: str, symbols: Mapping[str, Symbol] | None,
                  dimensions: Mapping[str, Sequence[str]] | None, variable: str | None,
-                 target_dims: Sequence[str] = (), reindex: Callable | None = None):
+                 target_dims: Sequence[str] = (), reindex: Callable | None = None,
+                 self_ident: str | None = None):
+        self.self_ident = self_ident
         self.target = tuple(canonical(d) for d in target_dims)
         self.reindex = reindex
         self.in_reduction = 0
@@ -592,6 +613,8 @@ class _Parser:
         if sym is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key == "self" and self.self_ident:
+                return Var(self.self_ident)  # Stella's SELF: the variable being defined (in PREVIOUS)
             if key in CONSTANT_NAMES:
                 return Num(CONSTANT_NAMES[key])
             words = [tok.text]
@@ -683,7 +706,14 @@ class _Parser:
                 raise XmileError(f"{tok.text.upper()}: the order n must be a number in equation {self.text!r}",
                                  variable=self.variable, construct=tok.text.upper())
             return build(args)
-        if key in UNSUPPORTED_BUILTINS:
+        if key in ENGINE_BUILTINS and engine_has(ENGINE_BUILTINS[key][0]):
+            name, lo, hi = ENGINE_BUILTINS[key]
+            if not lo <= len(args) <= hi:
+                want = f"{lo}" if lo == hi else f"{lo} to {hi}"
+                raise XmileError(f"{tok.text.upper()} takes {want} arguments, got {len(args)} in equation "
+                                 f"{self.text!r}", variable=self.variable, construct=tok.text.upper())
+            return Call(name, tuple(args))
+        if key in UNSUPPORTED_BUILTINS or key in ENGINE_BUILTINS:
             raise XmileError(f"builtin {tok.text.upper()} is not supported", variable=self.variable,
                              construct=tok.text.upper())
         if sym is not None:
@@ -713,7 +743,7 @@ def identifier(key: str) -> str:
 def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
                    dimensions: Mapping[str, Sequence[str]] | None = None,
                    variable: str | None = None, target_dims: Sequence[str] = (),
-                   reindex: Callable | None = None) -> Node:
+                   reindex: Callable | None = None, self_ident: str | None = None) -> Node:
     """Parse one XMILE equation into a regsim expression tree.
 
     Parameters
@@ -731,7 +761,9 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         Dimensions of the variable being defined (to read ``x[Dim]`` of an x over another dimension).
     reindex : callable, optional
         ``reindex(dim, nodes)`` -> an expression over dimension ``dim`` whose element i is
-        ``nodes[i]``; enables subranges and positional mappings (the reader supplies it).
+        ``nodes[i]``; enables subranges (the reader supplies it).
+    self_ident : str, optional
+        The regsim name of the variable being defined (Stella's ``SELF``).
 
     Raises
     ------
@@ -746,7 +778,7 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         raise XmileError(f"the equation is the placeholder {text.strip()!r}: the converter that wrote the file could "
                          "not translate this variable", variable=variable, construct="placeholder equation '???'")
     try:
-        return _Parser(text, symbols, dimensions, variable, target_dims, reindex).parse()
+        return _Parser(text, symbols, dimensions, variable, target_dims, reindex, self_ident).parse()
     except RecursionError:
         raise XmileError("equation nested too deeply", variable=variable) from None
 

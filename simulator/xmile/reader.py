@@ -657,7 +657,7 @@ class _Reader:
             raise XmileError(f"missing equation{what}", variable=v.name)
         dims = {k: self.dimensions[k] for k in self.dimensions}
         return parse_equation(text, symbols, dimensions=dims, variable=v.name, target_dims=v.dims,
-                              reindex=self.over)
+                              reindex=self.over, self_ident=v.ident)
 
     def over(self, dim_key: str, nodes: list[Node]) -> Node:
         """An expression over the dimension ``dim_key`` (canonical) whose element i is ``nodes[i]``."""
