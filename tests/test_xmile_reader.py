@@ -297,3 +297,41 @@ def test_element_tables_computed_indices_and_element_positions():
     t = res.times
     expected = np.choose(np.floor(np.mod(t, 3)).astype(int), [t, 2 * t, np.full(t.size, 5.0)])
     np.testing.assert_allclose(res["picked"][0], expected, rtol=1e-12)
+
+
+def _modules_doc(root_vars: str, models: str) -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<xmile version="1.0" {NS}><header><name>m</name></header>'
+            f"<sim_specs><start>0</start><stop>4</stop><dt>1</dt></sim_specs>"
+            f"<model><variables>{root_vars}</variables></model>{models}</xmile>")
+
+
+def test_nested_modules_flatten_with_qualified_names():
+    inner = '<model name="inner"><variables><aux name="y"><eqn>x * 2</eqn></aux><aux name="x"><eqn>0</eqn></aux>' \
+            '</variables></model>'
+    outer = '<model name="outer"><variables><module name="inner"><connect to="x" from=".u"/></module>' \
+            '<aux name="u"><eqn>1</eqn></aux><aux name="z"><eqn>inner.y + 1</eqn></aux></variables></model>'
+    text = _modules_doc('<module name="outer"><connect to="outer.u" from="TIME_VALUE"/></module>'
+                        '<aux name="time value"><eqn>TIME</eqn></aux><aux name="top"><eqn>outer.inner.y</eqn></aux>',
+                        inner + outer)
+    from simulator.xmile.run import simulate_read
+
+    xm = read_string(text)
+    assert set(xm.names.values()) >= {"outer.inner.y", "outer.z", "top"}
+    res = simulate_read(xm)
+    t = res.times
+    np.testing.assert_array_equal(res[xm.resolve("outer.inner.y")][0], 2 * t)
+    np.testing.assert_array_equal(res[xm.resolve("top")][0], 2 * t)
+    np.testing.assert_array_equal(res[xm.resolve("outer.z")][0], 2 * t + 1)
+
+
+@pytest.mark.parametrize("root,models,message", [
+    ('<module name="m"/>', "", "refers to model 'm', which the file does not define"),
+    ('<module name="m"/>', '<model name="m"><variables><module name="m"/></variables></model>', "contains itself"),
+    ('<module name="m"><connect to="m.nope" from="a"/></module><aux name="a"><eqn>1</eqn></aux>',
+     '<model name="m"><variables><aux name="b"><eqn>1</eqn></aux></variables></model>', "names no variable"),
+    ('<module name="m"/>', '<model name="m"><variables><aux name="b"><eqn>{not connected}</eqn></aux></variables>'
+     "</model>", "empty equation"),
+])
+def test_module_errors_are_refused(root, models, message):
+    with pytest.raises(XmileError, match=message):
+        read_string(_modules_doc(root, models))

@@ -653,8 +653,9 @@ class _Reader:
         return (self.dim_keys[key],)
 
     def parse(self, text: str | None, symbols, v: _Var, what: str = "") -> Node:
-        if text is None or not text.strip():
-            raise XmileError(f"missing equation{what}", variable=v.name)
+        if text is None or not re.sub(r"\{[^}]*\}", "", text).strip():
+            hint = " (a module input that no <connect> feeds?)" if v.scope else ""
+            raise XmileError(f"missing equation{what}{hint}", variable=v.name, construct="missing equation")
         dims = {k: self.dimensions[k] for k in self.dimensions}
         return parse_equation(text, symbols, dimensions=dims, variable=v.name, target_dims=v.dims,
                               reindex=self.over, self_ident=v.ident)
