@@ -330,7 +330,7 @@ def test_nested_modules_flatten_with_qualified_names():
     ('<module name="m"><connect to="m.nope" from="a"/></module><aux name="a"><eqn>1</eqn></aux>',
      '<model name="m"><variables><aux name="b"><eqn>1</eqn></aux></variables></model>', "names no variable"),
     ('<module name="m"/>', '<model name="m"><variables><aux name="b"><eqn>{not connected}</eqn></aux></variables>'
-     "</model>", "empty equation"),
+     "</model>", "module input that no <connect> feeds"),
 ])
 def test_module_errors_are_refused(root, models, message):
     with pytest.raises(XmileError, match=message):
