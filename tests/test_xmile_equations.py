@@ -94,7 +94,7 @@ def test_graphical_function_calls_and_subscripts_resolve_through_symbols():
 @pytest.mark.parametrize("text, match", [
     ("__import__('os').system('echo hacked')", "unexpected character"),
     ("foo(1)", "unknown function"),
-    ("RANDOM(0, 1)", "RANDOM is not supported"),
+    ("MONTECARLO(50, 1)", "MONTECARLO is not supported"),
     ("1 +", "end of equation"),
     ("a b", "unexpected 'b'"),
     ("SMTH1(x)", "takes 2 to 3 arguments"),

@@ -134,16 +134,16 @@ def test_run_xmile_uses_file_names_settings_and_params(tmp_path):
     ('<flow name="f"><eqn>1</eqn><leak/></flow>', "", "leakage flow", "f"),
     ('<module name="sub"/>', "", "module", "sub"),
     ('<aux name="a"><dimensions><dim name="d"/><dim name="d"/></dimensions><eqn>1</eqn></aux>',
-     '<dimensions><dim name="d" size="2"/></dimensions>', "array", "a"),
+     '<dimensions><dim name="d" size="2"/></dimensions>', "array|repeated dimension", "a"),
     ('<aux name="a"><eqn>x</eqn><gf type="discrete"><xpts>0,1</xpts><ypts>0,1</ypts></gf></aux>'
      '<aux name="x"><eqn>1</eqn></aux>', "", "gf type=discrete", "a"),
     ('<aux name="a"><eqn>MYMACRO(1)</eqn></aux>', "", "MYMACRO", "a"),
-    ('<aux name="a"><eqn>FORCST(TIME, 2, 3)</eqn></aux>', "", "FORCST", "a"),
+    ('<aux name="a"><eqn>HISTORY(TIME, 2)</eqn></aux>', "", "HISTORY", "a"),
 ])
 def test_unsupported_constructs_are_refused(body, extra, construct, variable):
     with pytest.raises(XmileError) as info:
         read_string(doc(body, extra=extra))
-    assert info.value.construct == construct
+    assert info.value.construct in construct.split("|")  # (arrays of 2 dims: refused until the engine has them)
     assert info.value.variable == variable
     assert repr(variable) in str(info.value)
 

@@ -237,6 +237,8 @@ def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL,
     idx = np.asarray(idx)
     n = 0
     for col in canon.columns:
+        if str(col).startswith("#"):
+            continue  # Vensim's internal variables (#NPV vs initial time>NPV#): not model variables
         x = getter(col)
         if x is None:
             problems.append(f"{col}: no such variable")

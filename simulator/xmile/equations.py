@@ -327,6 +327,8 @@ class _Parser:
         self.target = tuple(canonical(d) for d in target_dims)
         self.reindex = reindex
         self.in_reduction = 0
+        self.starred: dict[int, list[str]] = {}  # id(Subscript node) -> dims written as * in it
+        self.keep_alive: list[Node] = []
         self.text = text
         self.symbols = symbols
         self.dimensions = {canonical(k): tuple(v) for k, v in (dimensions or {}).items()}
@@ -511,6 +513,60 @@ class _Parser:
             raise self.error("unexpected end of equation", tok)
         raise self.error(f"unexpected {tok.text!r}", tok)
 
+    def subscript_nd(self, node: Node, name_tok: _Tok, subs: list[str]) -> Node:
+        """``x[a, B, *]`` of a variable over several dimensions: the engine's positional
+        ``Subscript`` (an element, the dimension itself or a subrange of it, or ``*``)."""
+        from simulator.engine.expr import Sub, Subscript
+
+        sym = self.symbols.get(canonical(name_tok.text)) if self.symbols is not None else None
+        dims = tuple(sym.dims) if sym is not None else ()
+        if len(subs) != len(dims):
+            raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {len(subs)} subscripts for a variable over "
+                             f"{len(dims)} dimension(s)", variable=self.variable, construct="array")
+        items, starred = [], []
+        for sub, d in zip(subs, dims):
+            own = canonical(d)
+            key = canonical(sub)
+            if sub == "*":
+                items.append(Sub("all"))
+                starred.append(d)
+            elif sub.startswith("*:"):
+                rng = canonical(sub[2:])
+                if rng == own:
+                    items.append(Sub("all"))
+                    starred.append(d)
+                elif self.is_subrange(rng, own):
+                    items.append(Sub("dim", self.dim_ident(rng)))
+                    starred.append(self.dim_ident(rng))
+                else:
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {sub[2:]!r} is not a subrange of {d!r}",
+                                     variable=self.variable, construct="subrange")
+            elif key in self.dimensions:
+                if key != own and not self.is_subrange(key, own):
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: dimension {sub!r} stands for {d!r} but "
+                                     f"its elements are not {d!r}'s and the file does not say which element maps to "
+                                     "which", variable=self.variable, construct="subscript mapping")
+                items.append(Sub("all") if key == own else Sub("dim", self.dim_ident(key)))
+            else:
+                hit = [e for e in self.dimensions.get(own, ()) if canonical(e) == key]
+                if not hit:
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {sub!r} is not an element of dimension "
+                                     f"{d!r}", variable=self.variable)
+                items.append(Sub("element", hit[0]))
+        out = Subscript(node, tuple(items))
+        if starred:
+            self.starred.setdefault(id(out), []).extend(starred)
+            self.keep_alive.append(out)
+        return out
+
+    def is_subrange(self, sub: str, parent: str) -> bool:
+        es, ep = self.dimensions.get(sub, ()), self.dimensions.get(parent, ())
+        keys = {canonical(e) for e in ep}
+        return len(es) < len(ep) and all(canonical(e) in keys for e in es)
+
+    def dim_ident(self, key: str) -> str:
+        return identifier(key)
+
     def computed_index(self, node: Node, name_tok: _Tok, k: Node) -> Node:
         """``x[k]`` with k an expression: element number k (1-based, rounded down); NaN outside."""
         self.expect("op", "]")
@@ -613,6 +669,9 @@ class _Parser:
         if sym is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key in self.dimensions and self.reindex is not None and key in self.target:
+                # a dimension's name in an equation over it: the position of the element (1-based)
+                return self.reindex(key, [Num(float(i + 1)) for i in range(len(self.dimensions[key]))])
             if key == "self" and self.self_ident:
                 return Var(self.self_ident)  # Stella's SELF: the variable being defined (in PREVIOUS)
             if key in CONSTANT_NAMES:
@@ -647,6 +706,11 @@ class _Parser:
                 return self.computed_index(node, name_tok, self.expr())
             if tok.kind in ("name", "qname", "num"):
                 subs.append(tok.text)
+            elif tok.kind == "op" and tok.text == "*" and self.accept("op", ":"):
+                rng = self.next()  # *:SubA -- every element of the subrange SubA
+                if rng.kind not in ("name", "qname") or canonical(rng.text) not in self.dimensions:
+                    raise self.error(f"expected a dimension after '*:' in a subscript of {name_tok.text!r}", rng)
+                subs.append("*:" + rng.text)
             elif tok.kind == "op" and tok.text == "*":
                 subs.append("*")
             else:
@@ -654,9 +718,11 @@ class _Parser:
             if self.accept("op", "]"):
                 break
             if self.accept("op", ","):
-                raise XmileError(f"multi-dimensional subscript of {name_tok.text!r} (only one dimension is "
-                                 "supported)", variable=self.variable, construct="array")
+                continue
             raise self.error("expected ']'")
+        if len(subs) > 1 or (self.symbols is not None and len(getattr(self.symbols.get(canonical(name_tok.text)),
+                                                                        "dims", ())) > 1):
+            return self.subscript_nd(node, name_tok, subs)
         sub = subs[0]
         key = canonical(sub)
         dims = None
@@ -665,6 +731,13 @@ class _Parser:
             dims = sym.dims if sym else None
         if sub == "*":
             return node  # the whole (single) dimension
+        if sub.startswith("*:"):
+            own = canonical(dims[0]) if dims else None
+            rng = canonical(sub[2:])
+            if own is None or self.reindex is None or own not in self.dimensions:
+                raise XmileError(f"{name_tok.text}[{sub}]: a subrange of a variable that is not arrayed",
+                                 variable=self.variable, construct="subrange")
+            return node if rng == own else self.remap(node, name_tok.text, own, rng)
         if key in self.dimensions:
             own = canonical(dims[0]) if dims else None
             if own is None or self.reindex is None or own not in self.dimensions:
@@ -689,6 +762,22 @@ class _Parser:
         return Index(node, sub)
 
     def call(self, tok: _Tok, args: list[Node]) -> Node:
+        node = self._call(tok, args)
+        # SUM(x[a, *]): reduce over the dimensions written as * (the others stay, aligned by name)
+        if isinstance(node, Call) and node.func in ("sum", "mean", "min", "max", "prod", "stddev") \
+                and len(node.args) == 1 and self.starred:
+            from simulator.engine.expr import Str, walk
+
+            dims: list[str] = []
+            for n in walk(node.args[0]):
+                for d in self.starred.get(id(n), ()):
+                    if d not in dims:
+                        dims.append(d)
+            if dims:
+                return Call(node.func, (node.args[0], *(Str(d) for d in dims)))
+        return node
+
+    def _call(self, tok: _Tok, args: list[Node]) -> Node:
         key = canonical(tok.text)
         sym = self.symbols.get(key) if self.symbols is not None else None
         if sym is not None and sym.gf is not None:
@@ -786,6 +875,8 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
 def parse_number_list(text: str) -> list[float] | None:
     """``'1, 2, 3'`` -> ``[1.0, 2.0, 3.0]``; ``None`` if ``text`` is not a plain list of numbers."""
     parts = [p.strip() for p in re.split(r"[,;]", text)]
+    while parts and not parts[-1]:  # "0.1, 0.2;\n 0.3, 0.4;" (rows ended by ';')
+        parts.pop()
     if len(parts) < 2:
         return None
     try:

@@ -53,6 +53,16 @@ from .safexml import MAX_BYTES, parse_bytes, parse_file
 
 XMILE_NS = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
 
+
+def engine_nd() -> bool:
+    """Whether the engine supports arrays of two or more dimensions (``Subscript`` nodes and
+    per-element ``elements=`` equations); until it does, such arrays are refused by name."""
+    import dataclasses
+
+    from simulator.engine import expr
+
+    return hasattr(expr, "Subscript") and "elements" in {f.name for f in dataclasses.fields(Aux)}
+
 _UNSUPPORTED_CHILDREN = {
     "conveyor": "conveyor", "queue": "queue", "oven": "oven", "leak": "leakage flow",
     "leak_integers": "leakage flow", "overflow": "queue overflow flow", "multiplier": "flow multiplier",
@@ -227,6 +237,7 @@ class _Reader:
         self.dim_keys: dict[str, str] = {}  # canonical -> name
         self.taken: set[str] = set(RESERVED_NAMES)
         self.per_element_vars: set[str] = set()
+        self.from_xmutil = False  # written by xmutil (Vensim -> XMILE): its placeholders are recognised
         self.scalar_of: dict[tuple[str, str], str] = {}  # (variable, canonical element) -> hidden scalar
         self.element_names: dict[str, str] = {}  # hidden scalar -> 'name[element]' as in the file
 
@@ -254,6 +265,8 @@ class _Reader:
                 n = _text(_child(el, "name"))
                 if n and n.strip():
                     name = n.strip()
+                made_by = " ".join((_text(_child(el, t)) or "") for t in ("vendor", "product")).lower()
+                self.from_xmutil = "xmutil" in made_by or "ventana" in made_by
             elif tag == "sim_specs":
                 specs_el = el
             elif tag == "dimensions":
@@ -617,6 +630,14 @@ class _Reader:
                 return Index(tr(node.operand), node.element)
             return node
 
+        if getattr(c, "elements", ()) and isinstance(c, (Stock, Aux)):
+            from simulator.engine.expr import parse as _p
+
+            c = replace(c, elements=tuple((k, tr(e if not isinstance(e, (str, int, float)) else _p(e)))
+                                          for k, e in c.elements))
+            default = c.initial if isinstance(c, Stock) else c.equation
+            if default is None:
+                return c
         if isinstance(c, Stock) and not isinstance(c.initial, (int, float, list, tuple)):
             return replace(c, initial=tr(c.initial_node))
         if isinstance(c, Aux):
@@ -642,17 +663,31 @@ class _Reader:
         if dims_el is None:
             return ()
         dims = [d.get("name", "") for d in _children(dims_el, "dim")]
-        if len(dims) > 1:
+        if len(dims) > 1 and not engine_nd():
             raise XmileError(f"arrays of {len(dims)} dimensions ({', '.join(dims)}) are not supported "
                              "(one dimension per variable)", variable=name, construct="array")
-        if not dims:
-            return ()
-        key = canonical(dims[0])
-        if key not in self.dim_keys:
-            raise XmileError(f"unknown dimension {dims[0]!r}", variable=name, construct="array")
-        return (self.dim_keys[key],)
+        out = []
+        for d in dims:
+            key = canonical(d)
+            if key not in self.dim_keys:
+                raise XmileError(f"unknown dimension {d!r}", variable=name, construct="array")
+            out.append(self.dim_keys[key])
+        if len(set(out)) != len(out):
+            raise XmileError(f"arrayed twice over the same dimension ({', '.join(dims)})", variable=name,
+                             construct="repeated dimension")
+        return tuple(out)
 
     def parse(self, text: str | None, symbols, v: _Var, what: str = "") -> Node:
+        if text is not None:
+            # xmutil keeps a Vensim function it cannot translate as a comment ({GET_DIRECT_DATA(...)},
+            # {Untranslated function used}) and writes 0 or nothing in its place: running that would
+            # silently give 0 for data the file does not hold
+            m = re.search(r"\{\s*(GET[_ ]\w+|Untranslated function used)", text, re.IGNORECASE)
+            if m:
+                fn = m.group(1).replace("_", " ").strip().upper()
+                raise XmileError(f"equation {' '.join(text.split())[:120]!r} stands for a Vensim function the "
+                                 f"converter could not translate ({fn}); the file does not hold its data",
+                                 variable=v.name, construct=f"untranslated Vensim function ({fn})")
         if text is None or not re.sub(r"\{[^}]*\}", "", text).strip():
             hint = " (a module input that no <connect> feeds?)" if v.scope else ""
             raise XmileError(f"missing equation{what}{hint}", variable=v.name, construct="missing equation")
@@ -776,6 +811,8 @@ class _Reader:
             if v.dims:
                 raise XmileError("arrayed graphical function", variable=v.name, construct="arrayed graphical function")
             return [self.lookup(el, v.ident, v, units, doc)]
+        if len(v.dims) > 1:
+            return self.build_nd(v, symbols, behavior, units, doc, dims)
         node, values = self.equation(el, symbols, v)
         if isinstance(node, _NumList):
             node, values = None, node.values
@@ -798,6 +835,10 @@ class _Reader:
                              non_negative=_flag(_child(el, "non_negative"), behavior["stock"]), **common))
         else:
             gf_el = _child(el, "gf")
+            if gf_el is not None and self.from_xmutil and _data_placeholder(el, gf_el):
+                raise XmileError("graphical function 1, 1 over TIME 0..1 (yscale 1..2) is xmutil's placeholder for a "
+                                 "Vensim data variable: the file does not hold the data", variable=v.name,
+                                 construct="Vensim data variable (no data in the file)")
             if gf_el is not None:
                 # apply-to-all: one graphical function shared by every element
                 out.append(self.lookup(gf_el, v.gf_ident, v, units, f"graphical function of {v.name}"))
@@ -817,6 +858,98 @@ class _Reader:
                 out.append(Constant(v.ident, value=node.value, **common))
             else:
                 out.append(Aux(v.ident, equation=node, **common))
+        return self._extra + out
+
+    def build_nd(self, v: _Var, symbols, behavior, units: str, doc: str, dims: tuple[str, ...]) -> list[Component]:
+        """A variable over two or more dimensions: apply-to-all, number lists (in row-major order
+        of its dimensions) or per-element ``<element subscript="a, b">`` equations (the engine's
+        ``elements=``; an element without one takes the variable's ``<eqn>``)."""
+        el = v.el
+        common = {"units": units, "doc": doc, "dims": dims}
+        elems = [self.dimensions[d] for d in v.dims]
+        shape = tuple(len(e) for e in elems)
+        eqns = _children(el, "eqn")
+        if len(eqns) > 1:
+            raise XmileError(f"{len(eqns)} <eqn> elements in a variable over {len(v.dims)} dimensions",
+                             variable=v.name, construct="array")
+        text = _text(eqns[0]) if eqns else None
+        default: Node | None = None
+        per: dict[tuple[str, ...], Node] = {}
+        values = parse_number_list(text) if text is not None else None
+        if values is not None:
+            if len(values) != int(np.prod(shape)):
+                raise XmileError(f"{len(values)} values for the {int(np.prod(shape))} elements of "
+                                 f"{' x '.join(v.dims)}", variable=v.name)
+        elif text is not None and re.sub(r"\{[^}]*\}", "", text).strip():
+            default = self.parse(text, symbols, v)
+        for e in _children(el, "element"):
+            sub = e.get("subscript", "")
+            parts = [p.strip() for p in sub.split(",")]
+            if len(parts) != len(v.dims):
+                raise XmileError(f"element [{sub}] has {len(parts)} subscripts for {len(v.dims)} dimensions",
+                                 variable=v.name, construct="array")
+            key = []
+            for p_, d, es in zip(parts, v.dims, elems):
+                hit = [x for x in es if canonical(x) == canonical(p_)]
+                if not hit:
+                    raise XmileError(f"element [{sub}]: {p_!r} is not an element of {d!r}", variable=v.name)
+                key.append(hit[0])
+            if _child(e, "gf") is not None:
+                raise XmileError(f"graphical function per element of a variable over {len(v.dims)} dimensions "
+                                 f"(element [{sub}])", variable=v.name, construct="arrayed graphical function")
+            per[tuple(key)] = self.parse(_text(_child(e, "eqn")), symbols, v, f" for [{sub}]")
+        if per:
+            self.per_element_vars.add(v.ident)
+            import itertools
+
+            missing = [k for k in itertools.product(*elems) if k not in per]
+            if missing and default is None:
+                raise XmileError(f"no equation for element(s) {', '.join('[' + ', '.join(k) + ']' for k in missing[:5])}"
+                                 + (" ..." if len(missing) > 5 else ""), variable=v.name)
+            if not missing and all(isinstance(n, Num) for n in per.values()) and v.tag == "aux" \
+                    and v.key not in self.flow_keys and _child(el, "gf") is None:
+                arr = np.empty(shape)
+                for k, n in per.items():
+                    arr[tuple(es.index(x) for x, es in zip(k, elems))] = n.value
+                return self._extra + [Constant(v.ident, value=arr.tolist(), **common)]
+        if values is not None:
+            arr = np.asarray(values, dtype=float).reshape(shape)
+            if v.tag == "aux" and v.key not in self.flow_keys and _child(el, "gf") is None:
+                return self._extra + [Constant(v.ident, value=arr.tolist(), **common)]
+            import itertools
+
+            per = {k: Num(float(arr[i])) for i, k in zip(itertools.product(*(range(n) for n in shape)),
+                                                         itertools.product(*elems))}
+        if default is None and not per:
+            raise XmileError("missing equation", variable=v.name, construct="missing equation")
+        out: list[Component] = []
+        if v.tag == "stock":
+            flows = []
+            for kind in ("inflow", "outflow"):
+                lst = []
+                for f in _children(el, kind):
+                    fname = (_text(f) or "").strip()
+                    sym = symbols.get(canonical(fname))
+                    if sym is None or sym.kind in ("stock", "gf"):
+                        raise XmileError(f"{kind} {fname!r} is not a flow or auxiliary of the model",
+                                         variable=v.name)
+                    lst.append(sym.ident)
+                flows.append(tuple(lst))
+            out.append(Stock(v.ident, initial=default, elements=per, inflows=flows[0], outflows=flows[1],
+                             non_negative=_flag(_child(el, "non_negative"), behavior["stock"]), **common))
+            return self._extra + out
+        gf_el = _child(el, "gf")
+        if gf_el is not None:
+            out.append(self.lookup(gf_el, v.gf_ident, v, units, f"graphical function of {v.name}"))
+            default = Call(v.gf_ident, (default,)) if default is not None else None
+            per = {k: Call(v.gf_ident, (n,)) for k, n in per.items()}
+        if v.tag == "flow":
+            nn = _flag(_child(el, "non_negative"), behavior["flow"])
+            out.append(Flow(v.ident, equation=default, elements=per, non_negative=nn, **common))
+        elif not per and isinstance(default, Num) and v.key not in self.flow_keys:
+            out.append(Constant(v.ident, value=default.value, **common))
+        else:
+            out.append(Aux(v.ident, equation=default, elements=per, **common))
         return self._extra + out
 
     def lookup(self, gf: ET.Element, ident: str, v: _Var, units: str, doc: str) -> Lookup:
@@ -855,6 +988,16 @@ class _Reader:
                           units=units, doc=doc)
         except ModelError as exc:
             raise XmileError(str(exc), variable=v.name, construct="gf") from None
+
+
+def _data_placeholder(el: ET.Element, gf: ET.Element) -> bool:
+    """xmutil's stand-in for a Vensim data variable: ``TIME`` through a gf with points (0, 1), (1, 1)
+    and a y scale of 1..2."""
+    eq = canonical(_text(_child(el, "eqn")) or "")
+    xs, ys, ysc = _child(gf, "xpts"), _child(gf, "ypts"), _child(gf, "yscale")
+    return (eq == "time" and xs is not None and ys is not None and ysc is not None
+            and "".join((_text(xs) or "").split()) == "0,1" and "".join((_text(ys) or "").split()) == "1,1"
+            and ysc.get("min") == "1" and ysc.get("max") == "2")
 
 
 _REDUCING = {"sum", "mean", "min", "max", "prod"}

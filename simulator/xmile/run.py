@@ -14,7 +14,7 @@ def with_constants(res: Results, model, params: Mapping[str, object] | None = No
     """A copy of ``res`` that also holds the model's visible constants, held over time.
 
     The engine saves stocks, flows and auxiliaries; XMILE tools also report
-    constants, so the XMILE layer adds them (``(N, T)`` or ``(N, T, n)``).
+    constants, so the XMILE layer adds them (``(N, T)`` or ``(N, T, n1, n2, ...)``).
     """
     import numpy as np
 
@@ -25,12 +25,14 @@ def with_constants(res: Results, model, params: Mapping[str, object] | None = No
     for c in model.components:
         if c.kind != "constant" or c.name in data or c.name.startswith("_"):
             continue
-        size = model.size(c.name)
-        v = np.asarray(params[c.name], dtype=float) if c.name in params else c.array(size)
-        if size is None:
+        shape = tuple(len(model.dimensions[d]) for d in c.dims)
+        v = np.asarray(params[c.name] if c.name in params else c.value, dtype=float)
+        if not shape:
             v = np.broadcast_to(v.reshape(-1, 1) if v.ndim == 1 else v, (N, T))
         else:
-            v = np.broadcast_to(v.reshape((-1, 1, size)), (N, T, size))
+            if v.ndim == 0:
+                v = np.full(shape, float(v))
+            v = np.broadcast_to(v.reshape((-1, 1) + shape), (N, T) + shape)
         data[c.name] = np.array(v, dtype=float)
         units[c.name], dims[c.name], docs[c.name] = c.units, c.dims, c.doc
     return Results(data, res.times, units, dims, res.coords, dict(res.metadata), docs)
