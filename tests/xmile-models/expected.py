@@ -195,7 +195,7 @@ def builtins():
         safe = np.where(it == 0, -1.0, 1.0 / np.where(it == 0, 1.0, it))
     cols = {
         "x": x, "wave": wave, "trend x": trend(0.0), "trend x init": trend(0.1),
-        "floor": np.floor(wave), "remainder": np.mod(t - 5, 3), "modulo": np.mod(t - 5, 3),
+        "floor": np.floor(wave), "remainder": np.mod(t - 5, 3), "modulo result": np.mod(t - 5, 3),
         "root": x ** (1 / 3), "hyperbolic": np.tanh(wave) + np.sinh(wave) * np.cosh(wave), "safe": safe,
         "inputs": np.where(t >= 3, 2.0, 0.0) + 0.5 * (np.clip(t, 2, 6) - 2) + pulse(1, 4, 2),
         "bounds": np.minimum(x, 3) + np.maximum(np.maximum(wave, 0), -1) + np.abs(wave),
