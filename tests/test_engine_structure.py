@@ -205,11 +205,12 @@ def test_unknown_names_and_bad_params_are_clear_errors():
 
 
 def test_dimension_mismatch_is_refused():
+    # operands are aligned by dimension name: a[x] + b[y] is over (x, y), which c does not declare
     m = Model("d", [
         Constant("a", value=[1, 2], dims=("x",)), Constant("b", value=[1, 2, 3], dims=("y",)),
         Aux("c", equation="a + b", dims=("x",)),
     ], dimensions={"x": ("p", "q"), "y": ("r", "s", "t")})
-    with pytest.raises(ModelError, match="cannot combine dimensions"):
+    with pytest.raises(ModelError, match="dimension 'y', which is not declared"):
         simulate(m)
 
 

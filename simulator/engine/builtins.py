@@ -1,34 +1,58 @@
-"""Builtin functions available in equations.
+"""Builtin functions available in equations, and the runtime helpers generated code calls.
 
-Two kinds:
+Three kinds of builtins:
 
-*Pure* builtins are element-wise numpy functions (``min``, ``exp``, ``step``,
-...). They are compiled directly by :mod:`simulator.engine.compiler`.
+*Pure* builtins are element-wise (``min``, ``exp``, ``step``, ...) or array functions
+(``sum(x, 'dim')``, ``matmul``, ``inverse``, ...). The code generator
+(:mod:`simulator.engine.codegen`) turns them into numpy calls (ensemble runs) or into
+Python float arithmetic (single runs of models without arrays).
 
-*Stateful* builtins (``smooth``, ``smooth3``, ``smoothn``, ``delay1``,
-``delay3``, ``delayn``, ``init``) carry state. Before compilation each call is
-expanded into hidden stocks and flows (names start with ``_``), exactly as an
-SD modeller would draw them, so they are integrated by the same integrator as
-every other stock and vectorise over the ensemble axis for free:
+*Stateful* builtins carry state. Before compilation each call is expanded into hidden
+components (names start with ``_``; messages name the variable that owns them), exactly
+as an SD modeller would draw them, so they are integrated by the same integrator as every
+other stock and vectorise over the ensemble axis for free:
 
-- ``smooth(x, T[, x0])``: first-order information smoothing,
+- ``smooth(x, T[, x0])`` (``smooth1``): first-order information smoothing,
   ``dS/dt = (x - S) / T``, ``S(t0) = x0`` (default ``x(t0)``).
-- ``smooth3(x, T[, x0])``: three first-order smooths in series, each ``T/3``.
-- ``smoothn(x, T, n[, x0])``: ``n`` in series, each ``T/n`` (``n`` a literal integer).
-- ``delay1(x, T[, x0])``: first-order material delay. Stock ``L`` with inflow
-  ``x`` and outflow ``L/T``; the output is ``L/T``; ``L(t0) = x0 * T``.
-- ``delay3(x, T[, x0])`` / ``delayn(x, T, n[, x0])``: ``n`` first-order delays in
-  series, each ``T/n``: mean transit time ``T``.
+- ``smooth3(x, T[, x0])``: three first-order smooths in series, each ``T/3``;
+  ``smoothn(x, T, n[, x0])``: ``n`` in series, each ``T/n`` (``n`` a literal integer).
+- ``delay1(x, T[, x0])``: first-order material delay. Stock ``L`` with inflow ``x`` and
+  outflow ``L/T``; the output is ``L/T``; ``L(t0) = x0 * T``.
+- ``delay3(x, T[, x0])`` / ``delayn(x, T, n[, x0])``: ``n`` first-order delays in series,
+  each ``T/n``: mean transit time ``T``. When a stage would be shorter than one time step
+  (``T/n < dt`` at the start, per member and element), the delay runs with order
+  ``max(1, floor(T/dt))`` instead (the extra stages pass their input through): explicit
+  integration of a stage shorter than ``dt`` overshoots and oscillates. This is what the
+  reference output of the SDXorg ``delay_pipeline`` test does.
+- ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim ``DELAY FIXED``:
+  the input history, recorded at every step and interpolated linearly, read at ``t - T``;
+  ``x0`` (default ``x(start)``) while ``t - T`` is before the start. ``T`` may vary in
+  time, per member and per element; a ``T`` shorter than one step acts as one step (the
+  output never depends on the input at the same time, so a delay breaks loops). Within an
+  RK4 step the output uses the history up to the previous step.
+- ``previous(x[, x0])``: the value of ``x`` at the previous step (``x0``, default 0, at the
+  start); breaks loops (``previous(y, 0) + 1`` in ``y`` counts steps).
 - ``init(x)``: the value of ``x`` at the start time, held constant.
-- ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim
-  ``DELAY FIXED``: ``x(t - T)`` once ``t >= start + T``, ``x0`` (default
-  ``x(start)``) before. ``T`` is read once at the start and rounded to a whole
-  number (>= 1) of steps; the output changes only between steps (with RK4 too).
-  Expanded into a hidden flow-less stock whose value the integrator sets from
-  the recorded input history at every step.
+- ``trend(x, T[, g0])``: fractional change rate of ``x``: average ``S`` with
+  ``dS/dt = (x - S)/T``, ``S(t0) = x/(1 + T g0)``; output ``(x - S)/(|S| T)`` (0 if
+  ``S = 0``). ``forcst(x, T, h[, g0]) = x (1 + trend(x, T, g0) h)``.
+- ``npv(stream, r[, npv0[, factor]])``: net present value: stock ``S(t0) = npv0``, inflow
+  ``F = stream factor (1 + r dt)^((t0 - t)/dt)``; output ``S + F dt`` (Vensim/simlin
+  definition).
+
+*Stochastic* builtins draw from a per-member random stream seeded by
+``SimSettings.seed`` (see :func:`member_streams`): ``normal(mean, sd[, seed])``,
+``uniform(min, max[, seed])`` (``random`` is the same), ``exprnd(mean[, seed])``,
+``lognormal(mean, sd[, seed])`` (the mean and standard deviation of the variable itself),
+``poisson(mean[, seed])``, ``triangular(min, mode, max[, seed])``. One value is drawn per
+member, element and time step (constant within an RK4 step). An explicit ``seed``
+argument (a number) makes that call's stream independent of the run's seed.
 """
 
 from __future__ import annotations
+
+import math
+import zlib
 
 import numpy as np
 
@@ -36,19 +60,53 @@ import numpy as np
 PURE_ARITY: dict[str, tuple[int, int]] = {
     "min": (1, 99), "max": (1, 99), "abs": (1, 1), "exp": (1, 1), "ln": (1, 1),
     "log10": (1, 1), "sqrt": (1, 1), "sin": (1, 1), "cos": (1, 1), "tan": (1, 1),
-    "arcsin": (1, 1), "arccos": (1, 1), "arctan": (1, 1), "int": (1, 1),
-    "clip": (3, 3), "sum": (1, 1), "mean": (1, 1), "step": (2, 2), "ramp": (2, 3),
-    "pulse": (2, 3), "mod": (2, 2), "sign": (1, 1),
+    "arcsin": (1, 1), "arccos": (1, 1), "arctan": (1, 1), "int": (1, 1), "round": (1, 1),
+    "clip": (3, 3), "sum": (1, 9), "mean": (1, 9), "prod": (1, 9), "stddev": (1, 9), "size": (1, 9),
+    "step": (2, 2), "ramp": (2, 3), "pulse": (2, 3), "mod": (2, 2), "modulo": (2, 2), "sign": (1, 1),
+    "rootn": (2, 2), "percent": (1, 1), "safediv": (2, 3), "rename": (3, 3), "matmul": (2, 2),
+    "inverse": (1, 1), "identity": (2, 2), "lookup": (2, 2),
 }
 STATEFUL_ARITY: dict[str, tuple[int, int]] = {
     "smooth": (2, 3), "smooth1": (2, 3), "smooth3": (2, 3), "smoothn": (3, 4),
     "delay1": (2, 3), "delay3": (2, 3), "delayn": (3, 4), "init": (1, 1),
-    "delay": (2, 3),
+    "delay": (2, 3), "previous": (1, 2), "trend": (2, 3), "forcst": (3, 4), "npv": (2, 4),
+}
+STOCHASTIC_ARITY: dict[str, tuple[int, int]] = {
+    "normal": (2, 3), "uniform": (2, 3), "random": (2, 3), "exprnd": (1, 2), "lognormal": (2, 3),
+    "poisson": (1, 2), "triangular": (3, 4),
+}
+#: Functions of XMILE/Stella/Vensim that the engine knows of but does not implement: name -> reason.
+REFUSED: dict[str, str] = {
+    "allocate_by_priority": "priority allocation is not implemented",
+    "allocate_available": "priority allocation is not implemented",
+    "rank": "array ranking is not implemented",
+    "vector_select": "vector selection functions are not implemented",
+    "vector_elm_map": "vector selection functions are not implemented",
+    "vector_sort_order": "vector selection functions are not implemented",
+    "history": "HISTORY (looking up a past value at an arbitrary time) is not implemented",
+    "derivn": "numerical derivatives (DERIVN) are not implemented",
+    "irr": "internal rate of return (IRR) is not implemented",
+    "montecarlo": "MONTECARLO is not implemented",
+    "beta": "the beta distribution is not implemented",
+    "gamma": "the gamma distribution is not implemented",
+    "binomial": "the binomial distribution is not implemented",
+    "negbinomial": "the negative binomial distribution is not implemented",
+    "geometric": "the geometric distribution is not implemented",
+    "weibull": "the Weibull distribution is not implemented",
+    "pareto": "the Pareto distribution is not implemented",
+    "logistic": "the logistic distribution is not implemented",
+    "counter": "COUNTER is not implemented",
+    "sinwave": "SINWAVE is not implemented",
+    "coswave": "COSWAVE is not implemented",
+    "get_data_at_time": "data functions are not implemented",
+    "self": "SELF must be replaced by the variable's name before it reaches the engine",
 }
 #: builtins whose value depends on ``time`` implicitly
 TIME_DEPENDENT = frozenset({"step", "ramp", "pulse"})
-#: reductions over the (single) dimension of their argument
-REDUCTIONS = frozenset({"sum", "mean"})
+#: reductions: one argument (all dims) or named dims as string literals
+REDUCTIONS = frozenset({"sum", "mean", "min", "max", "prod", "stddev"})
+#: every function name an equation may call (besides lookups)
+ALL_FUNCTIONS = frozenset(PURE_ARITY) | frozenset(STATEFUL_ARITY) | frozenset(STOCHASTIC_ARITY)
 
 UNARY_UFUNCS = {
     "abs": np.abs, "exp": np.exp, "ln": np.log, "log10": np.log10, "sqrt": np.sqrt,
@@ -57,6 +115,9 @@ UNARY_UFUNCS = {
 }
 
 
+# ---------------------------------------------------------------------------
+# vector helpers (numpy; ensemble axis first)
+# ---------------------------------------------------------------------------
 def step(time, height, t0):
     """``height`` from ``t0`` on, 0 before [units of height]."""
     return np.where(time >= t0, height, 0.0)
@@ -78,3 +139,197 @@ def pulse(time, dt, magnitude, first, interval=0.0):
         phase = np.mod(since + eps, interval)
         on = (since >= -eps) & (phase < dt)
     return np.where(on, magnitude / dt, 0.0)
+
+
+def round_half_away(x):
+    """Round to the nearest integer, halves away from zero (XMILE ROUND)."""
+    t = np.trunc(x)
+    return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
+
+
+def rootn(x, n):
+    """Real ``n``-th root; a negative ``x`` has one when ``n`` is an odd integer (else NaN)."""
+    x = np.asarray(x, dtype=float)
+    n = np.asarray(n, dtype=float)
+    odd = (np.mod(n, 2) == 1)
+    return np.where((x < 0) & odd, -np.power(-x, 1.0 / n), np.power(x, 1.0 / n))
+
+
+def safediv(a, b, alt=0.0):
+    """``a / b``, or ``alt`` where ``b == 0``."""
+    return np.where(b == 0, alt, a / np.where(b == 0, 1.0, b))
+
+
+def matmul(a, b, p: int, q: int):
+    """Contract the last axis of ``a`` with the first non-ensemble axis of ``b``.
+
+    ``a`` has shape ``(N|1, *A, n)`` (``p = len(A)``), ``b`` ``(N|1, n, *B)`` (``q = len(B)``);
+    the result ``(N, *A, *B)``.
+    """
+    a = np.asarray(a)
+    b = np.asarray(b)
+    sa, sb = a.shape, b.shape
+    n = sa[-1]
+    a2 = a.reshape(sa[0], int(np.prod(sa[1:-1], dtype=int)), n)
+    b2 = b.reshape(sb[0], n, int(np.prod(sb[2:], dtype=int)))
+    out = np.matmul(a2, b2)
+    return out.reshape((out.shape[0],) + sa[1:-1] + sb[2:])
+
+
+def interp_elements(u, tables, lead: int):
+    """Per-element lookup: ``u`` of shape ``(M, *E, *R)`` (broadcast), ``tables`` a flat list
+    over the ``E`` elements (C order) of ``(xs, ys)``; ``lead`` = ``len(E)``."""
+    u = np.asarray(u, dtype=float)
+    out = np.empty(u.shape)
+    shape = u.shape[1:1 + lead]
+    for flat, (xs, ys) in enumerate(tables):
+        idx = np.unravel_index(flat, shape)
+        sl = (slice(None),) + tuple(int(i) for i in idx)
+        out[sl] = np.interp(u[sl], xs, ys)
+    return out
+
+
+def inverse(m):
+    """Inverse of square matrices over the last two axes (batched over the ensemble axis)."""
+    return np.linalg.inv(m)
+
+
+def poisson_ppf(u, mean):
+    """Poisson quantile of the uniform draws ``u`` for (possibly varying) ``mean``."""
+    from scipy.stats import poisson
+
+    return poisson.ppf(u, np.maximum(mean, 0.0))
+
+
+def triangular_ppf(u, lo, mode, hi):
+    """Triangular quantile of the uniform draws ``u``."""
+    width = hi - lo
+    fc = np.where(width > 0, (mode - lo) / np.where(width > 0, width, 1.0), 0.0)
+    left = lo + np.sqrt(u * width * (mode - lo))
+    right = hi - np.sqrt((1 - u) * width * (hi - mode))
+    return np.where(u < fc, left, right)
+
+
+def lognormal_from_moments(z, mean, sd):
+    """A lognormal draw with the given mean and standard deviation, from a standard normal ``z``."""
+    s2 = np.log1p((sd / mean) ** 2)
+    return np.exp(np.log(mean) - s2 / 2 + np.sqrt(s2) * z)
+
+
+# ---------------------------------------------------------------------------
+# scalar helpers (Python floats: single runs of models without arrays)
+# ---------------------------------------------------------------------------
+def s_step(time, height, t0):
+    return height if time >= t0 else 0.0
+
+
+def s_ramp(time, slope, start, end=math.inf):
+    hi = start if end < start else end
+    return slope * ((start if time < start else (hi if time > hi else time)) - start)
+
+
+def s_pulse(time, dt, magnitude, first, interval=0.0):
+    eps = dt * 1e-6
+    since = time - first
+    if interval <= 0:
+        on = since >= -eps and since < dt - eps
+    else:
+        on = since >= -eps and math.fmod(since + eps, interval) % interval < dt
+    return magnitude / dt if on else 0.0
+
+
+def s_max(a, b):
+    if a >= b:
+        return a
+    if b > a:
+        return b
+    return a + b  # a NaN is involved: NaN, as numpy.maximum
+
+
+def s_min(a, b):
+    if a <= b:
+        return a
+    if b < a:
+        return b
+    return a + b
+
+
+def s_round(x):
+    t = float(math.trunc(x))
+    return t + math.copysign(1.0, x) if abs(x - t) >= 0.5 else t
+
+
+def s_sign(x):
+    return 1.0 if x > 0 else (-1.0 if x < 0 else (0.0 if x == 0 else x))
+
+
+def s_rootn(x, n):
+    if x < 0 and n % 2 == 1:
+        return -math.pow(-x, 1.0 / n)
+    return math.pow(x, 1.0 / n)
+
+
+def s_interp(x, xs, ys):
+    """``numpy.interp`` for one float ``x`` (same formula, so the same result)."""
+    n = len(xs)
+    if x != x:
+        return x
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    lo, hi = 0, n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if xs[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    if x == xs[lo]:
+        return ys[lo]
+    slope = (ys[lo + 1] - ys[lo]) / (xs[lo + 1] - xs[lo])
+    r = slope * (x - xs[lo]) + ys[lo]
+    if r != r:
+        r = slope * (x - xs[lo + 1]) + ys[lo + 1]
+        if r != r and ys[lo] == ys[lo + 1]:
+            r = ys[lo]
+    return r
+
+
+# ---------------------------------------------------------------------------
+# random streams
+# ---------------------------------------------------------------------------
+def site_key(owner: str, k: int) -> int:
+    """A stable 32-bit key of the ``k``-th stochastic call in ``owner``'s equation."""
+    return zlib.crc32(f"{owner}#{k}".encode())
+
+
+def member_streams(seed: int, call_seed: int | None, site: int, first_member: int, n: int):
+    """Random generators of members ``first_member .. first_member + n - 1`` for one call site.
+
+    Member ``i``'s stream is ``SeedSequence(seed).spawn(i + 1)[i]`` (spawn key ``(i,)``),
+    spawned once more by the call site's key (spawn key ``(i, site)``): member ``i`` draws the
+    same numbers whatever the ensemble size and chunking. A call with its own ``seed``
+    argument uses ``SeedSequence(call_seed)`` instead of the run's seed.
+    """
+    entropy = int(call_seed) if call_seed is not None else int(seed)
+    out = []
+    for i in range(first_member, first_member + n):
+        ss = np.random.SeedSequence(entropy, spawn_key=(i, site))
+        out.append(np.random.Generator(np.random.PCG64(ss)))
+    return out
+
+
+def draw(kind: str, gens, n_steps: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard draws for every member: ``(N, n_steps + 1, *shape)``; ``kind`` is
+    ``"normal"``, ``"uniform"`` or ``"exponential"``."""
+    size = (n_steps + 1,) + tuple(shape)
+    out = np.empty((len(gens),) + size)
+    for j, g in enumerate(gens):
+        if kind == "normal":
+            out[j] = g.standard_normal(size)
+        elif kind == "uniform":
+            out[j] = g.random(size)
+        else:
+            out[j] = g.standard_exponential(size)
+    return out

@@ -1,27 +1,30 @@
-"""Turn a :class:`~simulator.engine.components.Model` into fast numpy closures.
+"""Turn a :class:`~simulator.engine.components.Model` into generated evaluation code.
 
 Steps (all pure; the model is never modified):
 
-1. **Expand** stateful builtins (``smooth``, ``delay3``, ``init``, ...) into
-   hidden stocks and flows (:mod:`simulator.engine.builtins`).
-2. **Check** names, dimensions and call arity; infer each expression's
-   dimension statically.
-3. **Order** auxiliaries by their dependency graph (stocks, constants, lookups and
-   time series break dependencies). A cycle is an algebraic loop and raises
-   :class:`~simulator.engine.components.AlgebraicLoopError` naming the loop.
-   Auxiliaries that depend only on constants are *static*: computed once.
-4. **Compile** each equation to a closure ``f(env) -> ndarray``.
+1. **Expand** stateful and stochastic builtins (``smooth``, ``delay3``, ``init``,
+   ``previous``, ``normal``, ...) into hidden components (:mod:`simulator.engine.builtins`).
+2. **Check** names, call arity and dimensions (:mod:`simulator.engine.codegen` types every
+   expression: its dimensions by name, its runtime layout).
+3. **Order** auxiliaries by their dependency graph (stocks, constants, lookups, time
+   series, pipeline delays and ``previous`` break dependencies). A cycle through a
+   variable with per-element equations is refined element by element (``a['e2']``
+   depending on ``a['e1']`` is fine); a cycle that remains is an algebraic loop and raises
+   :class:`~simulator.engine.components.AlgebraicLoopError` naming its variables (and
+   elements). Auxiliaries that depend only on constants are *static*: computed once per run.
+4. **Generate** one Python function per phase (static values, initial values, one
+   evaluation of every dynamic variable plus the stocks' derivatives) from the ordered
+   trees (:mod:`simulator.engine.codegen`), compiled once per model.
 
-Array convention (the ensemble axis comes first): a scalar variable is an array
-of shape ``()`` or ``(N,)``; a variable arrayed over a dimension of ``n``
-elements has shape ``(1, n)`` or ``(N, n)``. Mixing a scalar and an arrayed
-operand inserts a trailing axis on the scalar, so numpy broadcasting does the
-rest.
+Array convention (the ensemble axis comes first): a scalar variable is an array of shape
+``()`` or ``(N,)``; a variable arrayed over dimensions of ``n1, n2, ...`` elements has
+shape ``(1|N, n1, n2, ...)`` in its declared dims order. A variable's value may lack some
+of its declared dimensions (an arrayed variable whose equation is scalar): it is then the
+same along them, and broadcast where needed.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,7 +32,6 @@ import numpy as np
 
 from . import builtins as B
 from .components import (
-    RESERVED_NAMES,
     AlgebraicLoopError,
     Aux,
     Component,
@@ -41,107 +43,247 @@ from .components import (
     Stock,
     TimeSeries,
 )
-from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Unary, Var, names
+from .expr import Bin, Call, IfElse, Index, Node, Num, Subscript, Unary, Var, children, names, walk
 
 Fn = Callable[[dict], object]
 
-_BIN = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-    "**": np.power, "%": np.mod,
-}
-_CMP = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-        "==": np.equal, "!=": np.not_equal}
+
+# ---------------------------------------------------------------------------
+# hidden components created by expansion
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pipe(Component):
+    """Output of a pipeline delay: input history read at ``t - T`` (see builtins)."""
+
+    inp: str = ""
+    time: str = ""
+    init: str = ""
+    hidden: bool = True
+    kind = "pipe"
+
+
+@dataclass(frozen=True)
+class Prev(Component):
+    """Output of ``previous(x, x0)``: the input recorded at the previous step."""
+
+    inp: str = ""
+    init: str = ""
+    hidden: bool = True
+    kind = "prev"
+
+
+@dataclass(frozen=True)
+class Noise(Component):
+    """Standard random draws of one stochastic call (``dist``: normal, uniform, exponential)."""
+
+    dist: str = "normal"
+    call_seed: int | None = None
+    site: int = 0
+    hidden: bool = True
+    kind = "noise"
 
 
 # ---------------------------------------------------------------------------
-# 1. expansion of stateful builtins
+# 1. expansion
 # ---------------------------------------------------------------------------
 class _Expander:
     def __init__(self, model: Model):
         self.model = model
         self.dims: dict[str, tuple[str, ...]] = {c.name: c.dims for c in model.components}
+        self.comps: dict[str, Component] = {c.name: c for c in model.components}
         self.new: list[Component] = []
         self.count = 0
-        #: pipeline delays: (output stock, input aux, delay-time aux)
-        self.pipes: list[tuple[str, str, str]] = []
+        self.owner_of: dict[str, str] = {}
+        self.noise_count: dict[str, int] = {}
 
     def fresh(self, stem: str, owner: str) -> str:
         self.count += 1
         return f"_{stem}{self.count}_{owner}"
 
+    def user(self, name: str) -> str:
+        return self.owner_of.get(name, name)
+
+    def layout(self, node: Node, owner: str) -> tuple[str, ...]:
+        target = self.dims.get(owner, ())
+        return infer_dims(node, self.dims, self.model, self.user(owner), target=target, comps=self.comps)
+
     def expand(self, node: Node, owner: str) -> Node:
         if isinstance(node, Call):
             args = tuple(self.expand(a, owner) for a in node.args)
-            if node.func in B.STATEFUL_ARITY:
-                lo, hi = B.STATEFUL_ARITY[node.func]
+            f = node.func
+            if f in B.STATEFUL_ARITY:
+                lo, hi = B.STATEFUL_ARITY[f]
                 if not lo <= len(args) <= hi:
-                    raise ModelError(f"{owner}: {node.func}() takes {lo}..{hi} arguments, got {len(args)}")
-                return self._stateful(node.func, args, owner)
-            return Call(node.func, args)
+                    raise ModelError(f"{self.user(owner)}: {f}() takes {lo}..{hi} arguments, got {len(args)}")
+                return self._stateful(f, args, owner)
+            if f in B.STOCHASTIC_ARITY:
+                lo, hi = B.STOCHASTIC_ARITY[f]
+                if not lo <= len(args) <= hi:
+                    raise ModelError(f"{self.user(owner)}: {f}() takes {lo}..{hi} arguments, got {len(args)}")
+                return self._stochastic(f, args, owner)
+            return Call(f, args)
         if isinstance(node, Unary):
             return Unary(node.op, self.expand(node.operand, owner))
         if isinstance(node, Bin):
             return Bin(node.op, self.expand(node.left, owner), self.expand(node.right, owner))
         if isinstance(node, Index):
             return Index(self.expand(node.operand, owner), node.element)
+        if isinstance(node, Subscript):
+            return Subscript(self.expand(node.operand, owner), node.items)
         if isinstance(node, IfElse):
             return IfElse(*(self.expand(n, owner) for n in (node.cond, node.then, node.orelse)))
         return node
 
-    def _add(self, comp: Component) -> None:
+    def _add(self, comp: Component, owner: str) -> None:
         self.new.append(comp)
         self.dims[comp.name] = comp.dims
+        self.comps[comp.name] = comp
+        self.owner_of[comp.name] = self.user(owner)
 
-    def _stateful(self, func: str, args: tuple[Node, ...], owner: str) -> Node:
+    def _stateful(self, func: str, args: tuple[Node, ...], owner: str) -> Node:  # noqa: C901
         x = args[0]
-        d = infer_dims(x, self.dims, self.model, owner)
+        d = self.layout(x, owner)
+        who = self.user(owner)
         if func == "init":
             s = self.fresh("init", owner)
-            self._add(Stock(s, initial=x, dims=d, hidden=True, doc=f"INIT in {owner}"))
+            self._add(Stock(s, initial=x, dims=d, hidden=True, doc=f"INIT in {who}"), owner)
+            return Var(s)
+        if func == "previous":
+            s = self.fresh("prev", owner)
+            x0 = args[1] if len(args) > 1 else Num(0.0)
+            self._add(Aux(s + "_in", equation=x, dims=d, hidden=True), owner)
+            d0 = self.layout(x0, owner)
+            self._add(Stock(s + "_init", initial=x0, dims=d0, hidden=True, doc=f"PREVIOUS in {who}"), owner)
+            full = _merge_dims(d, d0, self.dims.get(owner, ()))
+            self._add(Prev(s, dims=full, inp=s + "_in", init=s + "_init", doc=f"PREVIOUS in {who}"), owner)
             return Var(s)
         T = args[1]
         if func == "delay":
             s = self.fresh("pipe", owner)
-            self._add(Aux(s + "_in", equation=x, dims=d, hidden=True))
-            self._add(Aux(s + "_time", equation=T, dims=infer_dims(T, self.dims, self.model, owner), hidden=True))
-            self._add(Stock(s, initial=args[2] if len(args) > 2 else x, dims=d, hidden=True,
-                            doc=f"DELAY in {owner}"))
-            self.pipes.append((s, s + "_in", s + "_time"))
+            dT = self.layout(T, owner)
+            x0 = args[2] if len(args) > 2 else x
+            d0 = self.layout(x0, owner)
+            self._add(Aux(s + "_in", equation=x, dims=d, hidden=True), owner)
+            self._add(Aux(s + "_time", equation=T, dims=dT, hidden=True), owner)
+            self._add(Stock(s + "_init", initial=x0, dims=d0, hidden=True, doc=f"DELAY in {who}"), owner)
+            full = _merge_dims(_merge_dims(d, dT, self.dims.get(owner, ())), d0, self.dims.get(owner, ()))
+            self._add(Pipe(s, dims=full, inp=s + "_in", time=s + "_time", init=s + "_init", doc=f"DELAY in {who}"),
+                      owner)
             return Var(s)
+        if func in ("trend", "forcst"):
+            if func == "forcst":
+                horizon = args[2]
+                g0 = args[3] if len(args) > 3 else None
+            else:
+                g0 = args[2] if len(args) > 2 else None
+            s = self.fresh("trend", owner)
+            init = x if g0 is None else Bin("/", x, Bin("+", Num(1.0), Bin("*", T, g0)))
+            self._add(Flow(s + "_adj", equation=Bin("/", Bin("-", x, Var(s)), T), dims=d, hidden=True), owner)
+            self._add(Stock(s, initial=init, inflows=(s + "_adj",), dims=d, hidden=True, doc=f"TREND in {who}"),
+                      owner)
+            trend = Call("safediv", (Bin("-", x, Var(s)), Bin("*", Call("abs", (Var(s),)), T)))
+            if func == "trend":
+                return trend
+            return Bin("*", x, Bin("+", Num(1.0), Bin("*", trend, horizon)))
+        if func == "npv":
+            s = self.fresh("npv", owner)
+            npv0 = args[2] if len(args) > 2 else Num(0.0)
+            factor = args[3] if len(args) > 3 else Num(1.0)
+            disc = Bin("**", Bin("+", Num(1.0), Bin("*", T, Var("dt"))),
+                       Bin("/", Bin("-", Var("initial_time"), Var("time")), Var("dt")))
+            flow = Bin("*", Bin("*", x, factor), disc)
+            df = self.layout(flow, owner)
+            self._add(Flow(s + "_in", equation=flow, dims=df, hidden=True), owner)
+            self._add(Stock(s, initial=npv0, inflows=(s + "_in",), dims=_merge_dims(df, self.layout(npv0, owner),
+                                                                                      self.dims.get(owner, ())),
+                            hidden=True, doc=f"NPV in {who}"), owner)
+            return Bin("+", Var(s), Bin("*", Var(s + "_in"), Var("dt")))
         if func in ("smoothn", "delayn"):
             if not isinstance(args[2], Num) or args[2].value < 1 or not float(args[2].value).is_integer():
-                raise ModelError(f"{owner}: {func}() order must be a literal integer >= 1")
+                raise ModelError(f"{who}: {func}() order must be a literal integer >= 1")
             n = int(args[2].value)
             x0 = args[3] if len(args) > 3 else None
         else:
             n = {"smooth": 1, "smooth1": 1, "smooth3": 3, "delay1": 1, "delay3": 3}[func]
             x0 = args[2] if len(args) > 2 else None
-        Tn = T if n == 1 else Bin("/", T, Num(float(n)))
         if func.startswith("smooth"):
+            Tn = T if n == 1 else Bin("/", T, Num(float(n)))
             prev = x
             init = x0 if x0 is not None else x
             for _ in range(n):
                 s = self.fresh("smooth", owner)
                 f = s + "_adj"
-                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=d, hidden=True))
-                self._add(Stock(s, initial=init, inflows=(f,), dims=d, hidden=True, doc=f"{func} in {owner}"))
+                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=d, hidden=True), owner)
+                self._add(Stock(s, initial=init, inflows=(f,), dims=d, hidden=True, doc=f"{func} in {who}"), owner)
                 prev = Var(s)
             return prev
-        # material delays
-        prev = x
+        # material delays: n stages; with stages shorter than dt the order is reduced (builtins docstring)
         init_rate = x0 if x0 is not None else x
-        for _ in range(n):
+        if n == 1:
+            Tn: Node = T
+            order = None
+        else:
+            o = self.fresh("order", owner)
+            t0 = self.fresh("init", owner)
+            self._add(Stock(t0, initial=T, dims=self.layout(T, owner), hidden=True, doc=f"{func} in {who}"), owner)
+            steps = Call("int", (Bin("+", Bin("/", Var(t0), Var("dt")), Num(1e-9)),))
+            self._add(Aux(o, equation=Call("min", (Num(float(n)), Call("max", (Num(1.0), steps)))),
+                          dims=self.layout(T, owner), hidden=True), owner)
+            order = Var(o)
+            Tn = Bin("/", T, order)
+        prev = x
+        dd = _merge_dims(d, self.layout(Tn, owner), self.dims.get(owner, ()))
+        for j in range(1, n + 1):
             s = self.fresh("delay", owner)
             out = s + "_out"
             inflow = prev.name if isinstance(prev, Var) and prev.name.startswith("_delay") else None
             if inflow is None:
                 inflow = s + "_in"
-                self._add(Flow(inflow, equation=prev, dims=d, hidden=True))
-            self._add(Flow(out, equation=Bin("/", Var(s), Tn), dims=d, hidden=True))
+                self._add(Flow(inflow, equation=prev, dims=d, hidden=True), owner)
+            drain: Node = Bin("/", Var(s), Tn)
+            if order is not None and j < n:
+                drain = IfElse(Bin(">", order, Num(float(n - j))), drain, Var(inflow))
             self._add(Stock(s, initial=Bin("*", init_rate, Tn), inflows=(inflow,), outflows=(out,),
-                            dims=d, hidden=True, doc=f"{func} in {owner}"))
+                            dims=dd, hidden=True, doc=f"{func} in {who}"), owner)
+            self._add(Flow(out, equation=drain, dims=dd, hidden=True), owner)
             prev = Var(out)
         return prev
+
+    def _stochastic(self, func: str, args: tuple[Node, ...], owner: str) -> Node:
+        who = self.user(owner)
+        nargs = {"normal": 2, "uniform": 2, "random": 2, "exprnd": 1, "lognormal": 2, "poisson": 1, "triangular": 3}
+        k = nargs[func]
+        seed = None
+        if len(args) > k:
+            if not isinstance(args[k], Num) or not float(args[k].value).is_integer():
+                raise ModelError(f"{who}: the seed argument of {func}() must be a whole number")
+            seed = int(args[k].value)
+        dist = {"normal": "normal", "lognormal": "normal", "uniform": "uniform", "random": "uniform",
+                "exprnd": "exponential", "poisson": "uniform", "triangular": "uniform"}[func]
+        count = self.noise_count.get(who, 0)
+        self.noise_count[who] = count + 1
+        s = self.fresh("noise", owner)
+        self._add(Noise(s, dims=self.dims.get(owner, ()), dist=dist, call_seed=seed,
+                        site=B.site_key(who, count), doc=f"{func} in {who}"), owner)
+        z = Var(s)
+        a = args
+        if func == "normal":
+            return Bin("+", a[0], Bin("*", a[1], z))
+        if func in ("uniform", "random"):
+            return Bin("+", a[0], Bin("*", Bin("-", a[1], a[0]), z))
+        if func == "exprnd":
+            return Bin("*", a[0], z)
+        if func == "lognormal":
+            return Call("_lognormal", (z, a[0], a[1]))
+        if func == "poisson":
+            return Call("_poisson", (a[0], z))
+        return Call("_triangular", (a[0], a[1], a[2], z))
+
+
+def _merge_dims(a: tuple, b: tuple, order: tuple) -> tuple:
+    """Union of two dims tuples, in ``order`` first, then first appearance."""
+    u = tuple(a) + tuple(x for x in b if x not in a)
+    return tuple(sorted(u, key=lambda x: (order.index(x) if x in order else len(order) + u.index(x))))
 
 
 def expand_model(model: Model) -> tuple[dict[str, Component], list[str]]:
@@ -149,92 +291,70 @@ def expand_model(model: Model) -> tuple[dict[str, Component], list[str]]:
 
     The second element lists the user-visible names in declaration order.
     """
-    out, visible, _ = _expand(model)
-    return out, visible
+    ex = _expand(model)
+    return ex.out, ex.visible
 
 
-def _expand(model: Model):
+@dataclass
+class _Expanded:
+    out: dict[str, Component]
+    visible: list[str]
+    owner_of: dict[str, str]
+
+
+def _expand(model: Model) -> _Expanded:
     ex = _Expander(model)
     out: dict[str, Component] = {}
-    for c in model.components:
+
+    def expanded(c: Component) -> Component:
         if isinstance(c, Stock):
-            c = Stock(**{**c.__dict__, "initial": ex.expand(c.initial_node, c.name)})
-        elif isinstance(c, Aux):
-            c = type(c)(**{**c.__dict__, "equation": ex.expand(c.node, c.name)})
-        out[c.name] = c
+            init = ex.expand(c.initial_node, c.name) if c.initial is not None else None
+            els = tuple((k, ex.expand(n, c.name)) for k, n in c.element_nodes)
+            return Stock(**{**c.__dict__, "initial": init, "elements": els})
+        if isinstance(c, Aux):
+            eq = ex.expand(c.node, c.name) if c.equation is not None else None
+            els = tuple((k, ex.expand(n, c.name)) for k, n in c.element_nodes)
+            return type(c)(**{**c.__dict__, "equation": eq, "elements": els})
+        return c
+
+    for c in model.components:
+        out[c.name] = expanded(c)
     # hidden components may themselves contain stateful calls (nested smooths)
     i = 0
     while i < len(ex.new):
         h = ex.new[i]
-        if isinstance(h, Stock):
-            h = Stock(**{**h.__dict__, "initial": ex.expand(h.initial_node, h.name)})
-        elif isinstance(h, Aux):
-            h = type(h)(**{**h.__dict__, "equation": ex.expand(h.node, h.name)})
-        out[h.name] = h
+        out[h.name] = expanded(h)
+        ex.comps[h.name] = out[h.name]
         i += 1
-    visible = [c.name for c in model.components]
-    return out, visible, ex.pipes
+    return _Expanded(out, [c.name for c in model.components], ex.owner_of)
 
 
 # ---------------------------------------------------------------------------
 # 2. dimension inference and checks
 # ---------------------------------------------------------------------------
-def _merge(a: tuple, b: tuple, where: str) -> tuple:
-    if a == b or not b:
-        return a
-    if not a:
-        return b
-    raise ModelError(f"{where}: cannot combine dimensions {a[0]!r} and {b[0]!r} element-wise")
+def infer_dims(node: Node, dims: dict, model: Model, where: str, target: tuple = (), comps=None) -> tuple[str, ...]:
+    """Dimensions of an expression (by name, in the order the engine lays them out).
 
+    Parameters
+    ----------
+    node : Node
+        The expression.
+    dims : dict of str to tuple of str
+        Dimensions of every name the expression may refer to.
+    model : Model
+        For dimension elements, subranges and lookups.
+    where : str
+        Name used in error messages.
+    target : tuple of str
+        Dimensions of the variable being defined (subrange rule).
+    """
+    from .codegen import Ctx, Slots, VecGen
 
-def infer_dims(node: Node, dims: dict, model: Model, where: str) -> tuple[str, ...]:
-    """Dimension of an expression: ``()`` for scalar or ``(dim,)``."""
-    if isinstance(node, (Num, Str)):
-        return ()
-    if isinstance(node, Var):
-        if node.name in RESERVED_NAMES:
-            return ()
-        if node.name not in dims:
-            raise ModelError(f"{where}: unknown name {node.name!r}")
-        c = model[node.name] if node.name in model else None
-        if isinstance(c, Lookup):
-            raise ModelError(f"{where}: lookup {node.name!r} must be called, e.g. {node.name}(x)")
-        return dims[node.name]
-    if isinstance(node, Unary):
-        return infer_dims(node.operand, dims, model, where)
-    if isinstance(node, Bin):
-        return _merge(infer_dims(node.left, dims, model, where), infer_dims(node.right, dims, model, where), where)
-    if isinstance(node, IfElse):
-        d = ()
-        for n in (node.cond, node.then, node.orelse):
-            d = _merge(d, infer_dims(n, dims, model, where), where)
-        return d
-    if isinstance(node, Index):
-        d = infer_dims(node.operand, dims, model, where)
-        if not d:
-            raise ModelError(f"{where}: cannot select element {node.element!r} of a scalar")
-        if node.element not in model.dimensions[d[0]]:
-            raise ModelError(f"{where}: {node.element!r} is not an element of dimension {d[0]!r}")
-        return ()
-    if isinstance(node, Call):
-        f = node.func
-        if f in model and isinstance(model[f], Lookup):
-            if len(node.args) != 1:
-                raise ModelError(f"{where}: lookup {f}() takes one argument")
-            return infer_dims(node.args[0], dims, model, where)
-        if f not in B.PURE_ARITY:
-            raise ModelError(f"{where}: unknown function {f!r}")
-        lo, hi = B.PURE_ARITY[f]
-        if not lo <= len(node.args) <= hi:
-            raise ModelError(f"{where}: {f}() takes {lo}..{hi} arguments, got {len(node.args)}")
-        ds = [infer_dims(a, dims, model, where) for a in node.args]
-        if f in B.REDUCTIONS or (f in ("min", "max") and len(ds) == 1):
-            return ()
-        d = ()
-        for x in ds:
-            d = _merge(d, x, where)
-        return d
-    raise ModelError(f"{where}: unsupported expression {node!r}")
+    comps = comps if comps is not None else {c.name: c for c in model.components}
+    lay = {n: tuple(d) for n, d in dims.items() if not isinstance(comps.get(n), Lookup)}
+    ctx = Ctx(model=model, comps=comps, layouts=lay, logical=lay, names={n: "x" for n in lay},
+              slots=Slots(), where=where, target=tuple(target))
+    return VecGen(ctx).expr(node).logical
 
 
 # ---------------------------------------------------------------------------
@@ -243,8 +363,6 @@ def infer_dims(node: Node, dims: dict, model: Model, where: str) -> tuple[str, .
 def _call_deps(node: Node) -> set[str]:
     """Variable names plus ``time`` for time-dependent builtins."""
     out = set(names(node))
-    from .expr import walk
-
     for n in walk(node):
         if isinstance(n, Call) and n.func in B.TIME_DEPENDENT:
             out.add("time")
@@ -253,17 +371,19 @@ def _call_deps(node: Node) -> set[str]:
     return out
 
 
-def toposort(deps: dict[str, set[str]], what: str = "auxiliaries") -> list[str]:
+def toposort(deps: dict, what: str = "auxiliaries", label=None) -> list:
     """Order ``deps`` keys so each comes after its dependencies (restricted to the keys).
 
-    Raises :class:`AlgebraicLoopError` naming the variables of one cycle.
+    Raises :class:`AlgebraicLoopError` naming the variables of one cycle (``label`` turns a
+    key into its display name).
     """
-    order: list[str] = []
-    state: dict[str, int] = {}
+    order: list = []
+    state: dict = {}
+    label = label or (lambda k: k)
     for root in deps:
         if state.get(root):
             continue
-        stack = [(root, iter(sorted(deps[root] & deps.keys())))]
+        stack = [(root, iter(sorted(deps[root] & deps.keys(), key=str)))]
         state[root] = 1
         path = [root]
         while stack:
@@ -278,171 +398,208 @@ def toposort(deps: dict[str, set[str]], what: str = "auxiliaries") -> list[str]:
             s = state.get(nxt, 0)
             if s == 1:
                 loop = path[path.index(nxt):]
-                raise AlgebraicLoopError([n for n in loop])
+                raise AlgebraicLoopError([label(n) for n in loop])
             if s == 0:
                 state[nxt] = 1
                 path.append(nxt)
-                stack.append((nxt, iter(sorted(deps[nxt] & deps.keys()))))
+                stack.append((nxt, iter(sorted(deps[nxt] & deps.keys(), key=str))))
     return order
 
 
-# ---------------------------------------------------------------------------
-# 4. closures
-# ---------------------------------------------------------------------------
 @dataclass
-class _Const:
-    value: float
+class Pieces:
+    """Per-element equations of one arrayed variable (or stock initial value)."""
+
+    shape: tuple[int, ...]
+    default: Node | None
+    overrides: list[tuple[tuple[int, ...], Node]]
+    mask: np.ndarray | None  # True where the default applies, shape (1, *shape)
+
+    def flat(self, idx: tuple[int, ...]) -> int:
+        return int(np.ravel_multi_index(idx, self.shape))
 
 
-def compile_expr(node: Node, dims: dict, model: Model, where: str) -> tuple[Fn | _Const, tuple]:
-    """Compile ``node`` to a closure (or a folded constant) and its dimension."""
-    if isinstance(node, Num):
-        return _Const(node.value), ()
-    if isinstance(node, Str):
-        raise ModelError(f"{where}: string {node.value!r} is not a value")
-    if isinstance(node, Var):
-        d = infer_dims(node, dims, model, where)
-        key = node.name
-        return (lambda env: env[key]), d
-    if isinstance(node, Unary):
-        f, d = compile_expr(node.operand, dims, model, where)
-        if isinstance(f, _Const):
-            return _Const(-f.value if node.op == "-" else float(not f.value)), d
-        if node.op == "-":
-            return (lambda env: -f(env)), d
-        return (lambda env: np.logical_not(f(env)).astype(float)), d
-    if isinstance(node, Bin):
-        lf, ld = compile_expr(node.left, dims, model, where)
-        rf, rd = compile_expr(node.right, dims, model, where)
-        d = _merge(ld, rd, where)
-        lf, rf = _align(lf, ld, d), _align(rf, rd, d)
-        op = node.op
-        if op in _BIN:
-            fn = _BIN[op]
-            return _binary(fn, lf, rf), d
-        if op in _CMP:
-            fn = _CMP[op]
-            return _binary(lambda a, b: np.asarray(fn(a, b), dtype=float), lf, rf), d
-        if op == "and":
-            return _binary(lambda a, b: np.logical_and(a, b).astype(float), lf, rf), d
-        if op == "or":
-            return _binary(lambda a, b: np.logical_or(a, b).astype(float), lf, rf), d
-        raise ModelError(f"{where}: unknown operator {op!r}")
-    if isinstance(node, IfElse):
-        parts = [compile_expr(n, dims, model, where) for n in (node.cond, node.then, node.orelse)]
-        d = ()
-        for _, x in parts:
-            d = _merge(d, x, where)
-        cf, tf, ef = (_fn(_align(f, x, d)) for f, x in parts)
-        return (lambda env: np.where(cf(env), tf(env), ef(env))), d
-    if isinstance(node, Index):
-        f, d = compile_expr(node.operand, dims, model, where)
-        infer_dims(node, dims, model, where)
-        idx = model.dimensions[d[0]].index(node.element)
-        f = _fn(f)
-        return (lambda env: _element(f(env), idx)), ()
-    if isinstance(node, Call):
-        return _compile_call(node, dims, model, where)
-    raise ModelError(f"{where}: unsupported expression {node!r}")
+def _pieces(c, model: Model, default: Node | None, element_nodes, where: str) -> Pieces | None:
+    if not element_nodes:
+        return None
+    if not c.dims:
+        raise ModelError(f"{where}: per-element equations need an arrayed variable")
+    shape = tuple(len(model.dimensions[d]) for d in c.dims)
+    over = {}
+    for key, node in element_nodes:
+        if len(key) != len(c.dims):
+            raise ModelError(f"{where}: element key [{','.join(key)}] needs {len(c.dims)} element names "
+                             f"(one per dimension {c.dims})")
+        idx = []
+        for d, e in zip(c.dims, key):
+            if e not in model.dimensions[d]:
+                raise ModelError(f"{where}: {e!r} is not an element of dimension {d!r}")
+            idx.append(model.dimensions[d].index(e))
+        over[tuple(idx)] = node
+    mask = None
+    if default is None:
+        missing = [i for i in np.ndindex(*shape) if i not in over]
+        if missing:
+            names_ = ",".join(model.dimensions[d][j] for d, j in zip(c.dims, missing[0]))
+            raise ModelError(f"{where}: no equation for element [{names_}] (and no equation for all elements)")
+    else:
+        m = np.ones(shape, dtype=bool)
+        for i in over:
+            m[i] = False
+        mask = m[None]
+    return Pieces(shape, default, sorted(over.items()), mask)
 
 
-def _element(v, idx: int):
-    """Element ``idx`` of an arrayed value. Arrayed values are ``(1|N, n)``; an arrayed
-    variable whose equation is scalar (e.g. a stock with initial value 0, before the
-    first step) may still hold a ``()``/``(N,)`` value that is the same for every element."""
-    v = np.asarray(v)
-    return v[..., idx] if v.ndim >= 2 else v
+def _elem_refs(node: Node, dims_of: dict, model: Model) -> dict[str, set | None]:
+    """Per referenced variable: the flat element indices used (None: all of them)."""
+    out: dict[str, set | None] = {}
+
+    def add(name, s):
+        if name in out and out[name] is None:
+            return
+        if s is None:
+            out[name] = None
+        else:
+            out.setdefault(name, set()).update(s)
+
+    def rec(n):
+        if isinstance(n, (Index, Subscript)) and isinstance(n.operand, Var) and dims_of.get(n.operand.name):
+            name = n.operand.name
+            dims = dims_of[name]
+            shape = tuple(len(model.dimensions[d]) for d in dims)
+            sets = [list(range(k)) for k in shape]
+            ok = True
+            if isinstance(n, Index):
+                hits = [j for j, d in enumerate(dims) if n.element in model.dimensions[d]]
+                if len(hits) == 1:
+                    sets[hits[0]] = [model.dimensions[dims[hits[0]]].index(n.element)]
+                else:
+                    ok = False
+            elif len(n.items) == len(dims):
+                for j, it in enumerate(n.items):
+                    if it.kind == "element" and it.name in model.dimensions[dims[j]]:
+                        sets[j] = [model.dimensions[dims[j]].index(it.name)]
+                    elif it.kind == "dim" and model.subranges.get(it.name) == dims[j]:
+                        sets[j] = [model.dimensions[dims[j]].index(e) for e in model.dimensions[it.name]]
+            else:
+                ok = False
+            if ok:
+                flat = {int(np.ravel_multi_index(ix, shape)) for ix in np.ndindex(*[len(s) for s in sets])
+                        for ix in [tuple(sets[k][ix[k]] for k in range(len(sets)))]}
+                add(name, flat)
+                return
+        if isinstance(n, Var):
+            add(n.name, None)
+            return
+        for ch in children(n):
+            rec(ch)
+
+    rec(node)
+    return out
 
 
-def _reduce(red, v, k: int):
-    """``sum``/``mean``/``min``/``max`` over the element axis (see :func:`_element` for scalar values)."""
-    v = np.asarray(v)
-    if v.ndim >= 2:
-        return red(v, axis=-1)
-    return v * k if red is np.sum else v
+def order_with_elements(deps: dict[str, set[str]], pieces: dict[str, Pieces], dims_of: dict, model: Model,
+                        label: Callable[[str], str], elem_label) -> list:
+    """Dependency order of variables; variables with per-element equations that sit in a
+    cycle are split into pieces ordered element by element.
+
+    Returns a list of items ``("whole", name)`` or ``("piece", name, pid)`` (``pid``:
+    ``"default"`` or an element index tuple).
+    """
+    try:
+        return [("whole", n) for n in toposort(deps, label=label)]
+    except AlgebraicLoopError:
+        pass
+    split = {n for n in _cyclic(deps) if n in pieces}
+    graph: dict[tuple, set] = {}
+
+    def targets(ref: str, els) -> set:
+        if ref not in split:
+            return {("whole", ref)}
+        p = pieces[ref]
+        over = {p.flat(i): i for i, _ in p.overrides}
+        out = set()
+        if els is None:
+            if p.default is not None:
+                out.add(("piece", ref, "default"))
+            out |= {("piece", ref, i) for i, _ in p.overrides}
+            return out
+        for f in els:
+            out.add(("piece", ref, over[f]) if f in over else ("piece", ref, "default"))
+        return out
+
+    for n, ds in deps.items():
+        if n in split:
+            p = pieces[n]
+            items = ([("default", p.default)] if p.default is not None else []) + list(p.overrides)
+            for pid, node in items:
+                refs = _elem_refs(node, dims_of, model)
+                g = set()
+                for r, els in refs.items():
+                    if r in deps:
+                        g |= targets(r, els)
+                graph[("piece", n, pid)] = g
+        else:
+            g = set()
+            for r in ds:
+                if r in deps:
+                    g |= targets(r, None)
+            graph[("whole", n)] = g
+
+    def lab(item):
+        if item[0] == "whole":
+            return label(item[1])
+        if item[2] == "default":
+            return label(item[1])
+        return f"{label(item[1])}[{elem_label(item[1], item[2])}]"
+
+    return toposort(graph, label=lab)
 
 
-def _fn(f) -> Fn:
-    if isinstance(f, _Const):
-        v = np.float64(f.value)
-        return lambda env: v
-    return f
+def _cyclic(deps: dict[str, set[str]]) -> set[str]:
+    """Names on some dependency cycle (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: set[str] = set()
+    counter = [0]
 
-
-def _align(f, d_from: tuple, d_to: tuple):
-    """Insert a trailing axis on a scalar that meets an arrayed operand."""
-    if d_from == d_to or isinstance(f, _Const):
-        return f
-    return lambda env: np.asarray(f(env))[..., None]
-
-
-def _binary(fn, lf, rf):
-    if isinstance(lf, _Const) and isinstance(rf, _Const):
-        return _Const(float(fn(np.float64(lf.value), np.float64(rf.value))))
-    if isinstance(lf, _Const):
-        a = lf.value
-        return lambda env: fn(a, rf(env))
-    if isinstance(rf, _Const):
-        b = rf.value
-        return lambda env: fn(lf(env), b)
-    return lambda env: fn(lf(env), rf(env))
-
-
-def _compile_call(node: Call, dims: dict, model: Model, where: str):
-    d = infer_dims(node, dims, model, where)
-    f = node.func
-    if f in model and isinstance(model[f], Lookup):
-        lk = model[f]
-        xs = np.asarray(lk.x, dtype=float)
-        ys = np.asarray(lk.y, dtype=float)
-        a = _fn(compile_expr(node.args[0], dims, model, where)[0])
-        return (lambda env: np.interp(a(env), xs, ys)), d
-    compiled = [compile_expr(a, dims, model, where) for a in node.args]
-    if f in B.REDUCTIONS or (f in ("min", "max") and len(compiled) == 1):
-        a, ad = compiled[0]
-        a = _fn(a)
-        red = {"sum": np.sum, "mean": np.mean, "min": np.min, "max": np.max}[f]
-        if not ad:
-            return a, ()
-        k = len(model.dimensions[ad[0]])
-        return (lambda env: _reduce(red, a(env), k)), ()
-    args = [_fn(_align(g, x, d)) for g, x in compiled]
-    if f in B.UNARY_UFUNCS:
-        u = B.UNARY_UFUNCS[f]
-        a = args[0]
-        return (lambda env: u(a(env))), d
-    if f in ("min", "max"):
-        u = np.minimum if f == "min" else np.maximum
-        a0, rest = args[0], args[1:]
-
-        def fold(env):
-            v = a0(env)
-            for g in rest:
-                v = u(v, g(env))
-            return v
-        return fold, d
-    if f == "clip":
-        a, lo, hi = args
-        return (lambda env: np.minimum(np.maximum(a(env), lo(env)), hi(env))), d
-    if f == "mod":
-        a, b = args
-        return (lambda env: np.mod(a(env), b(env))), d
-    if f == "step":
-        h, t0 = args
-        return (lambda env: B.step(env["time"], h(env), t0(env))), d
-    if f == "ramp":
-        if len(args) == 2:
-            s, t0 = args
-            return (lambda env: B.ramp(env["time"], s(env), t0(env))), d
-        s, t0, t1 = args
-        return (lambda env: B.ramp(env["time"], s(env), t0(env), t1(env))), d
-    if f == "pulse":
-        if len(args) == 2:
-            m, t0 = args
-            return (lambda env: B.pulse(env["time"], env["dt"], m(env), t0(env))), d
-        m, t0, iv = args
-        return (lambda env: B.pulse(env["time"], env["dt"], m(env), t0(env), iv(env))), d
-    raise ModelError(f"{where}: unknown function {f!r}")
+    for root in deps:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(deps[root] & deps.keys())))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            w = next(it, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = counter[0]
+                    counter[0] += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(sorted(deps[w] & deps.keys()))))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1 or v in deps[v]:
+                    out.update(comp)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -454,51 +611,78 @@ class CompiledModel:
 
     Attributes
     ----------
+    components : dict of str to Component
+        Every component, hidden ones included.
+    visible : list of str
+        User-visible names in declaration order.
     stocks : list of str
         Stock names (including hidden ones) in state-vector order.
     slices : dict of str to slice
         Columns of each stock in the flat state array ``(N, n_state)``.
-    init_order : list of (str, Fn)
-        Initial-value evaluation order (stocks' initial equations and auxiliaries).
-    static : list of (str, Fn)
-        Auxiliaries that depend only on constants: computed once per run.
-    dynamic : list of (str, Fn)
-        Auxiliaries and flows evaluated at every step, in dependency order.
+    static, init_order, dynamic : list
+        Evaluation items of each phase, in order (see :func:`order_with_elements`).
     """
 
     model: Model
     components: dict[str, Component]
     visible: list[str]
     dims: dict[str, tuple[str, ...]]
+    owner_of: dict[str, str] = field(default_factory=dict)
     stocks: list[str] = field(default_factory=list)
     slices: dict[str, slice] = field(default_factory=dict)
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     sizes: dict[str, int | None] = field(default_factory=dict)
     n_state: int = 0
-    init_order: list = field(default_factory=list)
-    static: list = field(default_factory=list)
-    dynamic: list = field(default_factory=list)
-    stock_flows: list = field(default_factory=list)
-    nonneg_cols: np.ndarray | None = None
     constants: list[str] = field(default_factory=list)
-    timeseries: list = field(default_factory=list)
-    order_index: dict[str, int] = field(default_factory=dict)
-    pipelines: list = field(default_factory=list)
+    timeseries: list[str] = field(default_factory=list)
+    static: list = field(default_factory=list)
+    init_order: list = field(default_factory=list)
+    dynamic: list = field(default_factory=list)
+    pieces: dict[str, Pieces] = field(default_factory=dict)
+    init_pieces: dict[str, Pieces] = field(default_factory=dict)
+    nonneg_cols: np.ndarray | None = None
+    pipes: list[str] = field(default_factory=list)
+    pipes_current: list[str] = field(default_factory=list)
+    prevs: list[str] = field(default_factory=list)
+    noises: list[str] = field(default_factory=list)
+    vector: object = None   # codegen.VectorProgram
+    scalar: object = None   # codegen.ScalarProgram or None
+    scalar_ok: bool = False
+
+    def display(self, name: str) -> str:
+        """The user-visible variable that owns ``name`` (``name`` itself if visible)."""
+        return self.owner_of.get(name, name)
 
 
 def compile_model(model: Model) -> CompiledModel:
-    """Expand, check, order and compile ``model`` (see module docstring)."""
-    comps, visible, pipes = _expand(model)
+    """Expand, check, order and generate code for ``model`` (see module docstring)."""
+    from . import codegen
+
+    ex = _expand(model)
+    comps = ex.out
     dims = {n: c.dims for n, c in comps.items()}
-    sizes = {n: (len(model.dimensions[c.dims[0]]) if c.dims else None) for n, c in comps.items()}
-    cm = CompiledModel(model=model, components=comps, visible=visible, dims=dims, sizes=sizes)
+    cm = CompiledModel(model=model, components=comps, visible=ex.visible, dims=dims, owner_of=ex.owner_of)
+    cm.shapes = {n: tuple(len(model.dimensions[d]) for d in c.dims) for n, c in comps.items()}
+    cm.sizes = {n: (int(np.prod(cm.shapes[n])) if c.dims else None) for n, c in comps.items()}
+    label = cm.display
 
     stocks = [n for n, c in comps.items() if isinstance(c, Stock)]
     auxes = [n for n, c in comps.items() if isinstance(c, Aux)]
     cm.constants = [n for n, c in comps.items() if isinstance(c, Constant)]
+    cm.timeseries = [n for n, c in comps.items() if isinstance(c, TimeSeries)]
+    cm.pipes = [n for n, c in comps.items() if isinstance(c, Pipe)]
+    cm.prevs = [n for n, c in comps.items() if isinstance(c, Prev)]
+    cm.noises = [n for n, c in comps.items() if isinstance(c, Noise)]
+    for n, c in comps.items():
+        if isinstance(c, TimeSeries) and c.dims:
+            raise ModelError(f"{n}: arrayed time series are not supported")
+        if isinstance(c, Lookup) and c.dims:
+            codegen._lookup_tables(c, model, n)  # checks the per-element tables
+
     col = 0
     nonneg: list[int] = []
     for s in stocks:
-        k = sizes[s] or 1
+        k = cm.sizes[s] or 1
         cm.slices[s] = slice(col, col + k)
         if comps[s].non_negative:
             nonneg.extend(range(col, col + k))
@@ -506,64 +690,78 @@ def compile_model(model: Model) -> CompiledModel:
     cm.stocks, cm.n_state = stocks, col
     cm.nonneg_cols = np.asarray(nonneg, dtype=int) if nonneg else None
 
-    # check dims of every equation against the declaration
-    for n in auxes:
-        c = comps[n]
-        d = infer_dims(c.node, dims, model, n)
-        if d and d != c.dims:
-            raise ModelError(f"{n}: equation has dimension {d[0]!r} but the variable is declared {c.dims or 'scalar'}")
     for s in stocks:
         c = comps[s]
-        d = infer_dims(c.initial_node, dims, model, f"{s} (initial value)")
-        if d and d != c.dims:
-            raise ModelError(f"{s}: initial value has dimension {d[0]!r}, stock is {c.dims or 'scalar'}")
         for f in c.inflows + c.outflows:
             if f not in comps or not isinstance(comps[f], Aux):
-                raise ModelError(f"stock {s!r}: flow {f!r} is not a flow or auxiliary of the model")
-            if comps[f].dims and comps[f].dims != c.dims:
-                raise ModelError(f"stock {s!r}: flow {f!r} has dimension {comps[f].dims}, stock has {c.dims}")
+                raise ModelError(f"stock {label(s)!r}: flow {f!r} is not a flow or auxiliary of the model")
+            extra = [d for d in comps[f].dims if d not in c.dims]
+            if extra:
+                raise ModelError(f"stock {label(s)!r}: flow {f!r} has dimension {comps[f].dims}, stock has {c.dims}")
+        if c.initial is None and not c.elements:
+            raise ModelError(f"stock {label(s)!r} has no initial value")
+    for n in auxes:
+        if comps[n].equation is None and not comps[n].elements:
+            raise ModelError(f"{label(n)}: no equation")
 
-    # dynamic ordering: dependencies among auxiliaries only
-    aux_deps = {n: _call_deps(comps[n].node) for n in auxes}
-    order = toposort({n: aux_deps[n] for n in auxes})
-    time_vars = {"time", "dt"} | {n for n, c in comps.items() if isinstance(c, (Stock, TimeSeries))}
-    dynamic_set: set[str] = set()
-    for n in order:
-        if aux_deps[n] & (time_vars | dynamic_set):
-            dynamic_set.add(n)
+    # per-element equations
+    for n in auxes:
+        p = _pieces(comps[n], model, comps[n].node, comps[n].element_nodes, label(n))
+        if p is not None:
+            cm.pieces[n] = p
+    for s in stocks:
+        c = comps[s]
+        p = _pieces(c, model, c.initial_node, c.element_nodes, f"{label(s)} (initial value)")
+        if p is not None:
+            cm.init_pieces[s] = p
 
-    def compiled(n):
+    def aux_deps(n):
         c = comps[n]
-        f, _ = compile_expr(c.node, dims, model, n)
-        f = _fn(f)
-        if isinstance(c, Flow) and c.non_negative:
-            g = f
-            f = lambda env: np.maximum(g(env), 0.0)  # noqa: E731
-        return f
+        out = _call_deps(c.node) if c.equation is not None else set()
+        for _, node in c.element_nodes:
+            out |= _call_deps(node)
+        return out
 
-    funcs = {n: compiled(n) for n in order}
-    cm.static = [(n, funcs[n]) for n in order if n not in dynamic_set]
-    cm.dynamic = [(n, funcs[n]) for n in order if n in dynamic_set]
-    cm.order_index = {n: i for i, n in enumerate(order)}
+    def elem_label(name, idx):
+        return ",".join(model.dimensions[d][i] for d, i in zip(comps[name].dims, idx))
+
+    # dynamic ordering: auxiliaries and the outputs of pipeline delays / previous / noise
+    deps: dict[str, set[str]] = {n: aux_deps(n) for n in auxes}
+    for p in cm.pipes:
+        # a pipeline delay reads its input's current value when that makes no loop
+        deps[p] = {comps[p].time, comps[p].inp}
+    for p in cm.prevs + cm.noises:
+        deps[p] = set()
+    looped = _cyclic(deps) & set(cm.pipes)
+    for p in looped:
+        deps[p] = {comps[p].time}
+    cm.pipes_current = [p for p in cm.pipes if p not in looped]
+    order = order_with_elements(deps, cm.pieces, dims, model, label, elem_label)
+    sources = ({"time"} | set(stocks) | set(cm.timeseries) | set(cm.pipes) | set(cm.prevs) | set(cm.noises))
+    dynamic_set: set[str] = set()
+    for item in order:
+        n = item[1]
+        if n in sources or deps[n] & (sources | dynamic_set):
+            dynamic_set.add(n)
+    cm.static = [it for it in order if it[1] not in dynamic_set]
+    cm.dynamic = [it for it in order if it[1] in dynamic_set]
 
     # initialisation: stocks take their initial equations; auxiliaries their equations
-    init_deps = {n: aux_deps[n] for n in auxes}
+    init_deps: dict[str, set[str]] = {n: deps[n] for n in auxes}
     for s in stocks:
-        init_deps[s] = _call_deps(comps[s].initial_node)
-    try:
-        init_order = toposort(init_deps)
-    except AlgebraicLoopError as exc:
-        raise AlgebraicLoopError(exc.loop) from None
-    cm.init_order = []
-    for n in init_order:
-        if n in funcs:
-            cm.init_order.append((n, funcs[n]))
-        else:
-            f, _ = compile_expr(comps[n].initial_node, dims, model, f"{n} (initial value)")
-            cm.init_order.append((n, _fn(f)))
+        c = comps[s]
+        d0 = _call_deps(c.initial_node) if c.initial is not None else set()
+        for _, node in c.element_nodes:
+            d0 |= _call_deps(node)
+        init_deps[s] = d0
+    for p in cm.pipes + cm.prevs:
+        init_deps[p] = {comps[p].init}
+    for p in cm.noises:
+        init_deps[p] = set()
+    all_pieces = dict(cm.pieces)
+    all_pieces.update(cm.init_pieces)
+    cm.init_order = order_with_elements(init_deps, all_pieces, dims, model, label, elem_label)
 
-    cm.stock_flows = [(cm.slices[s], comps[s].inflows, comps[s].outflows, sizes[s]) for s in stocks]
-    cm.timeseries = [(n, np.asarray(c.x, float), np.asarray(c.y, float))
-                     for n, c in comps.items() if isinstance(c, TimeSeries)]
-    cm.pipelines = list(pipes)
+    cm.vector = codegen.VectorProgram(cm)
+    cm.scalar_ok = codegen.scalar_possible(cm)
     return cm

@@ -11,8 +11,10 @@ units, documentation and an equation (a string parsed by
 - :class:`Lookup` -- a graphical function (piecewise-linear, clamped ends);
 - :class:`TimeSeries` -- an exogenous input given as (year, value) points.
 
-Components may be arrayed over one named dimension of the model (for example
-``sector`` or ``partner``); see :class:`Model.dimensions`.
+Components may be arrayed over any number of named dimensions of the model (for
+example ``("sector",)`` or ``("commodity", "sector")``); see :class:`Model`. An arrayed
+stock, flow or auxiliary may give one equation for every element (apply-to-all) and
+override it for some elements (``elements={...}``, XMILE non-apply-to-all arrays).
 
 The runtime (compiler and integrators) lives elsewhere: a model never changes
 when it is simulated.
@@ -26,6 +28,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .expr import Node, names, parse
+
+#: An element key: one element name per dimension of the component, in ``dims`` order.
+ElementKey = tuple[str, ...]
 
 
 class ModelError(ValueError):
@@ -50,6 +55,18 @@ def _as_node(eq) -> Node:
     return eq if not isinstance(eq, (str, int, float)) else parse(eq)
 
 
+def _key(k) -> ElementKey:
+    return (k,) if isinstance(k, str) else tuple(str(x) for x in k)
+
+
+def _element_items(elements) -> tuple:
+    """Normalise ``{key: value}`` (or pairs) to a hashable tuple of ``(key tuple, value)``."""
+    if not elements:
+        return ()
+    items = elements.items() if isinstance(elements, Mapping) else elements
+    return tuple((_key(k), v) for k, v in items)
+
+
 @dataclass(frozen=True)
 class Component:
     """Base class: fields every component has.
@@ -63,7 +80,8 @@ class Component:
     doc : str
         What the component means, for documentation and listings.
     dims : tuple of str
-        Dimension names the component is arrayed over (empty for scalars; at most one).
+        Dimension names the component is arrayed over (empty for scalars), in the order
+        of the value's axes.
     """
 
     name: str
@@ -92,6 +110,10 @@ class Stock(Component):
         Names of :class:`Flow` components.
     non_negative : bool
         If true, the stock is kept at or above zero (see the engine docs).
+    elements : mapping of element key to equation, optional
+        Per-element initial values overriding ``initial`` (key: element name, or a tuple of
+        element names in ``dims`` order). ``initial`` may be ``None`` when every element
+        has its own.
     """
 
     initial: object = 0.0
@@ -99,32 +121,71 @@ class Stock(Component):
     outflows: tuple[str, ...] = ()
     non_negative: bool = False
     hidden: bool = False
+    elements: tuple = ()
 
     kind = "stock"
 
+    def __post_init__(self):
+        object.__setattr__(self, "elements", _element_items(self.elements))
+        object.__setattr__(self, "inflows", tuple(self.inflows))
+        object.__setattr__(self, "outflows", tuple(self.outflows))
+
     @property
-    def initial_node(self) -> Node:
-        return _as_node(self.initial)
+    def initial_node(self) -> Node | None:
+        return None if self.initial is None else _as_node(self.initial)
+
+    @property
+    def element_nodes(self) -> tuple[tuple[ElementKey, Node], ...]:
+        """Per-element initial values as ``(key, tree)`` pairs."""
+        return tuple((k, _as_node(v)) for k, v in self.elements)
 
     def dependencies(self) -> set[str]:
-        return names(self.initial_node) | set(self.inflows) | set(self.outflows)
+        out = set(self.inflows) | set(self.outflows)
+        if self.initial is not None:
+            out |= names(self.initial_node)
+        for _, n in self.element_nodes:
+            out |= names(n)
+        return out
 
 
 @dataclass(frozen=True)
 class Aux(Component):
-    """An auxiliary variable defined by an equation."""
+    """An auxiliary variable defined by an equation.
+
+    Parameters
+    ----------
+    equation : str, float or Node
+        The equation (for every element of an arrayed variable). May be ``None`` when
+        ``elements`` gives every element its own.
+    elements : mapping of element key to equation, optional
+        Per-element equations overriding ``equation`` (key: element name, or a tuple of
+        element names in ``dims`` order). An element equation may be scalar, or arrayed
+        over some of the variable's dimensions (the element's own value is then taken).
+    """
 
     equation: object = 0.0
     hidden: bool = False
+    elements: tuple = ()
 
     kind = "aux"
 
+    def __post_init__(self):
+        object.__setattr__(self, "elements", _element_items(self.elements))
+
     @property
-    def node(self) -> Node:
-        return _as_node(self.equation)
+    def node(self) -> Node | None:
+        return None if self.equation is None else _as_node(self.equation)
+
+    @property
+    def element_nodes(self) -> tuple[tuple[ElementKey, Node], ...]:
+        """Per-element equations as ``(key, tree)`` pairs."""
+        return tuple((k, _as_node(v)) for k, v in self.elements)
 
     def dependencies(self) -> set[str]:
-        return names(self.node)
+        out = set() if self.equation is None else names(self.node)
+        for _, n in self.element_nodes:
+            out |= names(n)
+        return out
 
 
 @dataclass(frozen=True)
@@ -154,17 +215,30 @@ class Constant(Component):
 
     kind = "constant"
 
-    def array(self, size: int | None) -> np.ndarray:
-        """The value as a float array: shape ``()`` for scalars, ``(size,)`` for arrayed."""
+    def array(self, size: int | tuple[int, ...] | None) -> np.ndarray:
+        """The value as a float array.
+
+        Parameters
+        ----------
+        size : int, tuple of int or None
+            ``None`` for a scalar (shape ``()``); the shape ``(n1, n2, ...)`` of an arrayed
+            constant; or its total number of elements (the values are then returned flat, in
+            C order, for one-dimensional use).
+        """
         v = np.asarray(self.value, dtype=float)
         if size is None:
             if v.ndim != 0:
                 raise ModelError(f"constant {self.name!r}: scalar expected, got shape {v.shape}")
             return v
+        shape = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
         if v.ndim == 0:
-            return np.full(size, float(v))
-        if v.shape != (size,):
-            raise ModelError(f"constant {self.name!r}: expected {size} values for dimension {self.dims[0]!r}, got {v.shape}")
+            return np.full(shape, float(v))
+        if v.shape != shape:
+            if len(shape) == 1 and v.size == shape[0]:
+                return v.reshape(-1)
+            want = f"{shape[0]} values for dimension {self.dims[0]!r}" if len(self.dims) == 1 and len(shape) == 1 \
+                else f"shape {shape} for dimensions {self.dims}"
+            raise ModelError(f"constant {self.name!r}: expected {want}, got {v.shape}")
         return v
 
 
@@ -172,28 +246,39 @@ class Constant(Component):
 class Lookup(Component):
     """A graphical function: piecewise-linear in ``x``, clamped beyond the ends.
 
-    Called in equations by name: ``effect = my_lookup(utilisation)``.
+    Called in equations by name: ``effect = my_lookup(utilisation)`` (or
+    ``lookup(my_lookup, utilisation)``). An arrayed lookup (``dims`` given) has one table
+    per element: the shared ``x``/``y``, overridden per element by ``elements``; calling
+    it gives a value over the lookup's dims (and the argument's).
 
     Parameters
     ----------
     x, y : tuple of float
-        Points, ``x`` strictly increasing.
+        Points, ``x`` increasing (may be empty when ``elements`` covers every element).
+    elements : mapping of element key to (x, y), optional
+        Per-element tables.
     """
 
     x: tuple[float, ...] = ()
     y: tuple[float, ...] = ()
+    elements: tuple = ()
 
     kind = "lookup"
 
     def __post_init__(self):
-        xs = np.asarray(self.x, dtype=float)
-        ys = np.asarray(self.y, dtype=float)
-        if xs.ndim != 1 or xs.size < 1 or xs.shape != ys.shape:
-            raise ModelError(f"lookup {self.name!r}: x and y must be equal-length non-empty lists")
-        if np.any(np.diff(xs) < 0):
-            raise ModelError(f"lookup {self.name!r}: x must be increasing")
-        if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
-            raise ModelError(f"lookup {self.name!r}: points must be finite")
+        object.__setattr__(self, "x", tuple(float(v) for v in np.asarray(self.x, dtype=float).ravel()))
+        object.__setattr__(self, "y", tuple(float(v) for v in np.asarray(self.y, dtype=float).ravel()))
+        items = _element_items(self.elements)
+        items = tuple((k, (tuple(float(v) for v in xy[0]), tuple(float(v) for v in xy[1]))) for k, xy in items)
+        object.__setattr__(self, "elements", items)
+        tables = ([(self.x, self.y)] if (self.x or not items) else []) + [xy for _, xy in items]
+        for x, y in tables:
+            _check_table(self.name, x, y)
+
+    def tables(self) -> tuple[tuple[ElementKey, tuple, tuple], ...]:
+        """``(key, x, y)`` of every per-element table (the shared one has key ``()``)."""
+        out = [((), self.x, self.y)] if self.x else []
+        return tuple(out + [(k, x, y) for k, (x, y) in self.elements])
 
 
 @dataclass(frozen=True)
@@ -209,7 +294,20 @@ class TimeSeries(Component):
     kind = "timeseries"
 
     def __post_init__(self):
-        Lookup.__post_init__(self)  # same checks
+        object.__setattr__(self, "x", tuple(float(v) for v in np.asarray(self.x, dtype=float).ravel()))
+        object.__setattr__(self, "y", tuple(float(v) for v in np.asarray(self.y, dtype=float).ravel()))
+        _check_table(self.name, self.x, self.y)
+
+
+def _check_table(name: str, x, y) -> None:
+    xs = np.asarray(x, dtype=float)
+    ys = np.asarray(y, dtype=float)
+    if xs.ndim != 1 or xs.size < 1 or xs.shape != ys.shape:
+        raise ModelError(f"lookup {name!r}: x and y must be equal-length non-empty lists")
+    if np.any(np.diff(xs) < 0):
+        raise ModelError(f"lookup {name!r}: x must be increasing")
+    if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
+        raise ModelError(f"lookup {name!r}: points must be finite")
 
 
 @dataclass(frozen=True)
@@ -224,9 +322,13 @@ class Model:
         All components; names must be unique.
     dimensions : mapping of str to tuple of str
         Named dimensions and their element names, e.g.
-        ``{"sector": ("agri", "energy", ...)}``.
+        ``{"sector": ("agri", "energy", ...)}``. Two dimensions with the same elements are
+        still different dimensions.
     doc : str
         Description.
+    subranges : mapping of str to str
+        Subrange name -> parent dimension (both listed in ``dimensions``; the subrange's
+        elements are some of the parent's).
     """
 
     name: str
@@ -234,10 +336,23 @@ class Model:
     dimensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
     time_units: str = "yr"
+    subranges: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "components", tuple(self.components))
-        object.__setattr__(self, "dimensions", {k: tuple(v) for k, v in dict(self.dimensions).items()})
+        object.__setattr__(self, "dimensions", {k: tuple(str(e) for e in v) for k, v in dict(self.dimensions).items()})
+        object.__setattr__(self, "subranges", dict(self.subranges or {}))
+        for d, els in self.dimensions.items():
+            if not els:
+                raise ModelError(f"dimension {d!r} has no elements")
+            if len(set(els)) != len(els):
+                raise ModelError(f"dimension {d!r} lists an element twice")
+        for sub, parent in self.subranges.items():
+            if sub not in self.dimensions or parent not in self.dimensions:
+                raise ModelError(f"subrange {sub!r} of {parent!r}: both must be declared dimensions")
+            extra = [e for e in self.dimensions[sub] if e not in self.dimensions[parent]]
+            if extra:
+                raise ModelError(f"subrange {sub!r}: {', '.join(map(repr, extra))} not an element of {parent!r}")
         seen: dict[str, Component] = {}
         for c in self.components:
             if not isinstance(c, Component):
@@ -246,13 +361,19 @@ class Model:
                 raise ModelError(f"duplicate component name {c.name!r}")
             if c.name in RESERVED_NAMES:
                 raise ModelError(f"component name {c.name!r} is reserved")
-            if len(c.dims) > 1:
-                raise ModelError(f"{c.name!r}: at most one dimension per variable is supported")
+            if len(set(c.dims)) != len(c.dims):
+                raise ModelError(f"{c.name!r}: a dimension is listed twice in {c.dims}")
             for d in c.dims:
                 if d not in self.dimensions:
                     raise ModelError(f"{c.name!r}: unknown dimension {d!r}")
             seen[c.name] = c
         object.__setattr__(self, "_by_name", seen)
+
+    def __getstate__(self):
+        # the compiled form (generated code, kept on the object by the engine) is not pickled
+        state = dict(self.__dict__)
+        state.pop("_compiled", None)
+        return state
 
     # -- introspection -------------------------------------------------------
     def __getitem__(self, name: str) -> Component:
@@ -278,9 +399,13 @@ class Model:
         return {c.name: c.units for c in self.components}
 
     def size(self, name: str) -> int | None:
-        """Number of elements of ``name`` (``None`` for a scalar)."""
+        """Number of elements of ``name`` (``None`` for a scalar; the product over its dims)."""
         c = self[name]
-        return len(self.dimensions[c.dims[0]]) if c.dims else None
+        return int(np.prod([len(self.dimensions[d]) for d in c.dims])) if c.dims else None
+
+    def shape(self, name: str) -> tuple[int, ...]:
+        """Shape ``(n1, n2, ...)`` of one member's value of ``name`` (``()`` for a scalar)."""
+        return tuple(len(self.dimensions[d]) for d in self[name].dims)
 
     def table(self):
         """A pandas DataFrame listing every component: name, kind, units, dims, equation, doc."""
@@ -293,9 +418,12 @@ class Model:
             if getattr(c, "hidden", False):
                 continue
             if isinstance(c, Stock):
-                eq = f"init {to_text(c.initial_node)}; + {' + '.join(c.inflows) or '0'} - {' - '.join(c.outflows) or '0'}"
+                init = to_text(c.initial_node) if c.initial is not None else "per element"
+                eq = f"init {init}; + {' + '.join(c.inflows) or '0'} - {' - '.join(c.outflows) or '0'}"
             elif isinstance(c, Aux):
-                eq = to_text(c.node)
+                eq = to_text(c.node) if c.equation is not None else ""
+                if c.elements:
+                    eq = "; ".join(([eq] if eq else []) + [f"[{','.join(k)}] {to_text(n)}" for k, n in c.element_nodes])
             elif isinstance(c, Constant):
                 eq = repr(c.value)
             else:

@@ -16,7 +16,10 @@ produces the same nodes):
 - ``+ - * / **`` and unary ``-``; comparisons ``< <= > >= == !=``;
   ``and``, ``or``, ``not`` (element-wise, giving 1.0/0.0);
 - ``a if cond else b`` or ``if_then_else(cond, a, b)``;
-- ``x['energy']`` selects one element of an arrayed variable;
+- ``x['energy']`` selects one element of an arrayed variable (looked up among its
+  dimensions); ``x['energy', 'russia']``, ``x[:, 'russia']`` and ``x[north, :]`` subscript
+  positionally, one item per dimension of ``x``: an element name in quotes, ``:`` for the
+  whole dimension, or a bare dimension/subrange name (see :class:`Subscript`);
 - function calls ``f(a, b, ...)``: the builtins listed in
   :mod:`simulator.engine.builtins` and lookup tables called by name.
 """
@@ -90,6 +93,28 @@ class Index:
 
 
 @dataclass(frozen=True)
+class Sub:
+    """One item of a positional :class:`Subscript`.
+
+    ``kind`` is ``"element"`` (``name`` is an element name), ``"dim"`` (``name`` is a
+    dimension or subrange name: the whole dimension, a subrange slice or a positional
+    relabelling) or ``"all"`` (``:``, the whole dimension; ``name`` is empty).
+    """
+
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Subscript:
+    """Positional subscript ``x[i1, i2, ...]``: one :class:`Sub` per dimension of ``x``, in
+    order (trailing dimensions left out are kept whole)."""
+
+    operand: Node
+    items: tuple[Sub, ...]
+
+
+@dataclass(frozen=True)
 class IfElse:
     """Element-wise conditional: ``then`` where ``cond`` is non-zero, else ``orelse``."""
 
@@ -98,7 +123,7 @@ class IfElse:
     orelse: Node
 
 
-Node = Num | Str | Var | Unary | Bin | Call | Index | IfElse
+Node = Num | Str | Var | Unary | Bin | Call | Index | Subscript | IfElse
 
 _BINOPS = {
     ast.Add: "+",
@@ -217,8 +242,19 @@ def _convert(node: ast.AST, text: str) -> Node:
         sl = node.slice
         if isinstance(sl, ast.Constant) and isinstance(sl.value, str):
             return Index(_convert(node.value, text), sl.value)
-        raise ExpressionError(f"subscripts must be element names in quotes in {text!r}")
+        elts = sl.elts if isinstance(sl, ast.Tuple) else [sl]
+        return Subscript(_convert(node.value, text), tuple(_sub_item(e, text) for e in elts))
     raise ExpressionError(f"construct {type(node).__name__} not allowed in {text!r}")
+
+
+def _sub_item(e: ast.AST, text: str) -> Sub:
+    if isinstance(e, ast.Constant) and isinstance(e.value, str):
+        return Sub("element", e.value)
+    if isinstance(e, ast.Name):
+        return Sub("dim", e.id)
+    if isinstance(e, ast.Slice) and e.lower is None and e.upper is None and e.step is None:
+        return Sub("all")
+    raise ExpressionError(f"subscripts must be element names in quotes, dimension names or ':' in {text!r}")
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -236,7 +272,7 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.left, node.right)
     if isinstance(node, Call):
         return node.args
-    if isinstance(node, Index):
+    if isinstance(node, (Index, Subscript)):
         return (node.operand,)
     if isinstance(node, IfElse):
         return (node.cond, node.then, node.orelse)
@@ -283,6 +319,10 @@ def _text(node: Node, parent_prec: int) -> str:
         return f"{node.func}({', '.join(_text(a, 0) for a in node.args)})"
     if isinstance(node, Index):
         return f"{_text(node.operand, 9)}[{node.element!r}]"
+    if isinstance(node, Subscript):
+        items = ", ".join(repr(i.name) if i.kind == "element" else (i.name if i.kind == "dim" else ":")
+                          for i in node.items)
+        return f"{_text(node.operand, 9)}[{items}]"
     if isinstance(node, IfElse):
         return f"if_then_else({_text(node.cond, 0)}, {_text(node.then, 0)}, {_text(node.orelse, 0)})"
     raise TypeError(f"not an expression node: {node!r}")

@@ -1,20 +1,22 @@
 """Fixed-step integration of a compiled model over an ensemble axis.
 
-``simulate(model, params, settings)`` is pure: it compiles (cached per model
-object), builds the initial state for ``N`` ensemble members, and integrates
-with Euler or classic fourth-order Runge-Kutta at a fixed ``dt``. Auxiliaries
-are recorded at every save time from the state at that time (as Vensim and
-Stella do).
+``simulate(model, params, settings)`` is pure: it compiles (once per model object: the
+generated code is kept on the model), builds the initial state for ``N`` ensemble
+members, and integrates with Euler or classic fourth-order Runge-Kutta at a fixed ``dt``.
+Auxiliaries are recorded at every save time from the state at that time (as Vensim and
+Stella do). A single run of a model without arrays uses the generated Python-float
+program; everything else the generated numpy program (:mod:`simulator.engine.codegen`).
 """
 
 from __future__ import annotations
 
-import weakref
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from . import builtins as B
 from .compiler import CompiledModel, compile_model
 from .components import Constant, Model, ModelError
 from .results import Results
@@ -59,6 +61,9 @@ class SimSettings:
         Integrator.
     on_nonfinite : {"raise", "ignore"}
         What to do when NaN/inf appears.
+    seed : int
+        Seed of the stochastic functions (``normal``, ``uniform``, ...): member ``i`` of
+        any run with the same seed draws the same numbers.
     """
 
     start: float = 2018.0
@@ -67,6 +72,7 @@ class SimSettings:
     save_every: float = 1.0
     method: str = "euler"
     on_nonfinite: str = "raise"
+    seed: int = 0
 
     def __post_init__(self):
         for k in ("start", "stop", "dt", "save_every"):
@@ -87,22 +93,16 @@ class SimSettings:
                 raise ValueError(f"SimSettings: {k} ({span}) is not a multiple of dt ({self.dt})")
         if self.save_every <= 0:
             raise ValueError("SimSettings.save_every must be > 0")
-
-
-_CACHE: weakref.WeakKeyDictionary[Model, CompiledModel] = weakref.WeakKeyDictionary()
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"SimSettings.seed must be a whole number >= 0, got {self.seed!r}")
 
 
 def compiled(model: Model) -> CompiledModel:
-    """The compiled form of ``model`` (cached; compiling never changes the model)."""
-    try:
-        return _CACHE[model]
-    except (KeyError, TypeError):
-        pass
-    cm = compile_model(model)
-    try:
-        _CACHE[model] = cm
-    except TypeError:
-        pass
+    """The compiled form of ``model`` (kept on the model object; compiling never changes the model)."""
+    cm = model.__dict__.get("_compiled")
+    if cm is None:
+        cm = compile_model(model)
+        object.__setattr__(model, "_compiled", cm)
     return cm
 
 
@@ -118,21 +118,23 @@ def _ensemble_params(cm: CompiledModel, params: Mapping[str, object] | None, n_r
         if not isinstance(c, Constant):
             raise ModelError(f"{name!r} is a {c.kind}, not a constant: it cannot be set as a parameter")
         a = np.ascontiguousarray(v, dtype=float)  # C order: reductions then sum in the same order
-        k = cm.sizes[name]
-        if k is None:
+        shape = cm.shapes[name]
+        if not shape:
             if a.ndim > 1:
                 raise ModelError(f"parameter {name!r} is scalar: expected shape () or (N,), got {a.shape}")
             if a.ndim == 1:
                 sizes.append(a.shape[0])
         else:
             if a.ndim == 0:
-                a = np.full((1, k), float(a))
-            elif a.ndim == 1 and a.shape == (k,):
-                a = a[None, :]
-            elif a.ndim == 2 and a.shape[1] == k:
+                a = np.full((1,) + shape, float(a))
+            elif a.shape == shape:
+                a = a[None]
+            elif a.ndim == len(shape) + 1 and a.shape[1:] == shape:
                 sizes.append(a.shape[0])
             else:
-                raise ModelError(f"parameter {name!r} has {k} elements: expected shape ({k},) or (N, {k}), got {a.shape}")
+                want = f"({shape[0]},) or (N, {shape[0]})" if len(shape) == 1 else f"{shape} or (N, {', '.join(map(str, shape))})"
+                raise ModelError(f"parameter {name!r} has {int(np.prod(shape))} elements: expected shape {want}, "
+                                 f"got {a.shape}")
         if not np.all(np.isfinite(a)):
             raise ModelError(f"parameter {name!r} contains NaN or infinity")
         arrays[name] = a
@@ -153,6 +155,7 @@ def simulate(
     save: list[str] | None = None,
     metadata: Mapping[str, object] | None = None,
     progress: Callable[[float], None] | None = None,
+    first_member: int = 0,
 ) -> Results:
     """Simulate ``model`` for one or many parameter sets at once.
 
@@ -162,12 +165,13 @@ def simulate(
         The model (never modified).
     params : mapping of str to array_like, optional
         Constant overrides. A scalar constant takes a number or an array of
-        shape ``(N,)`` (one value per ensemble member); an arrayed constant
-        takes ``(n,)`` or ``(N, n)``.
+        shape ``(N,)`` (one value per ensemble member); an arrayed constant of shape
+        ``(n1, n2, ...)`` takes that shape or ``(N, n1, n2, ...)``.
     settings : SimSettings, optional
-        Time settings (defaults: 2018..2050, dt 0.25, saved yearly, Euler).
+        Time settings (defaults: 2018..2050, dt 0.25, saved yearly, Euler, seed 0).
     n_runs : int, optional
-        Ensemble size when no parameter array sets it (all members identical).
+        Ensemble size when no parameter array sets it (all members identical, except for
+        the draws of stochastic functions).
     save : list of str, optional
         Variables to keep (default: every visible stock, flow, auxiliary and
         time series). Keeping fewer saves memory in large ensembles.
@@ -175,11 +179,15 @@ def simulate(
         Extra provenance copied into ``Results.metadata``.
     progress : callable, optional
         Called with the fraction done (0..1) every few steps.
+    first_member : int
+        Global index of this call's first member: the random streams of stochastic
+        functions are per member index, so a chunk of an ensemble draws what the same
+        members draw in one big run.
 
     Returns
     -------
     Results
-        Arrays of shape ``(N, n_saved_times[, n])``.
+        Arrays of shape ``(N, n_saved_times[, n1, n2, ...])``.
 
     Raises
     ------
@@ -192,116 +200,59 @@ def simulate(
     cm = compiled(model)
     overrides, N = _ensemble_params(cm, params, n_runs)
     with np.errstate(all="ignore"):
-        return _run(cm, overrides, N, settings, save, dict(metadata or {}), progress)
+        return _run(cm, overrides, N, settings, save, dict(metadata or {}), progress, int(first_member))
 
 
-def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progress) -> Results:
-    comps, sizes = cm.components, cm.sizes
+def _save_list(cm: CompiledModel, save) -> list[str]:
+    comps = cm.components
+    visible = [n for n in cm.visible if comps[n].kind in ("stock", "aux", "flow", "timeseries")]
+    if save is None:
+        return visible
+    unknown = [n for n in save if n not in comps or n not in visible]
+    if unknown:
+        raise ModelError(f"cannot save unknown variable(s): {', '.join(unknown)}")
+    return list(save)
+
+
+def _constant_value(cm: CompiledModel, name: str, overrides):
+    if name in overrides:
+        return overrides[name]
+    v = cm.components[name].array(cm.shapes[name] or None)
+    return v[None] if cm.shapes[name] else v
+
+
+def _timeseries_rows(cm: CompiledModel, times: np.ndarray) -> np.ndarray:
+    """Values of every time series at ``times``: ``(len(times), n_series)``."""
+    out = np.empty((len(times), len(cm.timeseries)))
+    for j, n in enumerate(cm.timeseries):
+        c = cm.components[n]
+        out[:, j] = np.interp(times, np.asarray(c.x, float), np.asarray(c.y, float))
+    return out
+
+
+def _noise(cm: CompiledModel, st: SimSettings, N: int, n_steps: int, first_member: int) -> dict[str, np.ndarray]:
+    out = {}
+    for n in cm.noises:
+        c = cm.components[n]
+        gens = B.member_streams(st.seed, c.call_seed, c.site, first_member, N)
+        out[n] = B.draw(c.dist, gens, n_steps, cm.shapes[n])
+    return out
+
+
+def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progress, first_member) -> Results:
+    comps = cm.components
     n_steps = int(round((st.stop - st.start) / st.dt))
     stride = int(round(st.save_every / st.dt))
     save_idx = list(range(0, n_steps + 1, stride))
     times = st.start + np.asarray(save_idx, dtype=float) * st.dt
-
-    env: dict[str, object] = {"dt": np.float64(st.dt), "initial_time": np.float64(st.start),
-                              "final_time": np.float64(st.stop)}
-    for name in cm.constants:
-        if name in overrides:
-            env[name] = overrides[name]
-        else:
-            v = comps[name].array(sizes[name])
-            env[name] = v[None, :] if sizes[name] else v
-    for name, fn in cm.static:
-        env[name] = fn(env)
-
-    def set_time(t):
-        env["time"] = np.float64(t)
-        for name, xs, ys in cm.timeseries:
-            env[name] = np.float64(np.interp(t, xs, ys))
-
-    # initial values
-    set_time(st.start)
-    state = np.empty((N, cm.n_state))
-    stock_set = set(cm.stocks)
-    for name, fn in cm.init_order:
-        v = fn(env)
-        if name in stock_set:
-            sl, a = cm.slices[name], np.asarray(v, dtype=float)
-            if sizes[name]:
-                state[:, sl] = np.broadcast_to(a, (N, sizes[name]))
-            else:
-                state[:, sl.start] = np.broadcast_to(a, (N,))
-        env[name] = v
-    if cm.nonneg_cols is not None:
-        state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
-
-    pipes = _Pipelines(cm, env, state, n_steps, st.dt)
-
-    views = [(name, cm.slices[name], sizes[name]) for name in cm.stocks]
-    dynamic = cm.dynamic
-
-    def evaluate(t, s):
-        set_time(t)
-        for name, sl, k in views:
-            env[name] = s[:, sl] if k else s[:, sl.start]
-        for name, fn in dynamic:
-            env[name] = fn(env)
-
-    def derivative():
-        d = np.zeros((N, cm.n_state))
-        for sl, ins, outs, k in cm.stock_flows:
-            acc = 0.0
-            for f in ins:
-                acc = acc + env[f]
-            for f in outs:
-                acc = acc - env[f]
-            if k:
-                d[:, sl] = acc
-            else:
-                d[:, sl.start] = acc
-        return d
-
-    # what to save
-    visible = [n for n in cm.visible if comps[n].kind in ("stock", "aux", "flow", "timeseries")]
-    if save is not None:
-        unknown = [n for n in save if n not in comps or n not in visible]
-        if unknown:
-            raise ModelError(f"cannot save unknown variable(s): {', '.join(unknown)}")
-        visible = list(save)
-    out = {n: np.empty((N, len(save_idx)) + ((sizes[n],) if sizes[n] else ())) for n in visible}
-
-    check = st.on_nonfinite == "raise"
-    k_save = 0
-    report_every = max(1, n_steps // 50)
-    for i in range(n_steps + 1):
-        t = st.start + i * st.dt
-        evaluate(t, state)
-        if check and not np.isfinite(state).all() or (check and i % stride == 0 and not _finite_env(env, visible)):
-            _raise_nonfinite(cm, env, state, t)
-        pipes.record(i, env)
-        if i % stride == 0:
-            for n in visible:
-                out[n][:, k_save] = env[n] if sizes[n] else np.broadcast_to(env[n], (N,))
-            k_save += 1
-        if i == n_steps:
-            break
-        if st.method == "euler":
-            state = state + st.dt * derivative()
-        else:
-            h = st.dt
-            k1 = derivative()
-            evaluate(t + h / 2, state + (h / 2) * k1)
-            k2 = derivative()
-            evaluate(t + h / 2, state + (h / 2) * k2)
-            k3 = derivative()
-            evaluate(t + h, state + h * k3)
-            k4 = derivative()
-            state = state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4)
-        if cm.nonneg_cols is not None:
-            state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
-        pipes.advance(i + 1, state)
-        if progress is not None and i % report_every == 0:
-            progress(i / n_steps)
-    if progress is not None:
+    visible = _save_list(cm, save)
+    noise = _noise(cm, st, N, n_steps, first_member)
+    out = None
+    if N == 1 and cm.scalar_ok:
+        out = _run_scalar(cm, overrides, st, visible, n_steps, stride, len(save_idx), noise)
+    if out is None:
+        out = _run_vector(cm, overrides, N, st, visible, n_steps, stride, len(save_idx), noise, progress)
+    elif progress is not None:
         progress(1.0)
 
     meta = {"model": cm.model.name, "settings": asdict(st), "n_runs": N}
@@ -312,72 +263,142 @@ def _run(cm: CompiledModel, overrides, N, st: SimSettings, save, metadata, progr
     return Results(out, times, units, dims, dict(cm.model.dimensions), meta, docs)
 
 
-class _Pipelines:
-    """Input histories of pipeline delays (``delay(x, T, x0)``).
-
-    Each delay is a hidden flow-less stock (so it breaks dependency loops like
-    any stock and keeps its value through RK4 stages); after every step its
-    column is set to the input recorded ``n = round(T/dt)`` steps earlier, or
-    to its initial value while fewer than ``n`` steps have been taken. ``T``
-    may differ per ensemble member and per element.
-    """
-
-    def __init__(self, cm: CompiledModel, env, state, n_steps: int, dt: float):
-        self.items = []
-        N = state.shape[0]
-        for stock, inp, tname in cm.pipelines:
-            sl = cm.slices[stock]
-            shape = (N, sl.stop - sl.start)
-            T = _per_member(env[tname], shape)
-            n = np.rint(T / dt)
-            if not np.all(np.isfinite(n)) or np.any(n < 1):
-                owner = stock.split("_", 2)[-1]
-                raise ModelError(f"{owner}: DELAY time {np.min(T):g} is shorter than one step (dt = {dt:g})")
-            n = n.astype(int)
-            hist = np.empty((min(n_steps, int(n.max())) + 1,) + shape)
-            self.items.append((sl, inp, n, state[:, sl].copy(), hist))
-
-    def record(self, i: int, env) -> None:
-        """Store the inputs evaluated at step ``i``."""
-        for _, inp, _, _, hist in self.items:
-            hist[i % hist.shape[0]] = _per_member(env[inp], hist.shape[1:])
-
-    def advance(self, i: int, state) -> None:
-        """Set each delay's output for step ``i`` (the input of step ``i - n``)."""
-        for sl, _, n, init, hist in self.items:
-            src = i - n
-            rows = np.arange(n.shape[0])[:, None]
-            cols = np.arange(n.shape[1])[None, :]
-            past = hist[np.maximum(src, 0) % hist.shape[0], rows, cols]
-            state[:, sl] = np.where(src >= 0, past, init)
+def _sys(st: SimSettings) -> dict:
+    return {"dt": np.float64(st.dt), "initial_time": np.float64(st.start), "final_time": np.float64(st.stop)}
 
 
-def _per_member(v, shape) -> np.ndarray:
-    """A value (``()``, ``(N,)`` scalar per member, ``(1|N, k)`` arrayed) as an ``(N, k)`` array."""
-    v = np.asarray(v, dtype=float)
-    if v.ndim == 1:
-        v = v[:, None]
-    return np.broadcast_to(v, shape)
+def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n_save, noise, progress):
+    prog = cm.vector
+    factory = prog.factory(tuple(visible))
+    sysv = _sys(st)
+    out = {n: np.empty((N, n_save) + cm.shapes[n]) for n in visible}
+    R = []
+    for j, key in enumerate(prog.slots.keys):
+        kind = key[0]
+        if j in prog.slots.fixed:
+            R.append(prog.slots.fixed[j])
+        elif kind == "const":
+            R.append(_constant_value(cm, key[1], overrides))
+        elif kind == "sys":
+            R.append(sysv[key[1]])
+        elif kind == "N":
+            R.append(N)
+        elif kind == "out":
+            R.append(out.get(key[1]))
+        elif kind == "hist":
+            rows = n_steps + 1 if key[1] in cm.pipes else 2
+            R.append(np.zeros((rows, N) + cm.shapes[key[1]]))
+        elif kind == "noise":
+            R.append(noise[key[1]])
+        else:  # pragma: no cover - every slot kind is handled above
+            raise RuntimeError(f"unfilled slot {key}")
+    static, init, evaluate = factory(R)
+    static()
+    step_times = st.start + np.arange(n_steps + 1) * st.dt
+    ts = _timeseries_rows(cm, step_times)
+    state = np.zeros((N, cm.n_state))
+    init(state, np.float64(st.start), ts[0])
+    if cm.nonneg_cols is not None:
+        state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
+    rk4 = st.method == "rk4"
+    h = st.dt
+    if rk4:
+        ts_half = _timeseries_rows(cm, np.asarray([t + h / 2 for t in step_times]))
+        ts_end = _timeseries_rows(cm, np.asarray([t + h for t in step_times]))
+        k2, k3, k4 = (np.zeros((N, cm.n_state)) for _ in range(3))
+    d = np.zeros((N, cm.n_state))
+    check = st.on_nonfinite == "raise"
+    outs = [out[n] for n in visible]
+    k_save = 0
+    report_every = max(1, n_steps // 50)
+    for i in range(n_steps + 1):
+        t = st.start + i * st.dt
+        k = k_save if i % stride == 0 else -1
+        evaluate(np.float64(t), state, d, ts[i], i, k, True, False)
+        if check and (not np.isfinite(state).all() or (k >= 0 and not all(np.isfinite(o[:, k]).all() for o in outs))):
+            _raise_nonfinite(cm, evaluate, state, d, ts[i], i, t)
+        if k >= 0:
+            k_save += 1
+        if i == n_steps:
+            break
+        if not rk4:
+            state = state + st.dt * d
+        else:
+            evaluate(np.float64(t + h / 2), state + (h / 2) * d, k2, ts_half[i], i, -1, False, False)
+            evaluate(np.float64(t + h / 2), state + (h / 2) * k2, k3, ts_half[i], i, -1, False, False)
+            evaluate(np.float64(t + h), state + h * k3, k4, ts_end[i], i, -1, False, False)
+            state = state + (h / 6) * (d + 2 * k2 + 2 * k3 + k4)
+        if cm.nonneg_cols is not None:
+            state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
+        if progress is not None and i % report_every == 0:
+            progress(i / n_steps)
+    if progress is not None:
+        progress(1.0)
+    return out
 
 
-def _finite_env(env, names) -> bool:
-    for n in names:
-        if not np.isfinite(env[n]).all():
-            return False
-    return True
+def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_save, noise):
+    """Single run of a model without arrays in Python floats; None when the vector path must run it."""
+    from .codegen import ScalarProgram
+
+    key = (st.method, tuple(visible))
+    progs = cm.__dict__.setdefault("_scalar_programs", {})
+    prog = progs.get(key)
+    if prog is None:
+        try:
+            prog = ScalarProgram(cm, st.method, tuple(visible))
+        except ModelError:
+            raise
+        progs[key] = prog
+    sysv = {k: float(v) for k, v in _sys(st).items()}
+    step_times = st.start + np.arange(n_steps + 1) * st.dt
+    ts_rows = {0: _timeseries_rows(cm, step_times)}
+    if st.method == "rk4":
+        h = st.dt
+        ts_rows[1] = _timeseries_rows(cm, np.asarray([t + h / 2 for t in step_times]))
+        ts_rows[2] = _timeseries_rows(cm, np.asarray([t + h for t in step_times]))
+    lists = {n: [] for n in visible}
+    R = []
+    for j, key in enumerate(prog.slots.keys):
+        kind = key[0]
+        if j in prog.slots.fixed:
+            R.append(prog.slots.fixed[j])
+        elif kind == "const":
+            R.append(float(np.asarray(_constant_value(cm, key[1], overrides)).reshape(-1)[0]))
+        elif kind == "sys":
+            R.append(sysv[key[1]])
+        elif kind == "out":
+            R.append(lists[key[1]].append if key[1] in lists else None)
+        elif kind == "ts":
+            R.append(ts_rows[key[1]][:, cm.timeseries.index(key[2])].tolist())
+        elif kind == "hist":
+            R.append([])
+        elif kind == "noise":
+            R.append(noise[key[1]][0].tolist())
+        else:  # pragma: no cover
+            raise RuntimeError(f"unfilled slot {key}")
+    try:
+        chk = prog.run(R, n_steps, stride, float(st.start), float(st.dt))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    out = {}
+    for n in visible:
+        a = np.asarray(lists[n], dtype=float)
+        if a.shape != (n_save,) or not np.isfinite(a).all():
+            return None
+        out[n] = a[None]
+    if not math.isfinite(chk):
+        return None
+    return out
 
 
-def _raise_nonfinite(cm: CompiledModel, env, state, t):
+def _raise_nonfinite(cm: CompiledModel, evaluate, state, d, row, i, t):
+    values = evaluate(np.float64(t), state, np.zeros_like(d), row, i, -1, False, True)
     bad_rows = ~np.isfinite(state).all(axis=1)
-    for name in cm.stocks:
-        v = np.asarray(env[name])
+    for name, v in zip(cm.vector.debug_names, values):
+        v = np.asarray(v)
         if not np.isfinite(v).all():
             run = int(np.argwhere(~np.isfinite(v))[0][0]) if v.ndim else 0
-            raise NonFiniteError(name, t, run)
-    for name, _ in cm.static + cm.dynamic:
-        v = np.asarray(env[name])
-        if not np.isfinite(v).all():
-            run = int(np.argwhere(~np.isfinite(v))[0][0]) if v.ndim else 0
-            raise NonFiniteError(name, t, run)
+            raise NonFiniteError(cm.display(name), t, run)
     run = int(np.flatnonzero(bad_rows)[0]) if bad_rows.any() else 0
     raise NonFiniteError("<state>", t, run)
