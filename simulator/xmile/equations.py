@@ -265,8 +265,7 @@ BUILTINS: dict[str, tuple[int, int, Builder]] = {
     "smth1": (2, 3, _same("smooth")),
     "smth3": (2, 3, _same("smooth3")),
     "smthn": (3, 4, _same("smoothn")),
-    # DELAY(x, 0) is x itself (x(t - 0)); other delay times go to the engine's pipeline delay
-    "delay": (2, 3, lambda a: a[0] if isinstance(a[1], Num) and a[1].value == 0 else Call("delay", tuple(a))),
+    "delay": (2, 3, _same("delay")),
     "delay1": (2, 3, _same("delay1")),
     "delay3": (2, 3, _same("delay3")),
     "delayn": (3, 4, _same("delayn")),

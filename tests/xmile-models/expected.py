@@ -221,8 +221,16 @@ def delays():
         "input": inp, "d1": _material_delay(inp, 2, 1, inp[0], dt), "d1 init": _material_delay(inp, 2, 1, 4.0, dt),
         "d3": _material_delay(inp, 3, 3, inp[0], dt), "dn3": _material_delay(inp, 3, 3, inp[0], dt),
         "dn5": _material_delay(inp, 2.5, 5, 7.0, dt), "pipe": pipe(2, inp[0]), "pipe init": pipe(1.5, 0.0),
-        "pipe zero": inp,
     }
+
+
+def delay_zero():
+    """DELAY(x, 0): one step late, as Stella's and Vensim's outputs for SDEverywhere's delayfixed
+    model show (a(0) = the initial value, a(1) = x(0))."""
+    t = times(0, 3, 0.5)
+    x = 1 + t * t
+    late = np.concatenate([[x[0]], x[:-1]])
+    return t, {"x": x, "zero": late, "zero init": np.concatenate([[-1.0], x[:-1]])}
 
 
 def subranges():
@@ -259,7 +267,8 @@ def stella10_layout():
 
 MODELS = {
     "arrays_1d": arrays_1d, "arrays_non_a2a": arrays_non_a2a, "arrays_2d": arrays_2d, "arrays_3d": arrays_3d,
-    "arrayed_gf": arrayed_gf, "modules": modules, "builtins": builtins, "delays": delays, "subranges": subranges,
+    "arrayed_gf": arrayed_gf, "modules": modules, "builtins": builtins, "delays": delays,
+    "delay_zero": delay_zero, "subranges": subranges,
     "mapping": mapping, "all_constants": all_constants, "previous": previous, "stella10_layout": stella10_layout,
 }
 
