@@ -4,20 +4,23 @@
 file's simulation specs and the mapping from regsim names to the names used in
 the file. ``load(path)`` returns just the model.
 
-What is read (XMILE 1.0): stocks (initial value, inflows, outflows,
-``non_negative``), flows (``non_negative`` = uniflow), auxiliaries, graphical
-functions (standalone ``<gf>`` and embedded in an aux or flow; ``xpts`` or
-``xscale``, ``sep``), ``sim_specs`` (start, stop, ``dt`` with ``reciprocal``,
-method; ``dt`` defaults to 1 and the method to Euler as the standard says),
-the ``<behavior>`` defaults for non-negative stocks and flows, one-dimensional
-arrays (apply-to-all equations, per-element ``<element>`` equations, number
-lists), ``<units>`` and ``<doc>``.
+What is read (XMILE 1.0 and Stella's layout of it): stocks (initial value,
+inflows, outflows, ``non_negative``), flows (``non_negative`` = uniflow),
+auxiliaries, graphical functions (standalone ``<gf>``, embedded in an aux or flow,
+shared by or per element of an arrayed variable), ``sim_specs`` (start, stop,
+``dt`` with ``reciprocal``, method, ``isee:save_interval``), ``<behavior>``,
+modules (``<module>`` with ``<connect>``: flattened into one model whose variables
+carry qualified names ``module.var``), arrays of any rank when the engine has them
+(apply-to-all, per-element ``<element>`` equations, number lists, subranges matched
+by element name), ``<units>`` and ``<doc>``. Variables written directly under
+``<model>`` (Stella 10) are read too.
 
-What is refused with an :class:`XmileError` naming the construct and the
-variable: macros, modules (submodels), arrays of two or more dimensions,
-conveyors, queues, ovens, leakage flows, graphical functions of type other than
-continuous, arrayed graphical functions, builtins listed in
-:data:`simulator.xmile.equations.UNSUPPORTED_BUILTINS`.
+What is refused with an :class:`XmileError` naming the construct, the variable
+and the file: macros, conveyors, queues, ovens, leakage flows, graphical functions
+of type other than continuous, positional subscript mappings, xmutil's
+placeholders (``???``, untranslated Vensim data functions), unknown functions and
+names, a file with no readable variable, and whatever the engine cannot compile
+(translated into the XMILE names, never the engine's internal helper names).
 
 Vendor-specific elements (other XML namespaces, e.g. ``isee:``) and display
 information (``<views>``) are ignored.
