@@ -109,14 +109,11 @@ def parse_bytes(data: bytes, *, source: str = "<bytes>", max_bytes: int = MAX_BY
 
 def parse_file(path, *, max_bytes: int = MAX_BYTES) -> ET.Element:
     """Read and parse the XML file at ``path`` safely (see :func:`parse_bytes`)."""
+    from ..inputfiles import InputFileError, read_bytes
+
     path = os.fspath(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise XmileError(f"cannot read {path}: {exc.strerror}") from None
-    if size > max_bytes:
-        raise XmileError(f"{path}: {size} bytes exceeds the {max_bytes}-byte limit for model files "
-                         "(pass max_bytes= to raise it)", construct="size")
-    with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
+    try:  # regular files only (no FIFO or device), size checked before reading, never read past the cap
+        data = read_bytes(path, what="model file", max_bytes=max_bytes)
+    except InputFileError as exc:
+        raise XmileError(str(exc), construct="size" if "limit" in exc.problem else None) from None
     return parse_bytes(data, source=path, max_bytes=max_bytes)
