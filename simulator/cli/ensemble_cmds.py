@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from .errors import BadInput, echo_err, friendly, note, warn
+from .errors import BadInput, echo_err, friendly, note
 
 #: parameter blocks that hold policy settings, never sampled as uncertainties
 
@@ -44,10 +44,13 @@ def _progress_bar(total: float, desc: str, quiet: bool):
 def _prepare(path: Path):
     from ..scenarios import prepare
 
-    prep = prepare(path)
-    for w in prep.warnings:
-        warn(w)
-    return prep
+    return prepare(path)
+
+
+def _print_warnings(*preps) -> None:
+    from .run_cmds import _print_warnings as pw
+
+    pw(*preps)
 
 
 def _check_members(n: int, option: str = "-n") -> None:
@@ -310,6 +313,7 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
                 raise BadInput(_member_problem(p, s, exc, seed)) from None
             finally:
                 close()
+        _print_warnings(prep, base)
         ens = results["scenario"]
         q = ens.quantiles()
         q.to_csv(tmp / "quantiles.csv", index=False)
@@ -433,6 +437,7 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
                      executor=executor, scheduler=scheduler, progress=update)
     finally:
         close()
+    _print_warnings(prep)
     with _atomic(target, force, "sensitivity") as tmp:
         table_name = "sobol.csv" if method == "sobol" else "morris.csv"
         res.table.to_csv(tmp / table_name, index=False)

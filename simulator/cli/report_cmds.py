@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .errors import BadInput, echo_err, friendly, warn
+from .errors import BadInput, echo_err, friendly
 
 
 def write_atomic(path: Path, text: str | bytes, *, force: bool = False, kind: str = "report") -> None:
@@ -61,9 +61,6 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
 
     check_output_file(output, kind="report", force=force)
     preps = [prepare(p) for p in (scenario, compare_to) if p is not None]  # every input checked before the work
-    for pr in preps:
-        for w in pr.warnings:
-            warn(w)
     if uncertainty:
         from .ensemble_cmds import _check_members
 
@@ -79,6 +76,9 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
                        sensitivity=None if sens == "none" else sens)
     except NonFiniteError as exc:
         raise BadInput(explain_nonfinite(preps[0], exc)) from None
+    from .run_cmds import _print_warnings
+
+    _print_warnings(*preps)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CJKFontWarning)
         figs, fallback = report_figures(data, lang)

@@ -30,19 +30,32 @@ def _simulate_prepared(prep, seed=None):
     return res
 
 
-def _prepare(path, max_steps=None, *, quiet_warnings=False):
-    """``prepare(path)``, printing its warnings loudly on stderr."""
+def _prepare(path, max_steps=None):
+    """``prepare(path)`` (its warnings are printed by :func:`_print_warnings` once the work succeeded)."""
     from ..scenarios import prepare
 
-    prep = prepare(path, max_steps=max_steps)
-    if not quiet_warnings:
-        for w in prep.warnings:
-            warn(w)
-    return prep
+    return prepare(path, max_steps=max_steps)
+
+
+def _print_warnings(*preps) -> None:
+    """Print every warning of the prepared scenarios, loudly, on stderr (once each).
+
+    Commands call it after their runs succeeded: when a run fails, its one-line
+    error says what matters (and names the same key when a warned setting is the cause).
+    """
+    seen = set()
+    for prep in preps:
+        for w in getattr(prep, "warnings", ()) if prep is not None else ():
+            if w not in seen:
+                seen.add(w)
+                warn(w)
 
 
 def _run_scenario(path, max_steps=None):
-    return _simulate_prepared(_prepare(path, max_steps))
+    prep = _prepare(path, max_steps)
+    res = _simulate_prepared(prep)
+    _print_warnings(prep)
+    return res
 
 
 OUTPUT_HELP = ("-o names exactly what is written, for every command: here the result directory itself. It must not "
@@ -112,6 +125,7 @@ def run(scenario: Path, outdir: Path | None, fmt: str, force: bool, baseline: Pa
     base_prep = _prepare(base_path, max_steps) if base_path is not None else None
     res = _simulate_prepared(prep)
     base = _simulate_prepared(base_prep) if base_prep is not None else None
+    _print_warnings(prep, base_prep)
     with atomic_output_dir(target, force=force, command="run", notes=note) as tmp:
         path = write_results(res, tmp, scenario=prep.name, fmt=fmt)
     final = target / path.name
@@ -166,6 +180,7 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         if name in alts or name == b.metadata["scenario"]:
             name = f"{name} ({p})"
         alts[name] = r
+    _print_warnings(bprep, *(ap for _, ap in aprep))
     diff = compare(b, alts)
     metrics = summary_metrics(b, alts)
     long_metrics = metrics.melt(id_vars="scenario", var_name="variable", value_name="diff")
@@ -238,6 +253,7 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
             else:
                 r = _simulate_prepared(preps[src])
                 frames[r.metadata["scenario"]] = results_frame(r, r.metadata["scenario"])
+        _print_warnings(*preps.values())
         from ..plotting import plot_trajectories
 
         for label, df in frames.items():

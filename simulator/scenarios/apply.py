@@ -312,6 +312,9 @@ def model_problem(exc: Exception, parameters, sc: Scenario | None = None, model=
             if sc is not None and (n in _scenario_constants(sc)):
                 return f"{sc.where(_where(sc, n))}: {msg}"
             key = f"{n}.dims" if "dimension" in msg else n
+            for prefix in (f"'{n}': ", f"{n}: "):
+                if msg.startswith(prefix):
+                    msg = msg[len(prefix):]
             return f"{p.file}: {key}: {msg}"
     m = re.search(r"unknown name '(\w+)'", msg)
     if m:

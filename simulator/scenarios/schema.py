@@ -356,8 +356,7 @@ def load_scenario(path: str | Path) -> Scenario:
     def at(key: str) -> str:
         return where(origins, f, key)
 
-    child_text = texts.get(str(path), "")
-    if not raw and not child_text.strip():
+    if not raw:
         raise ScenarioError([f"{f}: empty scenario file (give at least name, description and a lever, shock or "
                              "parameter; see the format in simulator/scenarios/schema.py)"])
     for k in raw:
@@ -415,6 +414,11 @@ def load_scenario(path: str | Path) -> Scenario:
         bad_h = True
     if not bad_h:
         problems += _check_settings(horizon, at)
+    if not bad_h and not problems:
+        span, se = horizon["stop"] - horizon["start"], horizon["save_every"]
+        if abs(span / se - round(span / se)) > 1e-9:
+            problems.append(f"{at('horizon.stop')}: the run from {horizon['start']} to {horizon['stop']} is not a whole "
+                            f"number of save periods ({se:g} yr), so the last years would not be saved")
 
     levers = raw.get("levers", {})
     if not isinstance(levers, dict):
