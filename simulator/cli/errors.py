@@ -77,6 +77,8 @@ def message_of(exc: BaseException) -> str:
         return "out of memory: the input asks for more than this machine has (fewer members or steps?)"
     if isinstance(exc, RecursionError):
         return "input nested too deeply to process (see the limits in docs/reliability.md)"
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return "a path on the command line contains a NUL character"
     return one_line(exc)
 
 
@@ -105,7 +107,8 @@ def last_resort(exc: BaseException) -> click.ClickException:
     """The final guard: any exception as one line (a bug in regsim if it gets here)."""
     if os.environ.get("REGSIM_DEBUG"):
         raise exc
-    if isinstance(exc, (OSError, MemoryError, RecursionError, KeyError)):
+    if isinstance(exc, (OSError, MemoryError, RecursionError, KeyError)) or (
+            isinstance(exc, ValueError) and "null byte" in str(exc)):
         return BadInput(message_of(exc))
     return BadInput(f"internal error ({type(exc).__name__}: {one_line(exc)[:300]}); this is a bug in regsim, please "
                     "report it with the command (REGSIM_DEBUG=1 shows the traceback)")

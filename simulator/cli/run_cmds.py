@@ -235,8 +235,12 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     else:
         if not sources:
             raise BadInput("give at least one results directory or scenario file (or --fan DIR)")
+        from ..io.outdir import repair_for_reading
+
         preps, loaded = {}, {}
         for src in sources:  # check every source before running anything
+            for n in repair_for_reading(src):
+                note(n)
             if src.is_dir():
                 loaded[src] = load_results_dir(src)
             elif src.suffix == ".toml":
@@ -292,9 +296,12 @@ def _fan_figure(fan_dir: Path, names: list[str]):
     import matplotlib.pyplot as plt
 
     from ..inputfiles import InputFileError
+    from ..io.outdir import repair_for_reading
     from ..io.readback import load_metadata, load_table
     from ..plotting.fan import fan_chart
 
+    for n in repair_for_reading(fan_dir):
+        note(n)
     if not fan_dir.is_dir():
         raise BadInput(f"{fan_dir}: no such directory (--fan takes the -o directory of `regsim uncertainty`)")
     qpath = fan_dir / "quantiles.csv"

@@ -23,11 +23,13 @@ every file of the directory. Then:
 - replacing swaps the two directories with one atomic ``renameat2(...,
   RENAME_EXCHANGE)`` where the OS offers it, else with two renames
   (``NAME -> .NAME.old-<id>``, ``.NAME.tmp-<id> -> NAME``);
-- every write first *repairs* the state a killed command may have left: if
-  ``NAME`` is missing while a ``.NAME.old-<id>`` exists, the replace was
-  interrupted between its two renames and is finished (when the new copy is
-  complete) or undone (old copy restored); every stale ``.NAME.tmp-*`` and
-  ``.NAME.old-*`` is removed. Directories of commands still running are
+- every command that writes or reads ``NAME`` first *repairs* the state a
+  killed command may have left: if ``NAME`` is missing while a
+  ``.NAME.old-<id>`` exists, the replace was interrupted between its two
+  renames, and it is undone (the previous results are renamed back: the
+  command that was killed never reported success, so the state before it is
+  the consistent one); every stale ``.NAME.tmp-*`` and ``.NAME.old-*`` is
+  removed. Directories of commands still running are
   recognised by a lock (``flock``) their writer holds and are left alone.
 
 The steps that look at and change ``NAME`` run under an ``flock`` on the
@@ -270,7 +272,7 @@ def _rmtree(p: Path) -> None:
 
 
 def repair(target) -> list[str]:
-    """Finish or undo an interrupted replace of ``target`` and sweep stale temporary directories.
+    """Undo an interrupted replace of ``target`` and sweep stale temporary directories.
 
     Call with the parent directory locked (:func:`atomic_output_dir` does).
     Returns what was done, one sentence per action (for a note to the user).
@@ -282,15 +284,10 @@ def repair(target) -> list[str]:
     done: list[str] = []
     stale_tmps = [t for t in tmps if not _held_by_live_writer(t)]
     if olds and not os.path.lexists(target):
+        # killed between its two renames: the command never finished, so undo it (the state before the command)
         olds.sort(key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
         old = olds[0]
-        ident = old.name[len(f".{target.name}.old-"):]
-        partner = target.parent / f".{target.name}.tmp-{ident}"
-        if partner in stale_tmps and read_manifest(partner) is not None:
-            _rename(partner, target)
-            stale_tmps.remove(partner)
-            done.append(f"{_say(target)}: finished a replace that was interrupted (the new results are complete)")
-        else:
+        if read_manifest(old) is not None or not _is_empty_dir(old):
             _rename(old, target)
             olds.remove(old)
             done.append(f"{_say(target)}: restored the previous results after an interrupted replace")
@@ -388,6 +385,19 @@ def prepare_output_dir(target, *, force: bool = False, notes: Callable[[str], No
                 if notes:
                     notes(n)
     check_output_dir(target, force=force, suggest=suggest)
+
+
+def repair_for_reading(target) -> list[str]:
+    """Before reading ``target``: undo a killed replace that left it missing, and sweep stale temporaries."""
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir() or not any(_leftovers(target)):
+        return []
+    try:
+        with _dir_lock(parent, timeout=5.0):
+            return repair(target)
+    except OutputError:
+        return []
 
 
 def _mkdirs(p: Path) -> None:

@@ -77,9 +77,11 @@ def load_results_dir(directory):
     (the format's own reader); this function checks them before and names the
     file after any failure.
     """
+    from .outdir import repair_for_reading
     from .results_files import read_results_dir
 
     d = Path(directory)
+    repair_for_reading(d)
     if not d.is_dir():
         raise InputFileError(d, "not a directory")
     meta_path = d / "metadata.json"

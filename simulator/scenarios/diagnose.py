@@ -71,6 +71,14 @@ def _fmt(v) -> str:
     return "[" + ", ".join(f"{x:.4g}" for x in a.ravel()[:9]) + (", ..." if a.size > 9 else "") + "]"
 
 
+def _shown(variable: str) -> str:
+    """A variable as a user knows it: hidden stocks of builtins (``_smooth3_x``) as ``'x' (inside smooth)``."""
+    import re
+
+    m = re.match(r"^_([a-z]+?)\d*_(.+)$", variable)
+    return f"{m.group(2)!r} (inside {m.group(1)})" if m else repr(variable)
+
+
 def explain_nonfinite(prep, exc: NonFiniteError) -> str:
     """One line naming what made the run of ``prep`` non-finite (file and key when it can be identified).
 
@@ -81,7 +89,7 @@ def explain_nonfinite(prep, exc: NonFiniteError) -> str:
     exc : NonFiniteError
         The engine's report (variable, time, member).
     """
-    head = f"non-finite value in {exc.variable!r} at year {exc.time:g}"
+    head = f"non-finite value in {_shown(exc.variable)} at year {exc.time:g}"
     try:
         return _explain(prep, exc, head)
     except Exception:  # the diagnosis must never hide the original error

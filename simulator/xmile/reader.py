@@ -665,8 +665,8 @@ def _bounded(xm: XmileModel, source: str) -> XmileModel:
     cap = limit("MAX_EXPRESSION_DEPTH")
     if depth > cap:
         shown = xm.names.get(name, name)
-        raise XmileError(f"{source}: equation nested {depth} levels deep (a chain of {depth} operations); regsim "
-                         f"handles at most {cap}: split it into several auxiliaries", variable=shown)
+        raise XmileError(f"equation nested {depth} levels deep (a chain of {depth} operations); regsim handles at "
+                         f"most {cap}: split it into several auxiliaries", variable=shown)
     return xm
 
 
