@@ -4,12 +4,13 @@ Every mutant (:mod:`reliability_fuzz`: wrong types, missing and unknown keys, Na
 control and zero-width characters, deep nesting, wrong lengths, bad dims, encodings, truncation, flipped
 bytes) must give exit 0, or exit 2 with exactly one ``regsim: error:`` line naming a file of the test --
 never a traceback -- and ``validate`` must agree with ``run`` (except where ``run`` fails only while
-integrating, which ``validate`` does not do). The default run checks a fixed seeded sample; the ``slow``
-run checks many more.
+integrating, which ``validate`` does not do). The default run checks a fixed seeded sample of 75; the
+``slow`` tests another 234 (``REGSIM_FUZZ_SCALE=10`` multiplies those for a deeper local run).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from reliability_support import PARAMS, SCEN, cli
 import simulator.scenarios.apply as apply_mod
 
 SCENARIO_FILES = sorted(p.name for p in SCEN.glob("*.toml"))
+#: REGSIM_FUZZ_SCALE=10 multiplies the slow sample for a deeper local run (the default keeps `make test` short)
+SCALE = max(1, int(os.environ.get("REGSIM_FUZZ_SCALE", "1") or 1))
 PARAM_FILES = sorted(p.name for p in PARAMS.glob("*.toml"))
 
 
@@ -89,7 +92,7 @@ def test_scenario_mutants(tmp_path, scenario_dir, name, what, data):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, what, data", _scenario_cases(30, seed=1111))
+@pytest.mark.parametrize("name, what, data", _scenario_cases(12 * SCALE, seed=1111))
 def test_scenario_mutants_many(tmp_path, scenario_dir, name, what, data):
     _fuzz_scenario(tmp_path, scenario_dir, name, what, data)
 
@@ -110,7 +113,7 @@ def test_parameter_mutants(tmp_path, monkeypatch, name, what, data):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, what, data", _param_cases(25, seed=1212))
+@pytest.mark.parametrize("name, what, data", _param_cases(10 * SCALE, seed=1212))
 def test_parameter_mutants_many(tmp_path, monkeypatch, name, what, data):
     _fuzz_params(tmp_path, monkeypatch, name, what, data)
 

@@ -368,3 +368,13 @@ def test_member_cap(tmp_path):
     assert_bad_input(cli("report", SCEN / "baseline.toml", "--uncertainty", str(10**9), "-o", tmp_path / "r.html",
                          "--sensitivity", "none"), "--uncertainty", "limit")
     assert not (tmp_path / "u").exists() and not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("option", ["--config", "--data"])
+def test_calibration_inputs_that_are_not_regular_files(tmp_path, option):
+    f = _fifo(tmp_path / ("c.toml" if option == "--config" else "h.csv"))
+    out = cli("calibrate", option, f, "--until", "2020", "-q")
+    assert_bad_input(out, str(f), "a FIFO")
+    big = _sparse(tmp_path / "big.toml", limits.MAX_TOML_BYTES + 1)
+    assert_bad_input(cli("validate-model", "--config", big, "-o", tmp_path / "v.md", "--no-backtest",
+                         "--no-structural"), str(big), "byte limit")

@@ -430,11 +430,18 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     total = n * (d + 2) if method == "sobol" else n * (d + 1)
     _check_members(total, f"-n {n} x {d} factors: the design's")
     update, close = _progress_bar(total, f"{method} {spec}", quiet)
+    from ..engine import NonFiniteError
+
     try:
         res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,
                      settings=prep.settings, include=names, num_levels=num_levels, group_by=group_by,
                      chunk_size=chunk_size,
                      executor=executor, scheduler=scheduler, progress=update)
+    except NonFiniteError as exc:
+        raise BadInput(f"{scenario}: design run {exc.run} of the {method} sample: non-finite value in "
+                       f"{exc.variable!r} at year {exc.time:g}; a parameter's range reaches values the model cannot "
+                       f"take (check the ranges of: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})") \
+            from None
     finally:
         close()
     _print_warnings(prep)
