@@ -389,3 +389,13 @@ def test_manifest_lists_every_file(tmp_path):
     man = read_manifest(d)
     on_disk = {p.relative_to(d).as_posix() for p in d.rglob("*") if p.is_file()} - {MANIFEST}
     assert set(man["files"]) == on_disk and any(f.startswith("members/") for f in on_disk)
+
+
+def test_results_of_an_older_regsim_are_not_replaced_but_explained(tmp_path):
+    d = tmp_path / "baseline"
+    write(d / "metadata.json", json.dumps({"regsim_version": "0.1.0", "scenario": "baseline"}))
+    write(d / "timeseries.csv", "scenario,variable,dimension,year,value,unit\n")
+    before = _contents(d)
+    assert_bad_input(cli("run", SCEN / "baseline.toml", "-o", d, "--force"), str(d), "older regsim",
+                     "move or delete it yourself")
+    assert _contents(d) == before

@@ -357,9 +357,14 @@ def check_output_dir(target, *, force: bool = False, suggest: str | None = None)
     if _is_empty_dir(target):
         return
     if read_manifest(target) is None:
+        if _legacy_results(target):
+            raise OutputError(f"{_say(target)}: holds results of an older regsim that did not sign its output (no "
+                              f"{MANIFEST}); regsim does not replace it, even with --force: move or delete it "
+                              "yourself, or choose another -o")
+        hint = "" if suggest == target.name else (f" -o names the result directory itself (for example "
+                                                  f"-o {_say(target / (suggest or 'NAME'))})")
         raise OutputError(f"{_say(target)}: exists and was not written by regsim (no {MANIFEST}); it is never "
-                          f"replaced, even with --force. -o names the result directory itself (for example "
-                          f"-o {_say(target / (suggest or 'NAME'))})")
+                          f"replaced, even with --force.{hint}")
     if not force:
         raise OutputExistsError(f"{_say(target)}: output directory exists (use --force to replace it)")
     extra = foreign_entries(target)
@@ -398,6 +403,21 @@ def repair_for_reading(target) -> list[str]:
             return repair(target)
     except OutputError:
         return []
+
+
+def _legacy_results(d: Path) -> bool:
+    """A directory written by a regsim without manifests: only its files, metadata.json naming a regsim version."""
+    try:
+        names = {p.name for p in d.iterdir()}
+        if not names or not names <= {"metadata.json", "timeseries.csv", "timeseries.parquet", "quantiles.csv",
+                                      "samples.csv", "baseline_quantiles.csv", "effect_quantiles.csv",
+                                      "effect_probability.csv", "members", "baseline_members", "sobol.csv",
+                                      "morris.csv", "sensitivity.png"}:
+            return False
+        head = (d / "metadata.json").read_bytes()[:1 << 20]
+    except OSError:
+        return False
+    return b'"regsim_version"' in head
 
 
 def _mkdirs(p: Path) -> None:
