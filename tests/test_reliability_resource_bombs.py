@@ -378,3 +378,11 @@ def test_calibration_inputs_that_are_not_regular_files(tmp_path, option):
     big = _sparse(tmp_path / "big.toml", limits.MAX_TOML_BYTES + 1)
     assert_bad_input(cli("validate-model", "--config", big, "-o", tmp_path / "v.md", "--no-backtest",
                          "--no-structural"), str(big), "byte limit")
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "1e999"])
+def test_overflowing_constants_in_an_xmile_file(tmp_path, value):
+    """A constant nothing else uses would be written to the CSV as inf with exit 0: it is refused instead."""
+    f = write(tmp_path / "m.xmile", xmile(extra=f'<aux name="unused"><eqn>{value}</eqn></aux>'))
+    assert_bad_input(cli("run-xmile", f, "-o", tmp_path / "o"), str(f), "variable 'unused'", "not finite")
+    assert not (tmp_path / "o").exists()

@@ -49,9 +49,31 @@ def read_model(path: Path):
     from ..xmile import read
 
     try:
-        return read(path, max_bytes=limit("MAX_XMILE_BYTES"))
+        xm = read(path, max_bytes=limit("MAX_XMILE_BYTES"))
     except _errors() as exc:
         raise BadInput(problem(path, exc)) from None
+    _check_finite(xm, path)
+    return xm
+
+
+def _check_finite(xm, path: Path) -> None:
+    """Refuse constants and graphical functions holding NaN or infinity (``1e400`` overflows to inf)."""
+    import numpy as np
+
+    for c in xm.model.components:
+        values = []
+        if c.kind == "constant":
+            try:
+                values = [("value", np.asarray(c.array(xm.model.size(c.name)), dtype=float))]
+            except (TypeError, ValueError):
+                continue
+        elif c.kind in ("lookup", "timeseries"):
+            values = [("x points", np.asarray(c.x, dtype=float)), ("y points", np.asarray(c.y, dtype=float))]
+        for what, a in values:
+            if a.size and not np.all(np.isfinite(a)):
+                shown = xm.names.get(c.name, c.name)
+                raise BadInput(f"{path}: variable {shown!r}: {what} not finite ({a[~np.isfinite(a)].ravel()[0]}); "
+                               "values must be finite (a literal like 1e400 overflows to infinity)")
 
 
 def settings(xm, path: Path, *, max_steps: int | None = None):
