@@ -222,3 +222,16 @@ def test_encoding_problems_in_a_correlations_file_say_so(tmp_path, case):
     c = write(tmp_path / "c.toml", data)
     out = cli("uncertainty", SCEN / "baseline.toml", "-n", "4", "--correlations", c, "-o", tmp_path / "u")
     assert_bad_input(out, str(c), "BOM" if case == "UTF-8 BOM" else "ZERO WIDTH SPACE")
+
+
+def test_the_fast_character_scan_agrees_with_unicodedata():
+    """The regular expression that finds refused characters covers exactly what bad_character refuses."""
+    import sys
+
+    from simulator.inputfiles import _SUSPECT, bad_character
+
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:  # surrogates cannot occur in decoded UTF-8
+            continue
+        c = chr(cp)
+        assert (bad_character(c) is not None) == bool(_SUSPECT.match(c)), hex(cp)
