@@ -399,3 +399,17 @@ def test_results_of_an_older_regsim_are_not_replaced_but_explained(tmp_path):
     assert_bad_input(cli("run", SCEN / "baseline.toml", "-o", d, "--force"), str(d), "older regsim",
                      "move or delete it yourself")
     assert _contents(d) == before
+
+
+@pytest.mark.parametrize("command", ["run", "run-xmile", "uncertainty", "sensitivity", "compare", "plot", "report",
+                                     "export-xmile", "calibrate", "validate-model", ""])
+def test_every_help_states_the_output_convention(command):
+    out = cli(*([command] if command else []), "--help")
+    assert_ok(out)
+    text = " ".join(out.stdout.split())
+    assert ("-o names" in text or "is replaced (that is this command's job)" in text), text
+
+
+def test_help_of_the_group_states_the_output_convention():
+    text = " ".join(cli("--help").stdout.split())
+    assert "Every -o names exactly what the command writes" in text and "--force replaces only what regsim wrote" in text

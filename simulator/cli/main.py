@@ -87,6 +87,13 @@ def main() -> None:
 
     Run what-if scenarios for Heilongjiang's trade, output and employment,
     compare them, and explore uncertainty.
+
+    Every -o names exactly what the command writes: a result directory (run,
+    run-xmile, uncertainty, sensitivity) or a file (compare, plot, report,
+    export-xmile, calibrate, validate-model), never a parent folder. An
+    existing output is replaced only with --force, and --force replaces only
+    what regsim wrote. Bad input: one line naming the file and key, exit code
+    2. See docs/reliability.md.
     """
 
 

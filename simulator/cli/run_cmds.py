@@ -211,7 +211,8 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
 @click.option("--fan", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Uncertainty results directory (from `regsim uncertainty`): draw fan charts.")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("figure.png"),
-              show_default=True, help="Image file to write (.png, .svg or .pdf); replaced only with --force.")
+              show_default=True, help="Image file to write (.png, .svg or .pdf): -o names the file itself; an existing "
+                                      "one is replaced only with --force.")
 @click.option("--diff", is_flag=True, help="Plot each source minus the first one (differences from a base).")
 @click.option("--force", is_flag=True, help="Replace an existing image that regsim wrote.")
 @friendly
