@@ -141,11 +141,6 @@ def _structure() -> list:
               np.where(ages < len(AGE) - 1, 5.0, 15.0)),
         const("age_groups_below", "1", "1 where group age2 is below group age (cumulative sums over age)",
               ("age", "age2"), (ages[:, None] > ages[None, :]).astype(float)),
-        const("next_group", "1", "1 where group age2 is the group after group age: matmul(x, next_group) = x of the next group",
-              ("age2", "age"), (ages[:, None] == ages[None, :] + 1).astype(float)),
-        const("previous_group", "1",
-              "1 where group age2 is the group before group age: matmul(x, previous_group) = x of the group before (0 for 0-4)",
-              ("age2", "age"), (ages[:, None] == ages[None, :] - 1).astype(float)),
     ]
 
 
