@@ -144,22 +144,24 @@ def _structure() -> list:
     ]
 
 
-def _group_shift(name: str, units: str, doc: str, source: str, step: int) -> Aux:
-    """``name[sex, g] = source[sex, g - step]`` (0 where ``g - step`` is outside the groups), per element.
+def _group_shift(name: str, units: str, doc: str, template: str, step: int) -> Aux:
+    """Per-element equations ``name[sex, g] = template`` with ``{src}`` the cell ``(sex, g - step)`` and
+    ``{dst}`` the cell ``(sex, g)`` (0 where ``g - step`` is outside the groups): a shift along ``age``.
 
-    A shift along ``age`` written as per-element equations (one small copy per cell per step; a
-    ``matmul`` with a shift matrix costs ten times more on (N, 2, 18) arrays).
+    One small copy per cell per step; a ``matmul`` with a shift matrix costs ten times more on
+    (N, 2, 18) arrays.
     """
     elements = {}
     for sex in SEXES:
         for g, grp in enumerate(AGE):
             k = g - step
-            elements[(sex, grp)] = f"{source}['{sex}', '{AGE[k]}']" if 0 <= k < len(AGE) else "0"
+            elements[(sex, grp)] = (template.format(src=f"'{sex}', '{AGE[k]}'", dst=f"'{sex}', '{grp}'")
+                                    if 0 <= k < len(AGE) else "0")
     return Aux(name, units, doc, SA, G, equation=None, elements=elements)
 
 
 def _single_year_classes() -> list:
-    """``population_y0 ... population_y4`` (sex x group): state held from step to step (see the module doc)."""
+    """``population_y0 ... population_y4`` (sex x group): the state, one step on from the previous (module doc)."""
     out = []
     for j in range(5):
         sj = f"population_y{j}"
@@ -175,14 +177,10 @@ def _single_year_classes() -> list:
             what = "at the turn of the year population_y3; the open class 89+ keeps its members"
         init = (f"population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
                 f" * population_2018_year_share['y{j}'] / sum(population_2018_year_share, 'age_year')")
-        out += [
-            Aux(sj, PERSONS, f"Residents in single year {j} of each 5-year group (ages 5g + {j}"
-                + ("; 85+: the open class 89+" if j == 4 else "") + "), held from the previous step", SA, G,
-                equation=f"previous(population_next_y{j}, {init})"),
-            Aux(f"population_next_y{j}", PERSONS,
-                f"{sj} one step on: survivors after deaths and net migration at the rates of the group ({what})",
-                SA, G, equation=nxt),
-        ]
+        out.append(Aux(sj, PERSONS, f"Residents in single year {j} of each 5-year group (ages 5g + {j}"
+                       + ("; 85+: the open class 89+" if j == 4 else "") + "): the previous step's survivors after "
+                       f"deaths and net migration at the rates of the group ({what})", SA, G,
+                       equation=f"previous({nxt}, {init})"))
     return out
 
 
@@ -204,20 +202,14 @@ def components() -> list:
             equation="mortality_rate - net_migration_rate_by_age"),
         Aux("survival", "1", "Share of a class left after one step's deaths and net migration", SA, G,
             equation="1 - dt * net_loss_rate"),
-        _group_shift("survival_next_group", "1", "Survival at the rates of the next group (for the last year moving into it)",
-                     "survival", -1),
-        Aux("moving_up_survivors", PERSONS,
-            "Last single year of each group after this step's losses at the next group's rates (moving up at the turn)",
-            SA, G, equation="population_y4 * closed_group * survival_next_group"),
         _group_shift("arriving_from_group_below", PERSONS,
-                     "Survivors of the last year of the group below (see moving_up_survivors)", "moving_up_survivors", 1),
-        _group_shift("moving_up_from_group_below", PERSONS, "Last single year of the group below (see moving_up)",
-                     "moving_up", 1),
-        Aux("moving_up", PERSONS, "Last single year of each group, moving into the next group at the turn of the year",
-            SA, G, equation="population_y4 * closed_group"),
+                     "Last single year of the group below after this step's losses at this group's rates (moving up at"
+                     " the turn of the year)", "population_y4[{src}] * survival[{dst}]", 1),
+        _group_shift("last_year_from_group_below", PERSONS, "Last single year of the group below",
+                     "population_y4[{src}]", 1),
         Aux("population_by_age_after_ageing", PERSONS,
             "Residents by sex x group they are in after this step's ageing (the groups whose rates apply)", SA, G,
-            equation="population_by_age + ageing_step * (moving_up_from_group_below - moving_up)"),
+            equation="population_by_age + ageing_step * (last_year_from_group_below - population_y4 * closed_group)"),
         # --- mortality
         Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
@@ -249,10 +241,8 @@ def components() -> list:
         Aux("net_outmigration_level", "1/yr",
             "Level of the net out-migration schedule: history condition in 2019-2022, the model's afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_net_outmigration_level_history, net_outmigration_level_model)"),
-        Aux("migration_schedule_by_sex", "1", "Age schedule of net migration by sex (male: x migration_male_factor)", SA, G,
-            equation="(is_male * migration_male_factor + 1 - is_male) * migration_age_schedule"),
         Aux("net_migration_rate_by_age", "1/yr", "Net migration rate by sex x group (negative = out-migration)", SA, G,
-            equation="-net_outmigration_level * migration_schedule_by_sex"),
+            equation="-net_outmigration_level * ((is_male * migration_male_factor + 1 - is_male) * migration_age_schedule)"),
         Aux("net_migration_by_age", PY,
             "Net migration by sex x 5-year group (negative = out; at the turn of the year: the group moved into)", SA, G,
             equation="net_migration_rate_by_age * population_by_age_after_ageing"),
@@ -288,11 +278,9 @@ def components() -> list:
             equation=f"old_age_population / max(working_age_population, {EPS})"),
         Aux("population_by_age_total", PERSONS, "Residents by 5-year group, both sexes", ("age",), G,
             equation="sum(population_by_age, 'sex')"),
-        Aux("population_below_group", PERSONS, "Residents in the groups younger than each group", ("age",), G,
-            equation="matmul(age_groups_below, population_by_age_total)"),
         Aux("median_age", "yr",
             "Median age (grouped: linear within the 5-year group that holds the middle resident; 85+ taken as 85-100)",
-            (), G, equation="sum(age_group_width * clip((population / 2 - population_below_group)"
+            (), G, equation="sum(age_group_width * clip((population / 2 - matmul(age_groups_below, population_by_age_total))"
                             f" / max(population_by_age_total, {EPS}), 0, 1))"),
         # --- labour supply
         Aux("statutory_age_threshold_men", "yr", "Exact age below which men are under their statutory age now", (), G,
@@ -312,24 +300,23 @@ def components() -> list:
                      " / (1 + retirement_reform_scale * retirement_delay_pace_women_worker),"
                      " retirement_age_women_worker,"
                      " retirement_age_women_worker + retirement_reform_scale * retirement_delay_women_worker)"),
-        Aux("class_lower_age", "yr",
-            "Youngest exact age in each class now (a class spans one year: age - 1 + f to age + f, f the part of the"
-            " year gone, 1 at the end of a year)", YA, G,
-            equation="class_age - 1 + (1 + time + int(-(time - 0.000001)))"),
+        Aux("year_gone", "yr",
+            "Part of the current year gone (1 at the end of a year): a class of age a spans exact ages a - 1 + this to a + this",
+            (), G, equation="one_year + time + int(-(time - 0.000001))"),
         Aux("share_below_statutory_age_men", "1", "Share of men of each group below their statutory age (ages uniform)",
-            ("age",), G, equation="sum(clip((statutory_age_threshold_men - class_lower_age) / one_year, 0, 1), 'age_year') / 5"),
+            ("age",), G, equation="sum(clip((statutory_age_threshold_men - class_age + one_year - year_gone) / one_year,"
+                                  " 0, 1), 'age_year') / 5"),
         Aux("share_below_statutory_age_women", "1", "Same for women (worker and cadre rules mixed)", ("age",), G,
-            equation="women_worker_share * sum(clip((statutory_age_threshold_women_worker - class_lower_age) / one_year,"
-                     " 0, 1), 'age_year') / 5 + (1 - women_worker_share)"
-                     " * sum(clip((statutory_age_threshold_women_cadre - class_lower_age) / one_year, 0, 1), 'age_year') / 5"),
+            equation="(women_worker_share * sum(clip((statutory_age_threshold_women_worker - class_age + one_year"
+                     " - year_gone) / one_year, 0, 1), 'age_year') + (1 - women_worker_share)"
+                     " * sum(clip((statutory_age_threshold_women_cadre - class_age + one_year - year_gone) / one_year, 0, 1),"
+                     " 'age_year')) / 5"),
         Aux("share_below_statutory_age", "1",
             "Share of each sex x group below its statutory retirement age (single years, ages uniform within a group)",
             SA, G, equation="is_male * share_below_statutory_age_men + (1 - is_male) * share_below_statutory_age_women"),
-        Aux("participation_rate", "1", "Labour-force participation by sex x group (below / above the statutory age)", SA, G,
-            equation="participation_above_statutory_age + (participation_below_statutory_age"
-                     " - participation_above_statutory_age) * share_below_statutory_age"),
         Aux("labour_force_cohort", PERSONS, "Labour force by sex x group before calibration and the unemployment response",
-            SA, G, equation="participation_rate * population_by_age"),
+            SA, G, equation="(participation_above_statutory_age + (participation_below_statutory_age"
+                            " - participation_above_statutory_age) * share_below_statutory_age) * population_by_age"),
         Aux("labour_force_calibration", "1",
             "Scale so that the 2018 labour force equals the core's sum(employment_2018) / (1 - unemployment_rate_2018)",
             (), G, equation=f"sum(employment_2018) / (1 - unemployment_rate_2018) / max(init(sum(labour_force_cohort)), {EPS})"),
