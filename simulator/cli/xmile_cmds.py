@@ -25,6 +25,12 @@ def _parse_params(items: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
+def _in_file(path: Path, exc: Exception) -> str:
+    """The error's message on one line, starting with the file name (unless it names it already)."""
+    msg = " ".join(str(exc).split())
+    return msg if str(path) in msg else f"{path}: {msg}"
+
+
 @click.command("run-xmile")
 @click.argument("model_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable).")
@@ -42,10 +48,14 @@ def run_xmile_cmd(model_file: Path, params: tuple[str, ...], outdir: Path | None
     target = outdir or Path("results") / model_file.stem
     if target.exists() and not force:
         raise OutputExistsError(f"{target}: output directory exists (use --force to replace it)")
+    from ..engine import ModelError, SimulationError
+
     try:
         res = run_xmile(model_file, _parse_params(params))
-    except XmileError as exc:
-        raise BadInput(str(exc)) from None
+    except (XmileError, ModelError, SimulationError) as exc:
+        raise BadInput(_in_file(model_file, exc)) from None
+    if not res.variables or res.times.size == 0:
+        raise BadInput(f"{model_file}: the model has nothing to save (no variables or no saved times)")
     meta = {"regsim_version": __version__, "model_file": str(model_file), "model_contents":
             model_file.read_text(encoding="utf-8", errors="replace"), "params": _parse_params(params)}
     with atomic_output_dir(target, force=force) as tmp:
@@ -89,7 +99,7 @@ def check_units_cmd(model_file: Path | None, scenario: Path | None) -> None:
         try:
             model = load(model_file)
         except XmileError as exc:
-            raise BadInput(str(exc)) from None
+            raise BadInput(_in_file(model_file, exc)) from None
         where = str(model_file)
     else:
         from ..scenarios import prepare
