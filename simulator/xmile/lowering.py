@@ -136,12 +136,7 @@ def lower_for_xmile(model: Model) -> Lowered:
     taken = {canonical(c.name) for c in model.components}
 
     def fresh(base: str) -> str:
-        name, i = base, 1
-        while canonical(name) in taken:
-            i += 1
-            name = f"{base}{i}"
-        taken.add(canonical(name))
-        return name
+        return _fresh(base, taken)
 
     identities: dict[tuple[str, str], Constant] = {}
     dims_of = {c.name: c.dims for c in model.components}
@@ -320,8 +315,37 @@ def _walk(node: Node):
         yield from _walk(k)
 
 
+def _fresh(base: str, taken: set[str]) -> str:
+    name, i = base, 1
+    while canonical(name) in taken:
+        i += 1
+        name = f"{base}{i}"
+    taken.add(canonical(name))
+    return name
+
+
+def _initials_as_auxiliaries(model: Model, taken: set[str]) -> Model:
+    """Stocks whose initial value is written element by element get it from an auxiliary
+    ``<stock>_initial`` (PySD 3.14 reads only a stock's apply-to-all ``<eqn>``)."""
+    out, changed = [], False
+    for c in model.components:
+        if isinstance(c, Stock) and c.dims and (c.elements or (c.initial is not None
+                                                                and _relabels(c.initial_node, model))):
+            name = _fresh(f"{c.name}_initial", taken)
+            out.append(Aux(name, units=c.units, dims=c.dims, doc=f"Initial value of {c.name} (for PySD)",
+                           equation=c.initial_node if c.initial is not None else None, elements=c.elements))
+            out.append(replace(c, initial=Var(name), elements=()))
+            changed = True
+        else:
+            out.append(c)
+    return replace(model, components=tuple(out)) if changed else model
+
+
 def hoist_stateful_for_pysd(model: Model) -> Model:
     """Stateful calls PySD 3.14 cannot build in place, moved into auxiliaries of their own.
+
+    Also: a stock whose initial value must be written element by element takes it from an
+    auxiliary ``<stock>_initial`` (PySD reads only a stock's apply-to-all ``<eqn>``).
 
     PySD gives the state of ``INIT``, ``SMTH1``, ``DELAY``... the dimensions of the variable whose
     equation holds the call, so ``INIT(scalar)`` in an arrayed equation fails (``xr.DataArray`` of
@@ -333,9 +357,10 @@ def hoist_stateful_for_pysd(model: Model) -> Model:
     from simulator.engine.compiler import infer_dims
 
     stateful = set(STATEFUL_ARITY)
+    taken = {canonical(c.name) for c in model.components}
+    model = _initials_as_auxiliaries(model, taken)
     if not any(_uses(n, stateful) for c in model.components for _, _, n in _equations(c)):
         return model
-    taken = {canonical(c.name) for c in model.components}
     dims_of = {c.name: c.dims for c in model.components}
     comps_by = {c.name: c for c in model.components}
     out = []
@@ -362,12 +387,7 @@ def hoist_stateful_for_pysd(model: Model) -> Model:
                                                                if x in found and x not in c.dims)
             if d == tuple(c.dims) and not spelled_out:
                 return None
-            base = f"{c.name}_{n.func}"
-            name, i = base, 1
-            while canonical(name) in taken:
-                i += 1
-                name = f"{base}{i}"
-            taken.add(canonical(name))
+            name = _fresh(f"{c.name}_{n.func}", taken)
             new_helpers.append(Aux(name, units=c.units if n.func != "trend" else "", dims=d, equation=n,
                                    doc=f"{n.func}() of {c.name}, as its own variable (for PySD)"))
             dims_of[name] = d

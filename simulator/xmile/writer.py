@@ -220,6 +220,16 @@ class _Equations:
             parts = [f"({self.text(args[0], owner, elementwise, {**(at or {}), k: a})} * "
                      f"{self.text(args[1], owner, elementwise, {**(at or {}), j: b})})" for a, b in zip(ek, ej)]
             return "(" + " + ".join(parts) + ")"
+        if f in ("trend", "forcst"):
+            # written out with SMTH1, as the engine defines them: tools disagree on TREND itself
+            # (PySD returns 0 below |avg| T = 1e-6; some use avg instead of |avg|)
+            x, big_t = t(args[0]), t(args[1])
+            g0 = args[3 if f == "forcst" else 2] if len(args) > (3 if f == "forcst" else 2) else None
+            init = x if g0 is None else f"({x} / (1 + ({big_t} * {t(g0)})))"
+            avg = f"SMTH1({x}, {big_t}, {init})"
+            den = f"(ABS({avg}) * {big_t})"
+            trend = f"(IF ({den} = 0) THEN 0 ELSE (({x} - {avg}) / {den}))"
+            return trend if f == "trend" else f"({x} * (1 + ({trend} * {t(args[2])})))"
         if f in ("min", "max"):
             out = t(args[-1])
             for a in reversed(args[:-1]):
