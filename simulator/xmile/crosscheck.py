@@ -90,7 +90,7 @@ def pysd_crosscheck(model: Model, settings: SimSettings, *, params: Mapping[str,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pm = pysd.read_xmile(str(path))
-            out = pm.run(return_timestamps=list(own.times))
+            out = pm.run(return_timestamps=list(own.times), return_columns=list(names))
         times = out.index.to_numpy(dtype=float)
         max_abs, failures = {}, {}
         for n in names:
