@@ -65,8 +65,9 @@ def test_labour_supply_shock_lowers_gdp_2035_by_3_to_7_percent(tmp_path, base):
 def test_tfp_growth_per_sector_in_its_sourced_range(base, model):
     """One technical-progress term per sector: the trend grows at tfp_growth, inside its declared range,
     and the baseline's aggregate TFP (trend x explicit channels) stays within China's record."""
-    ps = default_parameters()
-    p = ps["tfp_growth"]
+    from simulator.scenarios import default_parameters as in_force
+
+    p = in_force()["tfp_growth"]          # the block file's prior, updated by calibration
     lo, hi = p.bounds()
     assert np.all(lo >= -0.011) and np.all(hi <= 0.031), "declared range inside China's post-2008 record"
     i18, i50 = yidx(base, 2018), yidx(base, 2050)

@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..engine import Constant, Model, SimSettings, simulate
-from ..params import ParameterSet, load_parameters
+from ..levers.financing import parameter_problems as financing_problems
+from ..params import ParameterError, ParameterSet, load_parameters
 from . import (
     competitiveness,
     demand,
@@ -14,6 +15,7 @@ from . import (
     energy_carbon,
     external,
     finance,
+    fiscal,
     innovation,
     labour_market,
     levers,
@@ -36,6 +38,7 @@ BLOCKS = {
     "finance": finance,
     "innovation": innovation,
     "levers": levers,
+    "fiscal": fiscal,
     "external": external,
 }
 
@@ -51,8 +54,8 @@ HEADLINE = (
 MODEL_DOC = (
     "Heilongjiang regional economy: nine sectors (capacity, utilisation and factor demands), demand "
     "through the input-output table, wages and competitiveness against the rest of China, three trade "
-    "partners, population and labour, energy and carbon, digital, finance and innovation channels, and "
-    "the policy brief's levers. "
+    "partners, population and labour, energy and carbon, digital, finance and innovation channels, the "
+    "provincial budget and its debt, and the policy brief's levers and how they are financed. "
     "Money in 100m yuan at 2018 prices unless a variable says current prices; persons in 10k."
 )
 
@@ -100,6 +103,11 @@ def build_model(params: ParameterSet | str | Path | None = None) -> Model:
     Model
         Immutable; simulate it with :func:`simulator.engine.simulate`. Any
         constant (every parameter) can be overridden per run there.
+
+    Raises
+    ------
+    ParameterError
+        A lever's financing shares (``<id>_financing_central/_bonds/_reallocation``) do not sum to 1.
     """
     if params is None:
         return _default_model()
@@ -114,6 +122,9 @@ def _default_model() -> Model:
 
 
 def _assemble(params: ParameterSet) -> Model:
+    problems = financing_problems(params)
+    if problems:
+        raise ParameterError(problems[0] + (f" (and {len(problems) - 1} more lever(s))" if len(problems) > 1 else ""))
     comps = model_constants(params)
     for mod in BLOCKS.values():
         comps.extend(mod.components())

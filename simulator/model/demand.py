@@ -29,11 +29,12 @@ supply after exports and a minimum of sales to the rest of China
     o_2018   = max(x_2018 - e_2018 - rpc_ref * U_2018, floor * x_2018)
     rpc_2018 = (x_2018 - e_2018 - o_2018) / U_2018
 
-Household income (real) is the wage bill, transfers (pensions and social transfers, indexed to
-China's income per head; the fiscal block will own them) and other income (non-wage value added);
-consumption follows perceived income. Government consumption and public investment are simple
-rules until the fiscal block (issue 15) sets them: government consumption per resident follows
-China's income per head, public investment a share of expected GDP.
+Household income (real) is the wage bill, transfers (the fiscal block's transfers to households:
+pensions, social assistance, farm subsidies) and other income (non-wage value added); consumption
+follows perceived income. Government consumption and budget-financed public investment come from the
+fiscal block (``simulator/model/fiscal.py``), so lever money reallocated within the budget, lever bond
+service and fiscal consolidation cut demand yuan for yuan; off-budget public investment (financing
+vehicles, state firms) keeps its 2018 share of GDP.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def components() -> list:
         Aux("household_income_2018", MONEY, "Household disposable income in 2018 (share of GDP)", (), G,
             equation="disposable_income_share_gdp_2018 * gdp_real_2018"),
         Aux("transfer_income_index", "1",
-            "Transfers to households (pensions, social transfers) relative to 2018: residents x China income per head",
-            (), G, equation=f"population / max(population_2018, {EPS}) * china_gdp_per_capita_index"),
+            "Transfers to households (pensions, social assistance, farm subsidies; fiscal block) relative to 2018", (), G,
+            equation=f"government_transfers_households / max(init(government_transfers_households), {EPS})"),
         Aux("other_income_index", "1", "Non-wage income (mixed and property income) relative to 2018: non-wage value added",
             (), G, equation=f"max(gdp_real - wage_bill, 0) / max(gdp_real_2018 - wage_bill_2018, {EPS})"),
         Aux("household_income", MONEY, "Household disposable income (real): wages, transfers and other income", (), G,
@@ -70,14 +71,14 @@ def components() -> list:
         Aux("household_consumption", MONEY, "Household consumption (national-accounts basis, real)", (), G,
             equation="consumption_propensity * household_consumption_survey_to_national_accounts"
                      " * perceived_household_income"),
-        # government (fiscal block interface)
-        Aux("government_consumption", MONEY,
-            "Government consumption (real): per resident it follows China's income per head, less lever money"
-            " reallocated from the local budget", (), G,
-            equation=f"max(government_consumption_share_2018 * gdp_real_2018 * population / max(population_2018, {EPS})"
-                     " * china_gdp_per_capita_index - lever_local_financing_share * lever_spending, 0)"),
-        Aux("public_investment", MONEY, "Public infrastructure investment (share of expected GDP)", (), G,
-            equation="public_investment_share * expected_gdp_real"),
+        # government: consumption, transfers and budget-financed public investment come from the fiscal block
+        Aux("public_investment_other", MONEY,
+            "Public investment financed off the general budget (financing vehicles, state firms): the rest of the 2018"
+            " total, growing with expected GDP", (), G,
+            equation="max(0, public_investment_share * gdp_real_2018 - init(public_investment_fiscal))"
+                     f" * expected_gdp_real / max(gdp_real_2018, {EPS})"),
+        Aux("public_investment", MONEY, "Public investment: budget-financed (fiscal block) + off-budget", (), G,
+            equation="public_investment_fiscal + public_investment_other"),
         # investment
         Aux("total_investment", MONEY,
             "Investment demand: sector investment (incl. industrial chains, relocated capital, FDI), public, digital",

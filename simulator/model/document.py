@@ -46,65 +46,110 @@ def _doc(mod) -> str:
     return inspect.cleandoc(mod.__doc__ or "")
 
 
-#: Design notes an economist checks first (kept here so docs/model.md cannot lose them).
+#: The reading guide for an economist (kept here so docs/model.md cannot lose it); the numbers in
+#: the tables below it are computed from a baseline run by :func:`_diagnostics` when the file is made.
 PLAUSIBILITY = """\
-## Plausibility: policy returns, long-run growth, trade, population
+## Reading guide: how output, jobs and trade are determined (economic core v2)
 
-**Policy returns (tests/test_model_levers_returns.py).** A yuan of lever money adds demand while
-it is spent (a regional multiplier of ~0.5-1.5, less import leakage; only ~0.26 yuan of HLJ
-value added per yuan of investment, and the locally financed fifth crowds out local spending at
-its regional content, `local_demand_regional_content`) and supply from what it builds: capital with an output
-elasticity of public capital of 0.03-0.20 (Bom & Ligthart 2014) over a depreciating life,
-productivity, or trade capacity while capacity binds. Summed over 2018-2050 that is roughly
-1-10 yuan of real GDP per yuan spent; every single-lever scenario file must land in
-[0.5, 10] (0.5 because capacity that does not bind, such as ports while utilisation is low,
-honestly returns little), with the calibration applied and with the priors, and the full
-package may not exceed 1.3x the sum of its parts. Three mechanisms used to be money machines
-and were removed: the finance cluster's 'lendable funds' plus a credit-depth gain of up to 30%
-(28.5 bn yuan of support moved the whole 2 trillion loan book; ~100 yuan per yuan); credit
-beyond the 2018 depth raising investment everywhere (now only rationing relief:
-`min(credit_availability, 1)`); and the producer-services 'demand gain' that created demand
-out of nothing (now a productivity gain). Lever reach is scaled to money through the
-half-saturation stocks (see each parameter's source).
+**Supply meets demand.** Each sector's value added is Cobb-Douglas in capital *services* (installed
+capital x utilisation) and employment, with one TFP trend per sector (`tfp_growth`, sourced from
+China's post-2008 record: 0-1.5%/yr; China's own public capital, R&D and digital deepening are in
+that record, so the model's explicit channels only count what *levers* add). Output is demand for
+HLJ's products, delivered up to capacity: utilisation is what demand asks of the installed capital
+and employment, and bends smoothly to its maximum of 1 above 0.95. Firms plan for expected demand at
+normal utilisation (0.85) with the cost-minimising technique for their wage/user-cost ratio: jobs
+adjust within about a year and capital over `capital_adjustment_time` (5 yr; Chinese firms close
+about 0.2 of the gap a year), so utilisation returns toward normal within years. Where demand runs
+ahead of what capital and labour can deliver, delivery delays and prices rise relative to the rest
+of China (`delivery_pressure`, elasticity `delivery_pressure_elasticity`) and buyers turn to other
+suppliers: no excess demand persists.
 
-**Jobs (tests/test_model_levers_returns.py, tests/test_model_baseline.py).** Employment is
-demand-determined: positions follow labour demand (output elasticity `employment_elasticity`
-at a trend of labour shedding) with a delay and are filled from the labour force; unemployment
-is the job gap, bent smoothly toward the frictional rate when positions approach the labour force
-(a soft floor, never a kink). The labour force responds to job availability (participation) and
-so does migration; relative income carries a wage curve. Baseline unemployment starts at the
-registered 3.99% (2018) and stays within 1.5 pp of the registered rate (3.18% in 2021). Each
-core lever creates 100-600 job-years per 100m yuan over 2018-2050 (with the calibration and with
-the priors): construction employs ~230 persons per 100m yuan of gross output in China [m], HLJ
-~1,190 per 100m yuan of value added in 2018, and a lever's cumulative GDP gain of ~1-5 yuan per
-yuan at a job content of ~0.3 x 1,190 gives that order. Supply-side levers raise output in
-demand-bound sectors through cost competitiveness in the rest of China
-(`cost_competitiveness_elasticity`). A closed border (port capacity x0.3) cuts jobs and raises
-unemployment, and both recover after reopening.
+**Labour binds.** Employment cannot exceed the labour force less frictional unemployment; positions
+beyond it stay vacant. The regional wage relative to the national one follows a wage curve
+(elasticity -0.07, Nijkamp & Poot 2005), written in the job gap so that vacancies keep raising it
+when unemployment is at its floor, and HLJ's TFP relative to the rest of China's. Wages feed unit
+costs, household income and, through expected earnings (relative wage x employment rate), migration.
+Because HLJ's labour force shrinks fast (ageing, out-migration) the baseline labour market is tight
+from the mid-2020s: unemployment reaches its frictional floor and growth follows labour supply.
 
-**Trade (tests/test_model_plausibility.py).** Exports are partner demand x HLJ's market share;
-the share follows HLJ's exportable *capacity* (potential output, not value added, so exports
-cannot feed themselves through demand) relative to China's output (competing Chinese
-suppliers; gravity with multilateral resistance, Anderson & van Wincoop 2003). A yuan of
-exports adds ~0.9 yuan of regional value-added demand (domestic value added + border logistics),
-not 1.8. Exports therefore grow with partner demand, and exports/GDP stays far below 40% for
-every parameter value in range.
+**Competitiveness against the rest of China.** HLJ's unit cost relative to a rest-of-China index
+with its own TFP path (driver `china_tfp_growth`) and the national wage is the Cobb-Douglas dual
+(TFP, wage and user cost), plus delivery pressure and any regional carbon cost. Market shares in HLJ
+itself (regional purchase coefficients), in the rest of China and abroad respond with Armington
+elasticities (1.5-4 domestic by commodity, 2 abroad). Nothing compares HLJ with its own trend.
 
-**Long-run growth.** GDP growth 2035-2050 lies in [-1%, +5%] a year and is not more than 1 pp
-above 2018-2035 growth for a 200-member Latin hypercube over all free parameters plus the
-calibration's former 'explosive' corner; halving dt moves every 2050 headline by < 1% for all
-of them. Pure-vertex combinations of the most pessimistic demand, ageing and migration
-settings can still fall to about -2.6%/yr in 2035-2050 (a cumulative-causation spiral of
-out-migration and shrinking demand).
+**Demand through the input-output table.** Household consumption (from disposable income: wages,
+budget transfers, other income), government consumption and budget-financed public investment (fiscal
+block), private investment by sector, and each lever's spending (its own commodity vector) are final
+demands by commodity; the HLJ 2007 table (aggregated to nine sectors, coefficients carried to 2018
+value-added ratios) turns them into HLJ output through the regional Leontief inverse, with leakage to
+other provinces and abroad given by the regional purchase coefficients (evidence-based ranges: the 2007
+table records trade net by sector, so its local shares are upper bounds). Foreign exports count only
+with their local content (much of HLJ's exports to Russia are goods from other provinces in transit).
 
-**Population.** Births and deaths are drivers (death rate rising to 13 per mille by 2050, ~1.1x
-China's UN WPP 2022 medium path); net migration responds to the income gap (relative income
-includes the transfer-funded share of local income, which follows China's per-capita GDP) and
-to unemployment, scaled by the shrinking young-adult cohorts (`migration_cohort_decline`), and
-a positive pull is damped (`in_migration_response`): out-migration slows as the mobile cohorts
-shrink but does not turn into a rebound without policy. With the priors the population falls
-from 3,327 (2018) to ~2,200 (2050, about -34%).
+**Physical limits.** Daqing crude holds its 30 Mt/yr plateau to `daqing_plateau_end_year`, then
+declines at `daqing_decline_rate`; the energy sector's capacity carries it as a resource factor
+(depletion is not TFP). Pipeline crude cannot exceed the pipeline's capacity (30 Mt/yr since 2018,
+full in 2018). CO2 by sector is the CEADs 2019 inventory scaled by value added with falling intensity;
+a regional carbon price or cap (scenario shocks `carbon_price`, `carbon_cap`) raises HLJ's relative
+costs.
+
+**What the model still leaves out.** One regional wage (no sector wage structure); no sector prices
+beyond the relative-cost index and oil pass-through; no inventories; the input-output coefficients are
+2007's; foreign imports are modelled by partner in the trade block and are not reconciled cell by
+cell with the input-output leakage; the population is one stock until the cohort block replaces it;
+capital is not vintaged (the technique of the whole stock adjusts); the rest of China is exogenous
+(no feedback from HLJ to national growth).
 """
+
+
+def _diagnostics() -> str:
+    """Tables computed from a baseline run: growth decomposition by period, utilisation, labour shock."""
+    from dataclasses import replace as _replace
+
+    import numpy as np
+
+    from ..engine import simulate
+    from ..scenarios import prepare
+    from ._base import repo_root
+
+    p = prepare(repo_root() / "scenarios" / "baseline.toml")
+    r = simulate(p.model, settings=p.settings)
+    years = list(r.years)
+    out = ["## Baseline growth decomposed (computed from the baseline run when this file is made)", "",
+           "Per sector, ln(VA / VA_2018) = ln(TFP) + ln(resource) + a ln(capital services) + (1 - a) ln(employment)",
+           "exactly (outputs `tfp_contribution`, `resource_contribution`, `capital_contribution`,",
+           "`labour_contribution`). Aggregated with each period's average value-added shares (Tornqvist),",
+           "average annual rates in per cent:", "",
+           "| period | real GDP growth | TFP | resource (Daqing) | capital services | labour | residual (share shifts) |",
+           "|---|---|---|---|---|---|---|"]
+    va = r["value_added"][0]
+    parts = {k: r[f"{k}_contribution"][0] for k in ("tfp", "resource", "capital", "labour")}
+    for a, b in ((2018, 2025), (2025, 2035), (2035, 2050), (2018, 2050)):
+        i, j = years.index(a), years.index(b)
+        n = b - a
+        w = 0.5 * (va[i] / va[i].sum() + va[j] / va[j].sum())
+        g = np.log(r["gdp_real"][0, j] / r["gdp_real"][0, i]) / n
+        c = {k: float((w * (v[j] - v[i])).sum()) / n for k, v in parts.items()}
+        res = g - sum(c.values())
+        out.append(f"| {a}-{b} | {100 * g:.2f} | {100 * c['tfp']:.2f} | {100 * c['resource']:.2f} | "
+                   f"{100 * c['capital']:.2f} | {100 * c['labour']:.2f} | {100 * res:.2f} |")
+    u = r["capacity_utilization"][0]
+    sel = [k for k, y in enumerate(years) if 2025 <= y <= 2050]
+    out += ["", "Capacity utilisation of each sector in the baseline, 2025-2050 (min - max):", "",
+            "| sector | min | max |", "|---|---|---|"]
+    for s_i, sname in enumerate(DIMENSIONS["sector"]):
+        out.append(f"| `{sname}` | {u[sel, s_i].min():.3f} | {u[sel, s_i].max():.3f} |")
+    ts = p.model["labour_supply_multiplier"]
+    shocked = p.model.replace(_replace(ts, x=(1900.0, 2024.999, 2025.0, 2200.0), y=(1.0, 1.0, 0.9, 0.9)))
+    rs = simulate(shocked, settings=p.settings)
+    k35 = years.index(2035)
+    loss = 1 - rs["gdp_real"][0, k35] / r["gdp_real"][0, k35]
+    lf = 1 - rs["labour_force"][0, k35] / r["labour_force"][0, k35]
+    out += ["", f"A 10% cut in labour supply from 2025 (shock `labour_supply`, multiplier 0.9) lowers real GDP in 2035 by "
+            f"{100 * loss:.1f}% against the baseline; the labour force is then {100 * lf:.1f}% lower (higher relative "
+            "wages draw some migrants back).", ""]
+    return "\n".join(out)
 
 
 def render() -> str:
@@ -147,6 +192,7 @@ def render() -> str:
         w(f"| `{n}` | {_cell(c.units)} | {','.join(c.dims)} | {_cell(c.doc)} |")
     w("")
     w(PLAUSIBILITY)
+    w(_diagnostics())
     for block, mod in BLOCKS.items():
         comps = [c for c in model.components if c.group == block and not isinstance(c, Constant)]
         params = ps.in_block(block)

@@ -19,14 +19,16 @@ that stay vacant, and each sector's employment is its positions times the common
 The regional wage relative to the national average wage follows a wage curve (unemployment
 elasticity ``-wage_curve_elasticity``, Nijkamp & Poot 2005 meta-analysis, Blanchflower & Oswald)
 and HLJ's labour productivity relative to the national one (pass-through ``wage_productivity_passthrough``),
-adjusting over ``wage_adjustment_time``. Relative productivity is what HLJ's technology supports
-against the rest of China at equal capital intensity (relative TFP to the power 1 / labour share),
-not measured output per worker, which moves with demand. The curve is written in the job gap (unemployment if every
+adjusting over ``wage_adjustment_time``. Relative productivity is output per worker that HLJ's
+technology and capital stock support (TFP x capital per worker^a) against China's labour
+productivity, not measured output per worker, which moves with demand; with full pass-through the
+labour share stays near its 2018 level instead of drifting when HLJ's productivity lags China's.
+The curve is written in the job gap (unemployment if every
 position were filled), linearised at 2018 with the same elasticity (semi-elasticity ``b / u_2018``),
 so that it keeps working when jobs outnumber workers: unemployment cannot fall below its frictional
 floor, but vacancies keep raising the wage::
 
-    wage_relative* = wage_relative_2018 * (A_HLJ / A_RoC)^(lambda / labour_share)
+    wage_relative* = wage_relative_2018 * (A (K/E)^a / China labour productivity)^lambda
                      * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018))
 
 The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
@@ -87,13 +89,14 @@ def components() -> list:
         Aux("vacancies", PERSONS, "Unfilled positions", (), G, equation="sum(jobs) - employment_total"),
         Aux("unemployed", PERSONS, "Unemployed persons", (), G, equation="labour_force - employment_total"),
         # wages
-        Aux("relative_tfp", "1",
-            "HLJ's productivity (TFP x resource factor, 2018 value-added weights) relative to the rest of China's TFP,"
-            " 2018 = 1", (), G, equation="sum(productivity * va_2018) / gdp_real_2018 / tfp_rest_of_china"),
+        Aux("potential_labour_productivity", "1",
+            "Output per worker HLJ's technology and capital stock support (TFP x (capital per worker)^a, value-added"
+            " weights of 2018), 2018 = 1: a supply-side measure that does not move with demand", (), G,
+            equation=f"sum(va_2018 * productivity * (capital / max(capital_2018, {EPS})"
+                     f" / max(employment / max(employment_2018, {EPS}), {EPS})) ** capital_share) / gdp_real_2018"),
         Aux("relative_labour_productivity", "1",
-            "Labour productivity HLJ's technology supports relative to the rest of China at equal capital intensity:"
-            " relative TFP^(1 / labour share), 2018 = 1", (), G,
-            equation=f"max(relative_tfp, 0.01) ** (gdp_real_2018 / max(wage_bill_2018, {EPS}))"),
+            "HLJ's potential labour productivity relative to China's labour productivity (driver), 2018 = 1", (), G,
+            equation="potential_labour_productivity / china_labour_productivity_index"),
         Aux("perceived_job_gap", "1", "Job gap as wage setters perceive it (smoothed)", (), G,
             equation="smooth(job_gap, unemployment_perception_time, job_gap_2018)"),
         Aux("wage_relative_target", "1",

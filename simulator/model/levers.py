@@ -11,7 +11,9 @@ Each lever ``<id>`` in :data:`~simulator.model._base.LEVERS` has constants
 commodity vector (``<id>_commodity_share`` + ``<id>_direct_va_share`` of its own staff's value added in
 ``<id>_host_sector`` + ``<id>_non_commodity_share`` for land, interest and transfers, which buys no
 output directly; the three sum to 1), derived from the input-output table (demand block), and is
-partly financed by reallocation within the local budget (government consumption falls).
+paid for as its financing shares ``<id>_financing_central``, ``_bonds`` and ``_reallocation`` say
+(fiscal block: reallocation cuts government demand, bonds add debt the budget services later,
+central money is free to the province).
 ``cumulative_spending_<id>`` integrates each lever's spending exactly. Mechanisms:
 
 - port_investment: capacity started = spending x (1 - public share) / cost per

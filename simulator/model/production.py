@@ -38,7 +38,10 @@ labour; capacity pressure meanwhile raises prices and delivery delays (competiti
 ``capital_adjustment_time`` and adds the expected growth of the desired stock (so capital does not
 lag a growing target), never below zero::
 
-    I = max(0, delta K + (K* - K) / T_K + g_e K*) * credit rationing
+    I = max(0, delta K + (K* - K) / T_K + g_K* K*) * credit rationing
+
+where ``g_K*`` is the expected growth of the desired stock itself (demand growth plus capital
+deepening as the wage/user-cost ratio rises)
 
 Growth decomposition: ``ln(VA/va_2018) = ln(A) + ln(R) + a ln(zK / z_2018 K_2018) + (1-a) ln(E/E_2018)``
 exactly for each sector (outputs ``tfp_contribution``, ``resource_contribution``,
@@ -129,14 +132,18 @@ def components() -> list:
             equation="smooth(gdp_real, expectation_time, gdp_real_2018)"),
         Aux("expected_value_added", MONEY, "Expected (smoothed) value added by sector, the basis of factor demands", S, G,
             equation="smooth(value_added, expectation_time, va_2018)"),
-        Aux("expected_demand", MONEY, "Expected (smoothed) demand for each sector's value added: what firms plan for",
-            S, G, equation="smooth(value_added_demanded, expectation_time, va_2018)"),
-        Aux("lagged_expected_demand", MONEY, "Expected demand smoothed once more: the base of its growth trend", S, G,
-            equation="smooth(expected_demand, expectation_time,"
-                     " va_2018 / (1 + investment_net_growth_2018 * expectation_time))"),
-        Aux("expected_output_growth", "1/yr",
-            "Expected growth rate of the demand for the sector's value added (trend: growth over the smoothing time)",
-            S, G, equation=f"(expected_demand / max(lagged_expected_demand, {EPS}) - 1) / expectation_time"),
+        Aux("expected_demand", MONEY,
+            "Expected (smoothed) demand for each sector's value added: what firms plan for (orders beyond 1.5 x what"
+            " they can produce now are not planned for)", S, G,
+            equation="smooth(min(value_added_demanded, 1.5 * capacity_output), expectation_time, va_2018)"),
+        Aux("smoothed_desired_capital", MONEY_STOCK, "Desired capital as investors perceive it (smoothed)", S, G,
+            equation="smooth(desired_capital, expectation_time)"),
+        Aux("lagged_desired_capital", MONEY_STOCK, "Perceived desired capital smoothed once more: the base of its trend", S,
+            G, equation="smooth(smoothed_desired_capital, expectation_time,"
+                        " desired_capital / (1 + investment_net_growth_2018 * expectation_time))"),
+        Aux("expected_capital_growth", "1/yr",
+            "Expected growth rate of desired capital (demand growth plus capital deepening as wages rise)", S, G,
+            equation=f"(smoothed_desired_capital / max(lagged_desired_capital, {EPS}) - 1) / expectation_time"),
         # factor demands
         Aux("desired_employment", PERSONS,
             "Labour demand (positions): cost-minimising employment for expected output at the current wage/user-cost ratio",
@@ -154,7 +161,7 @@ def components() -> list:
         Aux("private_investment", MONEY,
             "Gross private investment: replacement + gap closure + expected growth, limited by credit", S, G,
             equation="max(0, depreciation_rate * capital + (desired_capital - capital) / capital_adjustment_time"
-                     " + max(expected_output_growth, -depreciation_rate) * desired_capital)"
+                     " + max(expected_capital_growth, -depreciation_rate) * desired_capital)"
                      " * min(credit_availability, 1) ** credit_investment_elasticity"),
         Flow("investment", MONEY, "Gross investment by sector: private + industrial chains + relocated capital + FDI", S, G,
              equation="private_investment + industrial_chains_investment + relocated_capital_inflow + fdi_inflow"),

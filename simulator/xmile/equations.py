@@ -866,9 +866,16 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         raise XmileError(f"the equation is the placeholder {text.strip()!r}: the converter that wrote the file could "
                          "not translate this variable", variable=variable, construct="placeholder equation '???'")
     try:
-        return _Parser(text, symbols, dimensions, variable, target_dims, reindex, self_ident).parse()
+        node = _Parser(text, symbols, dimensions, variable, target_dims, reindex, self_ident).parse()
     except RecursionError:
         raise XmileError("equation nested too deeply", variable=variable) from None
+    from ..limits import _node_children, limit, tree_depth
+
+    depth, cap = tree_depth(node, _node_children), limit("MAX_EXPRESSION_DEPTH")
+    if depth > cap:  # refuse before any recursive walk (issue 11: bounded recursion everywhere)
+        raise XmileError(f"equation nested {depth} levels deep (a chain of {depth} operations); regsim handles at "
+                         f"most {cap}: split it into several auxiliaries", variable=variable)
+    return node
 
 
 def parse_number_list(text: str) -> list[float] | None:

@@ -1064,14 +1064,30 @@ def read(path, *, max_bytes: int = MAX_BYTES) -> XmileModel:
         Unsafe or malformed XML, unsupported constructs, bad equations.
     """
     root = parse_file(path, max_bytes=max_bytes)
-    return _Reader(root, str(path)).read()
+    return _bounded(_Reader(root, str(path)).read(), str(path))
 
 
 def read_string(text: str | bytes, *, source: str = "<string>", max_bytes: int = MAX_BYTES) -> XmileModel:
     """Like :func:`read`, from the XML text itself."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     root = parse_bytes(data, source=source, max_bytes=max_bytes)
-    return _Reader(root, source if source != "<string>" else "").read()
+    return _bounded(_Reader(root, source if source != "<string>" else "").read(), source)
+
+
+def _bounded(xm: XmileModel, source: str) -> XmileModel:
+    """Refuse expression trees deeper than what hashing, compiling, printing and unit checking can walk.
+
+    (issue 11, bounded recursion: a 600-term ``a + a + ...`` parses iteratively into a tree 600 deep.)
+    """
+    from ..limits import deepest_expression, limit
+
+    name, depth = deepest_expression(xm.model.components)
+    cap = limit("MAX_EXPRESSION_DEPTH")
+    if depth > cap:
+        shown = xm.names.get(name, name)
+        raise XmileError(f"equation nested {depth} levels deep (a chain of {depth} operations); regsim handles at "
+                         f"most {cap}: split it into several auxiliaries", variable=shown)
+    return xm
 
 
 def load(path, *, max_bytes: int = MAX_BYTES) -> Model:
