@@ -204,3 +204,19 @@ def test_pysd_runs_trend_and_forcst_like_regsim():
 
     check = pysd_crosscheck(trend_model(), ST)
     assert check.ok, check.failures
+
+
+def test_elements_of_a_subrange_variable_name_the_parents_element():
+    """A variable over subrange S of P written element by element (own element equations, or a
+    rename) refers to operands over P by the element itself, not by the name P."""
+    m = Model("sr", [Constant("x", value=[1.0, 2.0, 3.0], dims=("P",)),
+                     Constant("w", value=[5.0, 7.0], dims=("Q",)),
+                     Aux("y", equation="x + time", dims=("S",), elements={"a": "x * 2"}),
+                     Aux("z", equation="x * rename(w, 'Q', 'S')", dims=("S",))],
+              dimensions={"P": ("a", "b", "c"), "S": ("a", "b"), "Q": ("q1", "q2")}, subranges={"S": "P"})
+    st = SimSettings(0, 2, 1, save_every=1)
+    text = to_string(m, st)
+    assert "<eqn>(x[a] * 2)</eqn>" in text and "<eqn>(x[b] * w[q2])</eqn>" in text and "x[P]" not in text
+    a, b = simulate(m, settings=st), simulate(read_string(text).model, settings=st)
+    for n in ("y", "z"):
+        np.testing.assert_allclose(b[n], a[n], rtol=1e-14, err_msg=n)

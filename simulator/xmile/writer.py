@@ -15,11 +15,19 @@ Mapping (regsim -> XMILE):
 - Builtins: ``smooth``/``smooth3``/``smoothn`` -> ``SMTH1``/``SMTH3``/``SMTHN``;
   ``delay1``/``delay3``/``delayn``/``delay`` -> ``DELAY1``/``DELAY3``/``DELAYN``/``DELAY``;
   ``init`` -> ``INIT``; ``step``/``ramp``/``pulse`` -> ``STEP``/``RAMP``/``PULSE``;
-  ``sum``/``mean`` and one-argument ``min``/``max`` of an arrayed expression are
-  written element by element (``((x[a] * w[a]) + (x[b] * w[b]))``, ``MAX(x[a], x[b])``);
-  ``min``/``max`` of more than two arguments are nested; ``clip`` and ``sign``
-  are written out with ``MIN``/``MAX`` and ``IF``. Every operation is
-  parenthesised so no tool's precedence rules matter.
+  reductions (``sum``, ``mean``, ``prod``, ``stddev``, one-argument ``min``/``max``, over
+  all dimensions or named ones) are written element by element over the reduced
+  dimensions (``(a[c1, s] + a[c2, s])``, ``MAX(x[a], x[b])``); ``matmul(A, x)`` is an
+  apply-to-all sum over the contracted dimension (``(A[c, s1] * x[s1]) + ...``);
+  ``trend``/``forcst`` are written out with ``SMTH1``; ``min``/``max`` of more than two
+  arguments are nested; ``clip`` and ``sign`` are written out with ``MIN``/``MAX`` and
+  ``IF``. Every operation is parenthesised so no tool's precedence rules matter.
+- Positional relabellings (``rename(x, 'a', 'b')``, a subscript naming another dimension of
+  the same length) have no apply-to-all form: a variable whose equation has one is written
+  element by element, each element naming the element of ``a`` at its position.
+- ``identity`` and ``inverse`` are rewritten first (:mod:`.lowering`): a constant array, and
+  Gauss-Jordan elimination as auxiliaries, checked against the engine's inverse on a run of
+  the settings being written (refused, naming the variable, when it cannot be reproduced).
 
 What cannot be represented (see docs/xmile.md): the save period and the
 ``on_nonfinite`` policy (XMILE saves every ``dt``); ``hidden`` flags and
@@ -102,7 +110,18 @@ class _Equations:
         d = self.model[name].dims if name in self.model else ()
         if not d or not (elementwise or at):
             return name
-        return f"{name}[{', '.join((at or {}).get(x, x) for x in d)}]"
+        return f"{name}[{', '.join(self.fixed(x, at) for x in d)}]"
+
+    def fixed(self, dim: str, at: Mapping[str, str] | None) -> str:
+        """The element ``at`` fixes for ``dim`` (directly, or through a subrange of it: an operand
+        over the parent in an equation over the subrange), else the dimension's name."""
+        at = at or {}
+        if dim in at:
+            return at[dim]
+        for k, v in at.items():
+            if self.model.subranges.get(k) == dim:
+                return v
+        return dim
 
     def text(self, node: Node, owner: str, elementwise: bool, at: Mapping[str, str] | None = None) -> str:
         """XMILE text of ``node``; arrayed variables become ``x[dim, ...]`` if ``elementwise``,
@@ -153,7 +172,7 @@ class _Equations:
         out = []
         for d, it in zip(dims, items):
             if it is None or it.kind == "all":
-                out.append(at.get(d, d))
+                out.append(self.fixed(d, at))
             elif it.kind == "element":
                 out.append(it.name)
             elif it.name == d or self.model.subranges.get(it.name) == d or it.name not in self.model.dimensions:
@@ -245,7 +264,7 @@ class _Equations:
             return f"({t(args[0])} MOD {t(args[1])})"
         if f in _SIMPLE:
             return f"{_SIMPLE[f]}({', '.join(t(a) for a in args)})"
-        raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner)
+        raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner, construct=f)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib) -> ET.Element:
