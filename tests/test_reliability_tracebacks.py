@@ -192,17 +192,17 @@ def test_blow_up_in_an_ensemble_names_the_sampled_parameter(tmp_path, monkeypatc
     """A parameter whose distribution reaches adjustment times far below dt: members blow up, the message says which."""
     d = tmp_path / "params"
     shutil.copytree(PARAMS, d)
-    f = d / "finance.toml"
-    text = f.read_text().replace("[credit_adjustment_time]\nvalue = 3.0\nunit = \"yr\"\nrange = [1.0, 6.0]\n"
-                                 "distribution = \"triangular\"\nmode = 3.0",
-                                 "[credit_adjustment_time]\nvalue = 3.0\nunit = \"yr\"\nrange = [1e-300, 6.0]\n"
+    f = d / "labour_market.toml"
+    text = f.read_text().replace("[wage_adjustment_time]\nvalue = 2.0\nunit = \"yr\"\nrange = [1.0, 4.0]\n"
+                                 "distribution = \"triangular\"\nmode = 2.0",
+                                 "[wage_adjustment_time]\nvalue = 2.0\nunit = \"yr\"\nrange = [1e-300, 4.0]\n"
                                  "distribution = \"lognormal\"\nmedian = 1e-299\nsigma = 0.1", 1)
     assert text != f.read_text()
     f.write_text(text)
     (d / "calibrated.toml").unlink()
     monkeypatch.setattr(apply_mod, "default_params_dir", lambda: d)
     out = cli("uncertainty", BASE, "-n", "20", "--seed", "1", "-o", tmp_path / "u", "-q")
-    assert_bad_input(out, "ensemble member", str(f), "credit_adjustment_time", "narrow the parameter")
+    assert_bad_input(out, "ensemble member", str(f), "wage_adjustment_time", "narrow the parameter")
     assert not (tmp_path / "u").exists() and leftovers(tmp_path) == []
 
 

@@ -147,7 +147,7 @@ PARAM_MUTATIONS = {
                               "trade_cost_elastcity", "misspelling"),
     "unknown dims": ("production.toml", 'dims = "sector"', 'dims = "sektor"', "va_2018.dims", "unknown dimension"),
     "wrong length": ("production.toml", "value = [3451.0, 1150.0, 320.0, 740.0, 700.0, 1700.0, 1900.0, 2500.0, 385.5]",
-                     "value = [3451.0, 1150.0]", "va_2018", "2 numbers"),
+                     "value = [3451.0, 1150.0]", "va_2018", "got 2"),
     "missing source": ("finance.toml", 'source = "assumption: loan books', 'sourc = "assumption: loan books',
                        "credit_adjustment_time", "unknown field"),
     "value outside range": ("finance.toml", "[credit_adjustment_time]\nvalue = 3.0",

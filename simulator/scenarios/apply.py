@@ -160,7 +160,7 @@ def scenario_overrides(sc: Scenario, parameters) -> tuple[dict, list[str], list[
             problems.append(f"{sc.where(f'parameters.{k}')}: also set as a lever setting")
         out[k] = v
     in_force = {n: out.get(n, parameters[n].value) for lid in sc.levers for n in financing_names(lid) if n in parameters}
-    problems += financing_problems(f, sc.levers, in_force)
+    problems += financing_problems(str(sc.path), sc.levers, in_force)
     for name, v in out.items():
         p = parameters[name]
         try:

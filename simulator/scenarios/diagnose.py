@@ -101,7 +101,8 @@ def _explain(prep, exc: NonFiniteError, head: str) -> str:
     cm = compiled(model)
     anc = ancestors(cm.components, exc.variable)
     defaults = prep.defaults
-    current = {c.name: c.array(model.size(c.name)) for c in model.components if c.kind == "constant"}
+    current = {c.name: c.array(model.shape(c.name) if c.dims else None) for c in model.components
+               if c.kind == "constant"}
 
     # 1. the scenario's own settings
     from .apply import _where
