@@ -220,3 +220,19 @@ def test_elements_of_a_subrange_variable_name_the_parents_element():
     a, b = simulate(m, settings=st), simulate(read_string(text).model, settings=st)
     for n in ("y", "z"):
         np.testing.assert_allclose(b[n], a[n], rtol=1e-14, err_msg=n)
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "port_investment"])
+def test_hlj_scenario_exports_and_reads_back_with_the_same_numbers(scenario):
+    from dataclasses import replace
+    from pathlib import Path
+
+    from simulator.scenarios import prepare
+
+    prep = prepare(Path(__file__).resolve().parents[1] / "scenarios" / f"{scenario}.toml")
+    st = replace(prep.settings, save_every=prep.settings.dt)  # XMILE saves every dt
+    xm = read_string(to_string(prep.model, st))
+    a, b = simulate(prep.model, settings=st), simulate(xm.model, settings=xm.settings())
+    assert len(a.variables) > 400
+    for n in a.variables:
+        np.testing.assert_allclose(b[n], a[n], rtol=1e-10, atol=1e-10, err_msg=n)
