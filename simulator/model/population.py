@@ -197,7 +197,7 @@ def components() -> list:
         # --- stocks and ageing: one stock per single year within the 5-year groups
         *_single_year_classes(),
         Aux("ageing_step", "1", "1 in the first step of each year (the turn of the year: every class moves up), else 0",
-            (), G, equation="pulse(1, -int(-initial_time), 1) * dt / one_year"),
+            (), G, equation="pulse(1, int(initial_time + 0.999999), 1) * dt / one_year"),
         Aux("net_loss_rate", "1/yr", "Death rate + net out-migration rate by sex x group", SA, G,
             equation="mortality_rate - net_migration_rate_by_age"),
         Aux("survival", "1", "Share of a class left after one step's deaths and net migration", SA, G,
@@ -302,7 +302,7 @@ def components() -> list:
                      " retirement_age_women_worker + retirement_reform_scale * retirement_delay_women_worker)"),
         Aux("year_gone", "yr",
             "Part of the current year gone (1 at the end of a year): a class of age a spans exact ages a - 1 + this to a + this",
-            (), G, equation="one_year + time + int(-(time - 0.000001))"),
+            (), G, equation="time - int(time - 0.000001)"),
         Aux("share_below_statutory_age_men", "1", "Share of men of each group below their statutory age (ages uniform)",
             ("age",), G, equation="sum(clip((statutory_age_threshold_men - class_age + one_year - year_gone) / one_year,"
                                   " 0, 1), 'age_year') / 5"),

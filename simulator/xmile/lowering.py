@@ -19,6 +19,12 @@ XMILE 1.0 has no matrix inverse and no identity matrix. Before a model is writte
   (any diagonally dominant matrix, e.g. ``I - diag(rpc) A`` with column sums of ``A`` below 1)
   it gives the inverse to rounding error.
 
+- an auxiliary whose whole equation is ``previous(x, x0)`` (the population block's single-year
+  classes, issue 14) becomes a stock with initial value ``x0`` and one inflow ``(x - stock) / DT``
+  (``<name>_previous_step``): under Euler, which the written ``sim_specs`` keep, the stock after a
+  step is ``x`` of the step before, i.e. ``previous`` exactly (PySD's XMILE reader has no PREVIOUS).
+  Under RK4 the file would differ from regsim's held value (regsim writes the method it runs).
+
 Because the elimination does not pivot, :func:`check_inverses` runs the lowered model with the
 engine at the settings being written (saving every ``dt``) and compares ``R_n`` with
 ``numpy.linalg.inv(M)`` at every saved step; it refuses (an :class:`XmileError` naming the
@@ -115,8 +121,31 @@ def _equations(c) -> list[tuple[str, object, Node]]:
     return out
 
 
+def _previous_as_stocks(model: Model) -> Model:
+    """Auxiliaries ``a = previous(x, x0)`` as stocks ``a`` (initial ``x0``) with inflow ``(x - a) / dt``."""
+    from simulator.engine.components import Flow
+
+    taken = {canonical(c.name) for c in model.components}
+    comps, changed = [], False
+    for c in model.components:
+        n = getattr(c, "node", None) if c.kind == "aux" else None
+        if isinstance(n, Call) and n.func == "previous" and not c.elements and 1 <= len(n.args) <= 2:
+            x = n.args[0]
+            x0 = n.args[1] if len(n.args) == 2 else x
+            step = _fresh(f"{c.name}_previous_step", taken)
+            comps.append(Stock(c.name, units=c.units, doc=c.doc + " (previous() written as a stock)", dims=c.dims,
+                               group=c.group, initial=x0, inflows=(step,)))
+            comps.append(Flow(step, units=f"{c.units}/yr" if c.units not in ("", "1") else "1/yr", dims=c.dims,
+                              group=c.group, equation=Bin("/", Bin("-", x, Var(c.name)), Var("dt")),
+                              doc=f"One step of previous() for {c.name}: (input - value) / DT"))
+            changed = True
+        else:
+            comps.append(c)
+    return replace(model, components=tuple(comps)) if changed else model
+
+
 def lower_for_xmile(model: Model) -> Lowered:
-    """The model with ``identity`` and ``inverse`` rewritten (see the module docstring).
+    """The model with ``previous``, ``identity`` and ``inverse`` rewritten (see the module docstring).
 
     Parameters
     ----------
@@ -128,6 +157,7 @@ def lower_for_xmile(model: Model) -> Lowered:
     Lowered
         The rewritten model (the same object when nothing needed rewriting) and the sites.
     """
+    model = _previous_as_stocks(model)
     funcs = {"identity", "inverse"}
     if not any(_uses(n, funcs) for c in model.components for _, _, n in _equations(c)):
         return Lowered(model)

@@ -330,8 +330,8 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
     if model.doc:
         _sub(m, q("doc"), model.doc)
     variables = _sub(m, q("variables"))
-    eqs = _Equations(model, {"initial_time": _num(settings.start), "final_time": _num(settings.stop)}
-                     if pysd_compat else None)
+    eqs = _Equations(model, {"initial_time": _num(settings.start), "final_time": _num(settings.stop),
+                             "dt": _num(settings.dt)} if pysd_compat else None)
 
     def common(el, c, dims=True):
         if dims and c.dims:
@@ -466,7 +466,7 @@ def write(model: Model, path, settings=None, *, params: Mapping[str, object] | N
         Work around PySD 3.14's XMILE reader: declare dimension elements with spaces
         instead of underscores (``agri food`` for ``agri_food``, the same name in
         XMILE; PySD turns underscores in subscripts into spaces but not in
-        declarations), and write ``STARTTIME``/``STOPTIME`` as the numbers from
+        declarations), and write ``STARTTIME``/``STOPTIME``/``DT`` as the numbers from
         ``settings`` (PySD does not know them).
 
     Raises
