@@ -29,7 +29,8 @@ migration a cohort of 2018 is found intact, one class up each year. (A first-ord
 0-4 group after five years; and a pulse transfer between engine stocks is smeared by RK4, which
 evaluates it at three of its four stages.) Accounting: ``population(t + dt) - population(t) =
 dt x (births - deaths + net_migration)`` at every step, with deaths and net migration at the
-rates of the groups after the turn (``population_by_age_after_ageing``).
+rates of the groups after the turn (``population_by_age_after_ageing``). In an XMILE export
+each class is written as a stock with inflow ``(next - class) / DT``, the same under Euler.
 
 Flows (per class ``P``; at the turn of the year the rates of the group moved into)::
 
