@@ -1,0 +1,179 @@
+"""Which parameters are a lever's policy settings and which its (uncertain) mechanism, and the evidence on returns.
+
+A lever's parameters fall in three kinds (issue 16):
+
+- **policy settings**, chosen by the planner and fixed in every ensemble: ``<id>_budget``,
+  ``_start``, ``_end``, ``_ramp``, the financing shares ``_financing_central/_bonds/_reallocation``
+  and where the money goes (``_target_share``);
+- **accounting**: the lever's commodity vector (``_commodity_share``, ``_direct_va_share``,
+  ``_non_commodity_share``), built from the input-output table by ``scripts/io/io_lever_vectors.py``
+  and fixed (it says what a yuan buys, not how well it works);
+- **mechanism parameters**: properties of the world the lever acts through (cost overruns,
+  the Russian side's matching capacity, but-for shares, rates of return, lags ...), with sourced
+  distributions. They are uncertain and sampled by ``regsim uncertainty``, ``regsim sensitivity``,
+  ``regsim report --uncertainty`` and ``regsim compare --uncertainty`` unless the planner asks for the
+  policy "as designed" (``--policy-as-designed``: mechanisms fixed at their central values).
+
+:data:`MECHANISM` lists each lever's mechanism parameters (some live in the block files they
+share with the baseline, e.g. ``public_capital_elasticity``); :data:`SHARED_MECHANISM` the limits
+all programmes compete for. :data:`LITERATURE` gives, per lever, the range of returns (present
+value of GDP per yuan at 8%) that evaluations support, and :data:`OUTSIDE_RANGE` says where the
+model's median return falls outside the generic 0.3-2.5 band for spending levers, and why (with
+evidence). Those reasons were written after the ensembles were run; no parameter was moved to
+change a return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .financing import KEYS as FINANCING_KEYS
+from .registry import COMMON_SETTINGS, LEVERS
+
+#: settings of where a lever's money goes (fixed policy settings)
+ALLOCATION_SETTINGS = ("target_share",)
+#: commodity-vector accounting of a lever's outlay (fixed, from the input-output recipes)
+ACCOUNTING_SETTINGS = ("commodity_share", "direct_va_share", "non_commodity_share")
+
+#: limits all programmes compete for, and the cost-overrun prior on physical works
+SHARED_MECHANISM = ("capex_cost_overrun", "construction_escalation_threshold", "construction_escalation_slope",
+                    "admin_capacity_slack", "admin_capacity_slope")
+
+#: lever id -> the mechanism parameters it acts through (any parameter block)
+MECHANISM: dict[str, tuple[str, ...]] = {
+    "port_investment": (
+        "port_investment_cost_per_capacity", "port_russia_matching_share", "port_investment_construction_delay",
+        "port_investment_public_capital_share", "public_capital_elasticity", "border_service_days",
+        "delay_trade_semi_elasticity_exports", "delay_trade_semi_elasticity_imports"),
+    "digital_infrastructure": (
+        "digital_subsidy_additionality", "digital_adoption_share_of_supply_gap", "digital_tfp_level_per_10pp_adoption",
+        "digital_infrastructure_build_delay", "digital_tfp_adjustment_time"),
+    "industry_transfer": (
+        "industry_transfer_but_for_share", "industry_transfer_subsidy_rate", "industry_transfer_national_gain_share",
+        "industry_transfer_delay", "supplier_spillover_semi_elasticity", "horizontal_spillover_semi_elasticity"),
+    "finance_clustering": (
+        "finance_rationed_gap_closure_max", "finance_clustering_premium_reduction_max",
+        "finance_clustering_half_saturation", "finance_clustering_depreciation", "finance_tfp_elasticity",
+        "finance_growth_threshold", "credit_investment_elasticity"),
+    "ftz_opening": (
+        "ftz_export_gain_max", "ftz_import_gain_max", "ftz_implementation_lag", "ftz_opening_half_saturation",
+        "ftz_opening_depreciation"),
+    "innovation_chain": (
+        "rd_regional_rate_of_return", "innovation_crowd_out", "knowledge_depreciation_rate", "knowledge_tfp_lag"),
+    "industrial_chains": ("industrial_chains_additionality", "industrial_chains_subsidy_rate"),
+    "producer_services": (
+        "producer_services_cost_reduction_max", "producer_services_productivity_gain_max",
+        "producer_services_half_saturation", "producer_services_lag", "producer_services_depreciation"),
+}
+
+
+def lever_mechanism_parameters() -> frozenset[str]:
+    """Every lever-mechanism parameter (all levers and the shared limits)."""
+    return frozenset(SHARED_MECHANISM).union(*MECHANISM.values())
+
+
+def _lever_suffix(name: str) -> str | None:
+    for lid in LEVERS:
+        if name.startswith(lid + "_"):
+            return name[len(lid) + 1:]
+    return None
+
+
+def is_policy_setting(name: str) -> bool:
+    """True for a lever's budget, timing, financing shares and allocation (chosen by the planner)."""
+    suffix = _lever_suffix(name)
+    return suffix is not None and suffix in (*COMMON_SETTINGS, *FINANCING_KEYS, *ALLOCATION_SETTINGS)
+
+
+def is_accounting(name: str) -> bool:
+    """True for a lever's commodity-vector shares (what a yuan buys)."""
+    suffix = _lever_suffix(name)
+    return suffix is not None and suffix in ACCOUNTING_SETTINGS
+
+
+def role(name: str) -> str:
+    """``"policy setting"``, ``"lever accounting"``, ``"lever mechanism"`` or ``"economy"``."""
+    if is_policy_setting(name):
+        return "policy setting"
+    if is_accounting(name):
+        return "lever accounting"
+    if name in lever_mechanism_parameters():
+        return "lever mechanism"
+    return "economy"
+
+
+@dataclass(frozen=True)
+class LiteratureRange:
+    """Returns evaluations support for a lever: present value of GDP per yuan at 8% [yuan per yuan].
+
+    Attributes
+    ----------
+    lo, hi : float
+        The range.
+    basis : str
+        Why, in one or two sentences, with the studies.
+    """
+
+    lo: float
+    hi: float
+    basis: str
+
+
+#: generic band for spending levers (issue 16): a local impact multiplier of about 0.6 on spending with
+#: 0.5-0.6 local value added and no lasting capacity (lower end) to five-year public-investment
+#: multipliers of 1.1-1.6 plus long-run public-capital returns (upper end)
+GENERIC_RANGE = (0.3, 2.5)
+
+LITERATURE: dict[str, LiteratureRange] = {
+    "port_investment": LiteratureRange(0.3, 1.0, (
+        "Mostly the construction phase: local fiscal multipliers of about 0.6 in Chinese counties (Guo, Liu & Ma "
+        "2016) on spending with about 0.4-0.5 local value added, plus public-capital returns (Bom & Ligthart 2014); "
+        "the typical large Chinese transport project fails a risk-adjusted return (Ansar et al. 2016); trade: about "
+        "1% of border trade per day of delay saved (Djankov, Freund & Pham 2010)")),
+    "digital_infrastructure": LiteratureRange(0.3, 1.5, (
+        "No evaluation gives GDP per yuan of public digital spending; Broadband China pilots show 0-7% gains in "
+        "efficiency or productivity measures, weaker outside the east, and benefits come with adoption, not "
+        "availability (Briglauer et al.; Ford 2018)")),
+    "industry_transfer": LiteratureRange(0.3, 1.5, (
+        "Provincial view; incentives mostly windfalls: 2-25% of incented location decisions are tipped (Bartik "
+        "2018); the national view is lower (agglomeration gains offset elsewhere, Kline & Moretti 2014)")),
+    "finance_clustering": LiteratureRange(0.0, 0.5, (
+        "No evaluation of regional subsidies to attract financial institutions was found; HLJ's credit/GDP (about "
+        "1.5) is above the 1.0 where more finance stops raising growth (Arcand, Berkes & Panizza 2015; contested "
+        "by Cline 2015); a return near or below zero is defensible")),
+    "ftz_opening": LiteratureRange(0.0, 1.0, (
+        "Exports +0-10% after 1-5 years in inland and border FTZs, imports about unchanged (Zhou & Su 2021; Zou, Li & "
+        "Dai 2025; Xinjiang synthetic DID preprint as an upper tail); a reform whose GDP return per yuan of "
+        "administration is wide and can exceed 1 only with a large export effect")),
+    "innovation_chain": LiteratureRange(0.3, 1.5, (
+        "A regional R&D return of about 10%/yr with 15% depreciation and a 3-year lag is worth about 0.3 yuan of "
+        "PV GDP per yuan at 8% (Frontier Economics; Hall, Mairesse & Mohnen 2010; Ugur et al. 2016), plus the "
+        "spending's own demand; Chinese government R&D had a negative provincial growth effect in one study")),
+    "industrial_chains": LiteratureRange(0.3, 1.5, (
+        "Investment subsidies raise investment and employment, not TFP, and only for small firms (Criscuolo et al. "
+        "2019); China's shipbuilding subsidies delivered idle capacity and low returns (Barwick et al. 2025)")),
+    "producer_services": LiteratureRange(0.3, 1.0, (
+        "Dominated by the services the programme buys; producer services raise manufacturing TFP only above a "
+        "city-size threshold most Chinese cities have not reached (王文, 牛泽东 & 孙早 2020); national services "
+        "liberalisation (Arnold et al. 2016) is an upper bound far above local spending")),
+}
+
+
+@dataclass(frozen=True)
+class OutsideRange:
+    """Where a lever's median return (PV of GDP per yuan at 8%) sits outside :data:`GENERIC_RANGE`, and why.
+
+    Attributes
+    ----------
+    side : {"below", "above"}
+    reason : str
+        The evidence for the position (not a tuning note: no parameter is set to move the return).
+    """
+
+    side: str
+    reason: str
+
+
+#: levers whose median return (all parameters sampled) lies outside GENERIC_RANGE (written after running the
+#: ensembles; tests/test_lever_returns.py checks the side and docs/levers.md prints the reason)
+OUTSIDE_RANGE: dict[str, OutsideRange] = {}
