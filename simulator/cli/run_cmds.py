@@ -118,8 +118,17 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV file for the full comparison (default: results/compare_<base>.csv).")
 @click.option("--force", is_flag=True, help="Overwrite an existing CSV.")
+@click.option("--uncertainty", "n_members", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Ensemble size N: the appraisal metrics as median and 90%% band over N paired members "
+                   "(every uncertain parameter sampled, lever mechanisms included); 0 = one run.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the --uncertainty sample (default: the base scenario's, else 20240501).")
+@click.option("--policy-as-designed", "as_designed", is_flag=True,
+              help="With --uncertainty: fix the lever-mechanism parameters at their central values (the policy as "
+                   "designed); only the economy's parameters are sampled.")
 @friendly
-def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, force: bool) -> None:
+def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, force: bool, n_members: int,
+                seed: int | None, as_designed: bool) -> None:
     """Compare ALTERNATIVES against BASE (scenario files).
 
     Prints differences of the headline variables (absolute and %) at key years and,
@@ -127,11 +136,17 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     over present value of spending at 8%, 6% and 3%, impact multipliers beside the
     Chinese evidence, GDP and fiscal payback, the national view, job-years per 100m
     yuan; see simulator.analysis.returns); writes the comparison as CSV.
+
+    With --uncertainty N the appraisal is a paired ensemble: BASE and every
+    alternative run on the same N draws of every uncertain parameter (lever
+    mechanisms included unless --policy-as-designed), and each metric is shown as
+    its median and 90% band [p5, p95]; the bands are also written to
+    <output stem>_bands.csv and the sampled parameters to <output stem>_sampled.csv.
     """
     import pandas as pd
 
     from ..analysis import compare, returns_table
-    from .returns_view import format_returns, returns_long
+    from .returns_view import format_return_bands, format_returns, returns_long
 
     b = _run_scenario(base)
     alts = {}
@@ -146,6 +161,8 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     out = out or Path("results") / f"compare_{b.metadata['scenario']}.csv"
     if out.exists() and not force:
         raise BadInput(f"{out}: file exists (use --force to overwrite)")
+    if as_designed and not n_members:
+        raise BadInput("--policy-as-designed needs --uncertainty N (it says which parameters the ensemble samples)")
     for name in alts:
         sub = diff[diff.scenario == name]
         t = sub.pivot_table(index="variable", columns="year", values="diff", sort=False)
@@ -155,7 +172,12 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.index.name = f"{name} - {b.metadata['scenario']}"
         click.echo(_fmt_table(t, fine_rows=[v for v, u in b.units.items() if u == "1"]))
         click.echo("")
-    click.echo(format_returns(metrics))
+    bands = None
+    if n_members:
+        bands, sampled = _compare_bands(base, alternatives, list(alts), n_members, seed, as_designed)
+        click.echo(format_return_bands(bands, sampled))
+    else:
+        click.echo(format_returns(metrics))
     out.parent.mkdir(parents=True, exist_ok=True)
     long_metrics = returns_long(metrics)
     full = pd.concat([diff, long_metrics], ignore_index=True)
@@ -163,7 +185,33 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
 
     with atomic_path(out) as tmp:
         full.to_csv(tmp, index=False)
-    click.echo(f"\nwrote {out}")
+    written = [out]
+    if bands is not None:
+        for suffix, table in (("_bands", bands.table), ("_sampled", sampled)):
+            path = out.with_name(out.stem + suffix + ".csv")
+            with atomic_path(path) as tmp:
+                table.to_csv(tmp, index=False)
+            written.append(path)
+    click.echo(f"\nwrote {', '.join(str(w) for w in written)}")
+
+
+def _compare_bands(base: Path, alternatives: tuple[Path, ...], names: list[str], n: int, seed: int | None,
+                   as_designed: bool):
+    """Paired appraisal ensemble of the alternatives against the base (``regsim compare --uncertainty``)."""
+    from ..ensemble import sampling_table
+    from ..ensemble.appraisal import COMPARE_METRICS, BandTable, paired_returns, return_bands
+    from ..scenarios import prepare
+
+    bp = prepare(base)
+    alts = {name: prepare(p) for name, p in zip(names, alternatives)}
+    s = seed if seed is not None else (bp.metadata.get("seed") or 20240501)
+    try:
+        pr = paired_returns(bp, alts, n, int(s), lever_mechanisms=not as_designed)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+    exclude = set(bp.params).union(*(p.params for p in alts.values()))
+    table = sampling_table(bp, exclude, lever_mechanisms=not as_designed)
+    return BandTable(return_bands(pr, COMPARE_METRICS), pr.metadata), table
 
 
 @click.command("plot")

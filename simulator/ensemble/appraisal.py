@@ -27,6 +27,22 @@ HEADLINE_METRICS = {
     "fiscal_payback_share": "share of members with fiscal payback by the horizon",
 }
 
+#: metrics of ``regsim compare --uncertainty`` and the report's returns table (in this order)
+COMPARE_METRICS = (
+    "gdp_pv_ratio_8pct", "gdp_pv_ratio_6pct", "gdp_pv_ratio_3pct", "gdp_ratio_undiscounted",
+    "impact_multiplier_y1", "impact_multiplier_y2", "impact_multiplier_y5", "cumulative_multiplier",
+    "national_pv_ratio_8pct", "job_years_pv_per_100m", "gdp_added_2035", "jobs_added_2035", "trade_added_2035",
+    "trade_added_2035_pct", "gdp_payback_share", "fiscal_payback_share", "fiscal_payback_year",
+)
+
+
+@dataclass
+class BandTable:
+    """The output of :func:`return_bands` with the ensemble's :attr:`PairedReturns.metadata`."""
+
+    table: object
+    metadata: dict
+
 
 @dataclass
 class PairedReturns:
@@ -80,7 +96,7 @@ def paired_returns(base, alternatives: Mapping[str, object], n: int, seed: int, 
     """
     import time
 
-    from ..analysis.returns import REQUIRED_VARIABLES, TRADE, AppraisalSettings, member_returns
+    from ..analysis.returns import REQUIRED_VARIABLES, AppraisalSettings
     from .runner import run_ensemble
     from .sampling import sample
     from .selection import uncertain_parameters
@@ -111,25 +127,34 @@ def paired_returns(base, alternatives: Mapping[str, object], n: int, seed: int, 
         return out
 
     b = run(base)
-    base_trade = b.values(TRADE) if TRADE in b.variables else None
-    members = {}
-    for name, p in alternatives.items():
-        e = run(p)
-        m = member_returns(b, e, settings=s)
-        if base_trade is not None:
-            t = np.asarray(b.times, dtype=float)
-            for y in s.key_years:
-                col = f"trade_added_{y}"
-                hit = np.flatnonzero(np.isclose(t, y))
-                if col in m and hit.size:
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        m[f"{col}_pct"] = 100.0 * m[col].to_numpy(float) / base_trade[:, int(hit[0])]
-                    m.attrs["units"][f"{col}_pct"] = f"% of the base's {TRADE} in {y}"
-        members[name] = m
+    members = {name: ensemble_returns(b, run(p), s) for name, p in alternatives.items()}
     meta = {"n": int(n), "seed": int(seed), "sampler": sampler, "lever_mechanisms": bool(lever_mechanisms),
             "base": base.name, "scenarios": list(alternatives), "seconds": round(time.perf_counter() - t0, 3),
             "appraisal": s.describe()}
     return PairedReturns(members, smp, names, skipped, meta)
+
+
+def ensemble_returns(base_ens, alt_ens, settings=None):
+    """:func:`~simulator.analysis.returns.member_returns` of two paired ensembles, plus the trade effect in %.
+
+    Adds ``trade_added_<y>_pct`` (trade added as % of the base member's ``trade_total`` in year ``y``)
+    for each key year of ``settings``.
+    """
+    from ..analysis.returns import TRADE, AppraisalSettings, member_returns
+
+    s = settings or AppraisalSettings()
+    m = member_returns(base_ens, alt_ens, settings=s)
+    if TRADE in base_ens.variables:
+        base_trade = base_ens.values(TRADE)
+        t = np.asarray(base_ens.times, dtype=float)
+        for y in s.key_years:
+            col = f"trade_added_{y}"
+            hit = np.flatnonzero(np.isclose(t, y))
+            if col in m and hit.size:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    m[f"{col}_pct"] = 100.0 * m[col].to_numpy(float) / base_trade[:, int(hit[0])]
+                m.attrs["units"][f"{col}_pct"] = f"% of the base's {TRADE} in {y}"
+    return m
 
 
 def return_bands(paired: PairedReturns, metrics: Sequence[str] | None = None, q=(0.05, 0.5, 0.95)):
@@ -184,7 +209,7 @@ def format_band(p5: float, p50: float, p95: float, unit: str = "") -> str:
             return "n/a"
         if unit in ("year",) or "payback_year" in unit:
             return f"{x:.0f}"
-        if unit.startswith("person-years"):
+        if unit.startswith("person-years") or unit == "persons":
             return f"{x:,.0f}"
         if unit == "share of members":
             return f"{x:.0%}"

@@ -117,6 +117,8 @@ class LiteratureRange:
     lo: float
     hi: float
     basis: str
+    jobs: str = ""
+    trade: str = ""
 
 
 #: generic band for spending levers (issue 16): a local impact multiplier of about 0.6 on spending with
@@ -177,3 +179,47 @@ class OutsideRange:
 #: levers whose median return (all parameters sampled) lies outside GENERIC_RANGE (written after running the
 #: ensembles; tests/test_lever_returns.py checks the side and docs/levers.md prints the reason)
 OUTSIDE_RANGE: dict[str, OutsideRange] = {}
+
+_CONSTRUCTION_JOBS = ("about 230-250 direct worker-years per 100m yuan of construction output (NBS construction labour "
+                      "productivity 2020-2023, derived), before multipliers; in a labour market at its frictional floor "
+                      "extra jobs come only from more participation and migration")
+
+#: lever id -> what the evidence says about jobs per 100m yuan (beside job_years_pv_per_100m)
+JOBS_EVIDENCE = {
+    "port_investment": _CONSTRUCTION_JOBS,
+    "digital_infrastructure": "no estimate for digital spending; equipment is mostly bought outside HLJ; "
+                              "Broadband China: +0.14% firm employment per +1 pp of fixed-line users (provincial DID)",
+    "industry_transfer": "UK investment subsidies: about US$6,300 per job created (Criscuolo et al. 2019, WP version); "
+                         "relocated plants need workers the tight labour market must supply",
+    "finance_clustering": "no evaluation found",
+    "ftz_opening": "no evaluation found; administration employs its own staff",
+    "innovation_chain": "about 207 full-time-equivalent R&D years per 100m yuan of R&D spending (48.4 10k yuan per "
+                        "FTE, NBS/MOST/MOF 2022, derived)",
+    "industrial_chains": "UK investment subsidies: +10% manufacturing employment per 10 pp higher maximum subsidy, small "
+                         "firms only (Criscuolo et al. 2019)",
+    "producer_services": "no evaluation found",
+}
+
+#: lever id -> what the evidence says about the trade effect (beside trade_added_2035_pct)
+TRADE_EVIDENCE = {
+    "port_investment": "about 1% of trade per day of border time saved (Djankov, Freund & Pham 2010; Hummels & Schaur "
+                       "2013: 0.6-2.1% ad valorem per day); nothing when crossings are not congested",
+    "ftz_opening": "exports +0-10% after 1-5 years in inland and border FTZs, imports about unchanged (Zhou & Su 2021; "
+                   "Zou, Li & Dai 2025; Xinjiang +64% preprint as an upper tail)",
+}
+
+#: lever id -> switching its own channel off (its effect parameters at zero): the return that is left comes from the
+#: spending and its financing alone (demand through the commodity vector, less what the financing takes away)
+CHANNEL_OFF: dict[str, dict[str, float]] = {
+    "port_investment": {"port_russia_matching_share": 0.0, "public_capital_elasticity": 0.0},
+    "digital_infrastructure": {"digital_tfp_level_per_10pp_adoption": 0.0},
+    "industry_transfer": {"industry_transfer_but_for_share": 0.0},
+    "finance_clustering": {"finance_rationed_gap_closure_max": 0.0, "finance_clustering_premium_reduction_max": 0.0},
+    "ftz_opening": {"ftz_export_gain_max": 0.0, "ftz_import_gain_max": 0.0},
+    "innovation_chain": {"rd_regional_rate_of_return": 0.0},
+    "industrial_chains": {"industrial_chains_additionality": 0.0},
+    "producer_services": {"producer_services_cost_reduction_max": 0.0, "producer_services_productivity_gain_max": 0.0},
+}
+
+#: lever id -> why the model's return sits where it does (mechanisms and evidence, not a tuning note)
+POSITION: dict[str, str] = {}
