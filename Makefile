@@ -17,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/regsim run scenarios/baseline.toml -o results --force
+	$(BIN)/regsim run scenarios/baseline.toml -o results/baseline --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

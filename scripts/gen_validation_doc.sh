@@ -9,5 +9,5 @@ RS=${REGSIM:-regsim}
 [ -x .venv/bin/regsim ] && [ -z "${REGSIM:-}" ] && RS=.venv/bin/regsim
 "$RS" calibrate -o params/calibrated.toml
 status=0
-"$RS" validate-model -o docs || status=$?
+"$RS" validate-model -o docs/validation.md --force || status=$?
 exit $status

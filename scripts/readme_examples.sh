@@ -8,7 +8,7 @@ out=docs/examples
 mkdir -p "$out" docs/img
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$RS" run scenarios/baseline.toml -o "$tmp" | sed "s#$tmp#results#g" > "$out/run_baseline.txt"
+"$RS" run scenarios/baseline.toml -o "$tmp/baseline" | sed "s#$tmp#results#g" > "$out/run_baseline.txt"
 "$RS" compare scenarios/baseline.toml scenarios/port_investment.toml scenarios/full_package.toml \
     -o "$tmp/compare.csv" | sed "s#$tmp#results#g" > "$out/compare.txt"
 "$RS" plot scenarios/baseline.toml scenarios/port_investment.toml scenarios/digital_infrastructure.toml \
@@ -19,5 +19,5 @@ trap 'rm -rf "$tmp"' EXIT
     --variables gdp_real,trade_total,employment_total,population -o docs/img/core_levers_diff.png --force > /dev/null
 "$RS" levers > "$out/levers.txt"
 "$RS" report scenarios/full_package.toml --compare scenarios/baseline.toml -o "$tmp/report.html" \
-    --figures-dir docs/img --figure trajectories --figure trade -q > /dev/null
+    --figures-dir docs/img --figure trajectories --figure trade --force -q > /dev/null
 echo "wrote $out/*.txt, docs/img/quickstart.png and docs/img/core_levers_diff.png"

@@ -126,7 +126,7 @@ def test_cli_errors_are_one_line_exit_2(tmp_path, args, msg):
 
 
 def test_cli_validate_model_quick(tmp_path):
-    r = CliRunner().invoke(validate_model, ["-o", str(tmp_path), "--no-backtest", "--no-structural"])
+    r = CliRunner().invoke(validate_model, ["-o", str(tmp_path / "validation.md"), "--no-backtest", "--no-structural"])
     assert r.exit_code in (0, 1), r.output
     md = (tmp_path / "validation.md").read_text()
     assert "Behaviour reproduction" in md and (tmp_path / "validation-figures" / "fit.png").exists()

@@ -41,7 +41,7 @@ def test_help_is_fast_and_light():
 
 
 def test_run_writes_long_csv_and_metadata(runner, tmp_path):
-    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path)
+    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline")
     assert r.exit_code == 0, r.output
     d = tmp_path / "baseline"
     df = pd.read_csv(d / "timeseries.csv", keep_default_na=False)
@@ -57,10 +57,10 @@ def test_run_writes_long_csv_and_metadata(runner, tmp_path):
 
 
 def test_run_refuses_to_overwrite_and_force_replaces_atomically(runner, tmp_path, monkeypatch):
-    assert invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path).exit_code == 0
+    assert invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline").exit_code == 0
     target = tmp_path / "baseline" / "timeseries.csv"
     before = target.read_bytes()
-    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path)
+    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline")
     assert r.exit_code == 2 and "exists" in r.output and "--force" in r.output
     assert target.read_bytes() == before
 
@@ -71,7 +71,7 @@ def test_run_refuses_to_overwrite_and_force_replaces_atomically(runner, tmp_path
         raise SimulationError("simulated failure")
 
     monkeypatch.setattr(run_cmds, "_simulate_prepared", boom)
-    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path, "--force")
+    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline", "--force")
     assert r.exit_code == 2 and "simulated failure" in r.output
     assert target.read_bytes() == before          # old results intact
     assert [p.name for p in tmp_path.iterdir()] == ["baseline"]  # no temp dirs left
@@ -84,14 +84,14 @@ def test_run_refuses_to_overwrite_and_force_replaces_atomically(runner, tmp_path
         raise OSError("disk full")
 
     monkeypatch.setattr(simulator.io, "write_results", half_write)
-    r = runner.invoke(main, ["run", str(SCEN / "baseline.toml"), "-o", str(tmp_path), "--force"])
+    r = runner.invoke(main, ["run", str(SCEN / "baseline.toml"), "-o", str(tmp_path / "baseline"), "--force"])
     assert r.exit_code != 0
     assert target.read_bytes() == before          # a failure while writing leaves the old results too
     assert [p.name for p in tmp_path.iterdir()] == ["baseline"]
 
 
 def test_run_parquet(runner, tmp_path):
-    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path, "--format", "parquet", "--quiet")
+    r = invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline", "--format", "parquet", "--quiet")
     assert r.exit_code == 0, r.output
     df = pd.read_parquet(tmp_path / "baseline" / "timeseries.parquet")
     assert {"scenario", "variable", "dimension", "year", "value", "unit"} == set(df.columns)
@@ -119,7 +119,7 @@ def test_compare_prints_and_writes_csv(runner, tmp_path):
 
 
 def test_plot_from_results_dir_and_scenario(runner, tmp_path):
-    assert invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path, "-q").exit_code == 0
+    assert invoke(runner, "run", SCEN / "baseline.toml", "-o", tmp_path / "baseline", "-q").exit_code == 0
     png = tmp_path / "fig.png"
     r = invoke(runner, "plot", tmp_path / "baseline", SCEN / "digital_infrastructure.toml",
                "--variables", "gdp_real,trade_total,employment_total", "-o", png)
@@ -210,7 +210,7 @@ def test_bad_parameter_file_is_reported(runner, tmp_path):
 
 @pytest.mark.parametrize("scenario", sorted(p.name for p in SCEN.glob("*.toml")))
 def test_every_shipped_scenario_runs(runner, tmp_path, scenario):
-    r = invoke(runner, "run", SCEN / scenario, "-o", tmp_path, "--quiet")
+    r = invoke(runner, "run", SCEN / scenario, "-o", tmp_path / "out", "--quiet")
     assert r.exit_code == 0, r.output
 
 

@@ -389,3 +389,25 @@ def test_arrayed_parameter_shapes_are_checked():
         simulate(m, params={"share": np.ones((3, 3))}, settings=ST)
     ok = simulate(m, params={"share": np.ones((5, 3, 2))}, settings=ST)
     assert ok.n_runs == 5
+
+
+def test_lookup_modes_and_one_elements_table():
+    xs, ys = (0.0, 1.0, 2.0), (0.0, 10.0, 5.0)
+    u = np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 3.0])
+    dims = {"k": tuple(f"k{i}" for i in range(6)), "s": ("s1", "s2")}
+    res = run([
+        Constant("u", value=u, dims=("k",)),
+        Lookup("lin", x=xs, y=ys), Lookup("ext", x=xs, y=ys, mode="extrapolate"),
+        Lookup("disc", x=xs, y=ys, mode="backward"),
+        Lookup("own", dims=("s",), elements={"s1": (xs, ys), "s2": ((0.0, 1.0), (7.0, 8.0))}),
+        Aux("a", equation="lin(u)", dims=("k",)), Aux("b", equation="ext(u)", dims=("k",)),
+        Aux("c", equation="disc(u)", dims=("k",)), Aux("f", equation="lookup_forward(lin, u)", dims=("k",)),
+        Aux("g", equation="lookup_backward(lin, u)", dims=("k",)),
+        Aux("h", equation="lookup(own['s2'], u)", dims=("k",)),
+    ], dims=dims)
+    np.testing.assert_allclose(value(res, "a"), np.interp(u, xs, ys))
+    np.testing.assert_allclose(value(res, "b"), [-10.0, 0.0, 5.0, 10.0, 7.5, 0.0])
+    np.testing.assert_allclose(value(res, "c"), [0.0, 0.0, 0.0, 10.0, 10.0, 5.0])
+    np.testing.assert_allclose(value(res, "g"), value(res, "c"))
+    np.testing.assert_allclose(value(res, "f"), [0.0, 0.0, 10.0, 10.0, 5.0, 5.0])
+    np.testing.assert_allclose(value(res, "h"), np.interp(u, (0.0, 1.0), (7.0, 8.0)))

@@ -126,6 +126,9 @@ def test_uncertainty_compare_is_paired(runner, tmp_path):
 def test_uncertainty_errors_are_one_line_exit_2(runner, tmp_path):
     out = tmp_path / "x"
     out.mkdir()
+    from simulator.io.outdir import write_manifest
+
+    write_manifest(out, command="uncertainty")  # a result directory regsim wrote (an empty directory counts as absent)
     cases = [
         ([tmp_path / "baseline.toml", "-o", out], "output directory exists"),
         ([tmp_path / "broken.toml", "-o", tmp_path / "y"], "unknown lever"),
@@ -141,7 +144,7 @@ def test_uncertainty_errors_are_one_line_exit_2(runner, tmp_path):
     corr.write_text('[correlations]\npairs = [["r", "zzz", 0.5]]\n')
     r = runner.invoke(ensemble_cmds.uncertainty, [str(tmp_path / "baseline.toml"), "-o", str(tmp_path / "z"),
                                                   "--correlations", str(corr)])
-    assert r.exit_code == 2 and "not a sampled parameter" in r.output
+    assert r.exit_code == 2 and "unknown parameter 'zzz'" in r.output and str(corr) in r.output
     assert not (tmp_path / "z").exists() and not list(tmp_path.glob(".z.tmp-*"))
 
 

@@ -64,17 +64,6 @@ services = {industry = 0.12, services = 0.20}
 LISTED = [(0, 0), (0, 2), (1, 0), (1, 1), (2, 1), (2, 2)]
 
 
-def _engine_has_nd() -> bool:
-    try:
-        Model("probe", components=(Aux("x", dims=("commodity", "sector"), equation=1.0),), dimensions=DIMS)
-        return True
-    except Exception:  # noqa: BLE001 - the engine of this branch may refuse arrays of two dimensions
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _engine_has_nd(), reason="the engine does not support two dimensions yet")
-
-
 def build(tmp_path):
     from simulator.model import model_constants
 
@@ -208,3 +197,71 @@ def test_plot_and_xarray_of_the_2d_run(tmp_path):
     assert ds["cumulative_use"].sel(commodity="services", sector="industry", year=4.0).item() == \
         res["cumulative_use"][0, 4, 2, 1]
     pd.testing.assert_index_equal(ds.indexes["sector"], pd.Index(list(DIMS["sector"]), name="sector"))
+
+
+def test_calibration_estimates_cells_and_writes_the_table(tmp_path, monkeypatch):
+    from simulator.calibration import ObservedSeries, simulated_values
+    from simulator.calibration.core import CalibrationOptions, calibrate, free_parameters
+    from simulator.calibration.targets import TargetSpec
+    from simulator.calibration.writer import format_calibrated_toml
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ps, model = build(tmp_path)
+    truth = ps["io"].array().copy()
+    for k, (i, j) in enumerate(LISTED):
+        truth[i, j] *= 1.0 + 0.1 * (k + 1) / len(LISTED)
+    res = simulate(model, {"io": truth}, SETTINGS)
+    years = np.array([1.0, 2.0, 3.0, 4.0])
+    obs = []
+    for i, j in LISTED:
+        label = f"{DIMS['commodity'][i]},{DIMS['sector'][j]}"
+        spec = TargetSpec(label, (label,), ("use",), ("u",), tuple(years), elements=(label,))
+        o = ObservedSeries(spec, years, np.zeros(4), np.ones(4), ("synthetic",) * 4)
+        obs.append(ObservedSeries(spec, years, simulated_values(res, o)[0], o.weights, o.sources))
+    free = free_parameters([ps["io"]], elements=model.dimensions)
+    assert [f.label for f in free] == [f"io[{DIMS['commodity'][i]},{DIMS['sector'][j]}]" for i, j in LISTED]
+    cal = calibrate(model, obs, free, settings=SETTINGS, options=CalibrationOptions(prior_weight=0.0))
+    assert cal.success
+    np.testing.assert_allclose(cal.values["io"], truth, rtol=1e-6, atol=1e-12)
+    text = format_calibrated_toml(cal, ps, data_files=["synthetic"])
+    f = tmp_path / "calibrated.toml"
+    f.write_text(text, encoding="utf-8")
+    back = load_parameters(f, dimensions=DIMS)["io"]
+    np.testing.assert_array_equal(back.array(), cal.values["io"])
+    assert back.default == 0.0 and back.given_mask().sum() == len(LISTED)
+
+
+def test_three_dimensional_parameter_runs_through_the_engine(tmp_path):
+    dims = {"region": ("north", "south"), "age": ("young", "old"), "sex": ("male", "female")}
+    f = tmp_path / "rates.toml"
+    f.write_text("""[meta]
+block = "demo3"
+description = "a 2 x 2 x 2 table"
+
+[rate]
+dims = ["region", "age", "sex"]
+unit = "1/yr"
+range = [0.0, 0.2]
+source = "assumption: demo"
+[rate.value.north]
+young = {male = 0.01, female = 0.02}
+old = {male = 0.03, female = 0.04}
+[rate.value.south]
+young = {male = 0.05, female = 0.06}
+old = {male = 0.07, female = 0.08}
+""", encoding="utf-8")
+    from simulator.model import model_constants
+
+    ps = load_parameters(f, dimensions=dims)
+    model = Model("demo3", components=(*model_constants(ps),
+                                       Stock("pop", dims=("region", "age", "sex"), initial=100.0, inflows=("births",)),
+                                       Flow("births", dims=("region", "age", "sex"), equation="rate * pop")),
+                  dimensions=dims)
+    s = sample(ps, 8, seed=3, dimensions=model.dimensions)
+    assert s.shape == (8, 8) and s.columns[-1] == "rate[south,old,female]"
+    ens = run_ensemble(model, s, settings=SETTINGS, variables=["pop"], chunk_size=3)
+    pop = ens.values("pop")
+    assert pop.shape == (8, 5, 2, 2, 2)
+    rates = s.to_numpy().reshape(8, 2, 2, 2)  # columns in C order of the cells
+    want = 100.0 * (1.0 + rates[:, None] * SETTINGS.dt) ** (ens.times[None, :, None, None, None] / SETTINGS.dt)
+    np.testing.assert_allclose(pop, want, rtol=1e-12)

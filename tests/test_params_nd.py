@@ -265,6 +265,9 @@ def test_values_with_values_and_overrides(tmp_path):
         ps.with_values({"io": np.where(np.eye(3, dtype=bool), 0.9, IO_ARRAY)})
     with pytest.raises(ParameterError, match=r"expected shape \(3, 3\)"):
         ps.with_values({"io": [0.1, 0.2, 0.3]})
+    # a partial mapping changes only the cells it lists
+    one = ps.with_values({"io": {"services": {"agri": 0.07}}})["io"].array()
+    assert one[2, 0] == 0.07 and np.array_equal(np.delete(one.reshape(-1), 6), np.delete(IO_ARRAY.reshape(-1), 6))
     bad_key = {**keyed, "agri": {"agri": 0.1, "industri": 0.05, "services": 0.01}}
     with pytest.raises(ParameterError, match="unknown sector element 'industri' \\(did you mean 'industry'\\?\\)"):
         ps.with_values({"io": bad_key})

@@ -109,7 +109,7 @@ def test_select_runs_keeps_shapes():
     np.testing.assert_array_equal(s["flows"][1], r["flows"][3])
 
 
-def test_to_xarray_labels_every_axis():
+def test_to_xarray_labels_every_axis(tmp_path):
     xr = pytest.importorskip("xarray")
     r = make(n_runs=2)
     ds = r.to_xarray()
@@ -125,6 +125,11 @@ def test_to_xarray_labels_every_axis():
     np.testing.assert_allclose(ds["flows"].sum("commodity").values, r["flows"].sum(axis=2))
     # the same elements on two dimensions stay two dimensions
     assert list(ds["commodity"].values) == list(ds["sector"].values)
+    # metadata as JSON text: the dataset writes to netCDF and reads back
+    ds.to_netcdf(tmp_path / "r.nc")
+    with xr.open_dataset(tmp_path / "r.nc") as back:
+        np.testing.assert_array_equal(back["rate"].values, r["rate"])
+        assert json.loads(back.attrs["metadata"])["seed"] == 7 and back["pop"].attrs["units"] == "persons"
 
 
 def test_import_simulator_does_not_import_xarray():

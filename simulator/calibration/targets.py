@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import csv
 import math
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,12 +206,14 @@ _META_FIELDS = {"description", "data", "scenario", "start", "dt", "method", "low
 
 def read_config_toml(path: Path, what: str) -> dict:
     """Read a TOML config file; :class:`ConfigError` ``"<path>: no such <what>"`` or ``"<path>: bad TOML: ..."``."""
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: bad TOML: {exc}") from None
+    from ..inputfiles import InputFileError, load_toml
+
+    try:  # regular files only, size cap, UTF-8, TOML checks (simulator/inputfiles.py)
+        return load_toml(path, what=what)[0]
+    except InputFileError as exc:
+        if exc.problem == "no such file or directory":
+            raise ConfigError(f"{path}: no such {what}") from None
+        raise ConfigError(str(exc).replace(": malformed TOML: ", ": bad TOML: ", 1)) from None
 
 
 def load_config(path: str | Path) -> CalibrationConfig:
@@ -318,6 +319,14 @@ def load_history(paths) -> list[dict]:
     rows = []
     for f in paths:
         f = Path(f)
+        from ..inputfiles import InputFileError, check_regular
+        from ..limits import limit
+
+        try:  # a FIFO or device would block the reader; a huge file is refused before it is read
+            check_regular(f, what="history data file", max_bytes=limit("MAX_TABLE_BYTES"))
+        except InputFileError as exc:
+            if exc.problem != "no such file or directory":
+                raise ConfigError(str(exc)) from None
         try:
             with f.open(newline="", encoding="utf-8") as fh:
                 reader = csv.DictReader(fh)

@@ -102,8 +102,10 @@ def _fmt_result(result) -> str:
               help="Target config: series, years, weights, unit conversions [default: calibration/targets.toml].")
 @click.option("--until", type=int, default=None,
               help="Fit on data up to YEAR only and report the errors after it (back-test).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Parameter file to write [default: PARAMS/calibrated.toml; with --until, nothing unless given].")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Parameter file to write [default: PARAMS/calibrated.toml; with --until, nothing unless given]. "
+                   "A calibrated file regsim wrote is replaced (that is this command's job); any other existing "
+                   "file is refused.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no tables; print only the output path.")
 @friendly
 def calibrate(params_dir, data, config, until, output, quiet):
@@ -120,10 +122,15 @@ def calibrate(params_dir, data, config, until, output, quiet):
     default.
     """
     from ..calibration import format_calibrated_toml, run_calibration, write_calibrated
+    from ..io import check_output_file
     from ..scenarios import default_params_dir
 
     cfg = config or _default_config()
     pdir = params_dir or default_params_dir()
+    if output is None and until is None:
+        output = Path(pdir) / "calibrated.toml"
+    if output is not None:
+        check_output_file(output, kind="calibrated parameter file", own=True)  # before the (long) fit
     prog = _Progress(quiet, "calibrate")
     try:
         result, ps, files = run_calibration(cfg, params_dir=pdir, data=list(data) or None, until=until, progress=prog)
@@ -131,8 +138,6 @@ def calibrate(params_dir, data, config, until, output, quiet):
         raise BadInput(" ".join(str(exc).split())) from None
     finally:
         prog.done()
-    if output is None and until is None:
-        output = Path(pdir) / "calibrated.toml"
     if not quiet:
         click.echo(_fmt_result(result))
     if output is not None:
@@ -140,13 +145,40 @@ def calibrate(params_dir, data, config, until, output, quiet):
             ["regsim", "calibrate"]
         text = format_calibrated_toml(result, ps, data_files=[_rel(f) for f in files],
                                       command=" ".join(shlex.quote(a) for a in argv))
-        write_calibrated(output, text)
+        from ..io import atomic_output_file
+
+        with atomic_output_file(output, kind="calibrated parameter file", own=True) as tmp:
+            write_calibrated(tmp, text)
         click.echo(str(output) if quiet else f"\nWrote {output}")
 
 
+def _write_validation(rep, output: Path, figure_dir: str, command: str, force: bool) -> list[Path]:
+    """The report's figures, then the report file; each written atomically, replaced only with ``force``."""
+    import io
+
+    from ..io import atomic_output_file
+    from ..validation.report import figures, to_markdown
+
+    written, links = [], {}
+    for key, fig in figures(rep).items():
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+        p = output.parent / figure_dir / f"{key}.png"
+        with atomic_output_file(p, kind="figure", force=force) as tmp:
+            tmp.write_bytes(buf.getvalue())
+        written.append(p)
+        links[key] = f"{figure_dir}/{key}.png"
+    with atomic_output_file(output, kind="validation report", force=force) as tmp:
+        tmp.write_text(to_markdown(rep, links, command), encoding="utf-8")
+    return [output] + written
+
+
 @click.command("validate-model")
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("validation"),
-              show_default=True, help="Directory for validation.md and validation-figures/.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path("validation/validation.md"),
+              show_default=True, help="Markdown report to write (-o names the file); its figures go to "
+                                      "<stem>-figures/ beside it (validation.md -> validation-figures/). An existing "
+                                      "report is replaced only with --force.")
+@click.option("--force", is_flag=True, help="Replace an existing report (and its figures) that regsim wrote.")
 @click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
               help="Parameter directory [default: params/, with calibrated.toml applied].")
 @click.option("--data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -161,8 +193,8 @@ def calibrate(params_dir, data, config, until, output, quiet):
 @click.option("--no-structural", is_flag=True, help="Skip the structural tests.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the path of validation.md.")
 @friendly
-def validate_model(outdir, params_dir, data, config, structural_config, backtest_until, no_backtest, no_structural,
-                   quiet):
+def validate_model(output, force, params_dir, data, config, structural_config, backtest_until, no_backtest,
+                   no_structural, quiet):
     """Validate the model against history and write OUTPUT/validation.md with figures.
 
     Behaviour reproduction per series (MAPE, RMSE, R², Theil U^M/U^S/U^C) with
@@ -172,8 +204,14 @@ def validate_model(outdir, params_dir, data, config, structural_config, backtest
     error, units, accounting identities). Exit code 1 if an acceptance limit or
     a structural test fails.
     """
-    from ..validation.report import backtest_rows, behaviour_table, run_validation, text_table, write_report
+    from ..io import check_output_file
+    from ..validation.report import backtest_rows, behaviour_table, run_validation, text_table
 
+    figure_dir = f"{output.stem}-figures"
+    check_output_file(output, kind="validation report", force=force)
+    fdir = output.parent / figure_dir
+    if fdir.exists() and not fdir.is_dir():
+        raise BadInput(f"{fdir}: the report's figure directory is a file")
     prog = _Progress(quiet, "validate-model")
     scfg = structural_config or _default_structural()
     try:
@@ -186,7 +224,7 @@ def validate_model(outdir, params_dir, data, config, structural_config, backtest
         prog.done()
     argv = sys.argv[2:] if len(sys.argv) > 1 and sys.argv[1] == "validate-model" else []
     command = " ".join(["regsim", "validate-model", *(shlex.quote(a) for a in argv)])
-    paths = write_report(rep, outdir, command=command)
+    paths = _write_validation(rep, output, figure_dir, command, force)
     if quiet:
         click.echo(str(paths[0]))
     else:

@@ -19,8 +19,7 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from .errors import BadInput, echo_err, friendly
-
+from .errors import BadInput, echo_err, friendly, note
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -48,6 +47,59 @@ def _prepare(path: Path):
     return prepare(path)
 
 
+def _print_warnings(*preps) -> None:
+    from .run_cmds import _print_warnings as pw
+
+    pw(*preps)
+
+
+def _check_members(n: int, option: str = "-n") -> None:
+    from ..limits import limit
+
+    cap = limit("MAX_MEMBERS")
+    if n > cap:
+        raise BadInput(f"{option}: {n} members is more than the limit of {cap} (raise it with REGSIM_MAX_MEMBERS "
+                       "if this machine has the memory)")
+
+
+def _member_problem(prep, samples, exc, seed) -> str:
+    """One line for a non-finite ensemble member: the sampled parameter that causes it, when one alone does."""
+    import numpy as np
+
+    from ..engine import simulate
+    from ..ensemble.runner import _chunk_params, _column_map
+
+    k = int(exc.run)
+    head = f"ensemble member {k} (seed {seed}): non-finite value in {exc.variable!r} at year {exc.time:g}"
+    try:
+        cols = list(samples.columns)
+        colmap = _column_map(prep.model, cols)
+        row = samples.to_numpy(dtype=float)[k]
+        block = np.repeat(row[None, :], len(cols), axis=0)
+        for j, c in enumerate(colmap):
+            comp = prep.model[c.constant]
+            base = np.asarray(prep.params.get(c.constant, comp.array(prep.model.size(c.constant))), dtype=float)
+            block[j, j] = base if c.index is None else base[c.index]
+        from dataclasses import replace as dc_replace
+
+        params = _chunk_params(prep.model, colmap, block, prep.params)
+        res = simulate(prep.model, params, dc_replace(prep.settings, on_nonfinite="ignore"), n_runs=len(cols))
+        ok = np.ones(len(cols), dtype=bool)
+        for v in res.variables:
+            a = np.asarray(res[v], dtype=float).reshape(len(cols), -1)
+            ok &= np.isfinite(a).all(axis=1)
+        hits = [cols[j] for j in np.flatnonzero(ok)]
+        if hits:
+            name = colmap[cols.index(hits[0])].constant
+            src = prep.parameters[name].file if name in prep.parameters else "the model"
+            return (f"{src}: {name}: the value sampled for {head.split(' (')[0]}, {row[cols.index(hits[0])]:.6g} "
+                    f"(column {hits[0]} of samples), makes the run blow up: {head}; with the scenario's value it "
+                    "stays finite (narrow the parameter's range or distribution)")
+    except Exception:  # the diagnosis must never hide the original error
+        pass
+    return f"{prep.scenario.path}: {head}"
+
+
 def _uncertain_columns(prep, exclude=(), as_designed: bool = False):
     """(names to sample, {reason: [names]} of parameters left out)."""
     from ..ensemble import uncertain_parameters
@@ -70,12 +122,41 @@ def _sampled_line(table) -> str:
 
 
 def _correlations(path: Path | None, prep):
-    from ..ensemble import load_correlations, parse_correlations
+    """Rank-correlation pairs from a ``--correlations`` file (every table and name checked)."""
+    from ..ensemble import parse_correlations
+    from ..inputfiles import InputFileError, load_toml
 
-    if path is not None:
-        return load_correlations(path)
-    table = prep.metadata.get("correlations") if isinstance(prep.metadata, dict) else None
-    return parse_correlations(table, f"{prep.name}: correlations") if table else []
+    if path is None:
+        table = prep.metadata.get("correlations") if isinstance(prep.metadata, dict) else None
+        return parse_correlations(table, f"{prep.name}: correlations") if table else []
+    doc, _ = load_toml(path, what="correlations file")
+    unknown = sorted(set(doc) - {"correlations"})
+    if unknown:
+        import difflib
+
+        near = difflib.get_close_matches(unknown[0], ["correlations"], n=1)
+        raise InputFileError(path, "unknown table (the file holds only [correlations] pairs = [[a, b, rho], ...])"
+                             + (f"; did you mean [{near[0]}]?" if near else ""), key=unknown[0])
+    if "correlations" not in doc:
+        raise InputFileError(path, "no [correlations] table (pairs = [[a, b, rho], ...])")
+    pairs = parse_correlations(doc["correlations"], str(path))
+    if not pairs:
+        raise InputFileError(path, "no pairs given (pairs = [[a, b, rho], ...])", key="correlations.pairs")
+    for i, (a, b, rho) in enumerate(pairs):
+        key = f"correlations.pairs[{i}]"
+        for nm in (a, b):
+            base = nm.split("[")[0]
+            if base not in prep.parameters:
+                import difflib
+
+                near = difflib.get_close_matches(base, list(prep.parameters), n=1)
+                raise InputFileError(path, f"unknown parameter {nm!r}" + (f" (did you mean {near[0]}?)" if near else ""),
+                                     key=key)
+        if a == b:
+            raise InputFileError(path, f"a parameter cannot be correlated with itself ({a!r})", key=key)
+        if not -1.0 < rho < 1.0:
+            raise InputFileError(path, f"rho = {rho:g}: a rank correlation must lie strictly between -1 and 1", key=key)
+    return pairs
 
 
 def _default_variables(model):
@@ -106,10 +187,16 @@ def _seed(seed, prep) -> int:
     return int(np.random.SeedSequence().entropy)  # fresh, but recorded in metadata.json
 
 
-def _atomic(target: Path, force: bool):
+def _atomic(target: Path, force: bool, command: str):
     from ..io import atomic_output_dir
 
-    return atomic_output_dir(target, force=force)
+    return atomic_output_dir(target, force=force, command=command, notes=note)
+
+
+def _check_target(target: Path, force: bool, suggest: str) -> None:
+    from ..io import prepare_output_dir
+
+    prepare_output_dir(target, force=force, notes=note, suggest=suggest)
 
 
 def _write_table(df, path: Path, index_label: str | None = None) -> None:
@@ -182,9 +269,11 @@ def _check_dask(executor: str, scheduler: str | None):
 @_executor_options
 @_as_designed_option
 @click.option("--parquet", is_flag=True, help="Also keep every member in DIR/members/ (Parquet dataset).")
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory [default: results/<scenario>-uncertainty].")
-@click.option("--force", is_flag=True, help="Replace an existing output directory (atomically).")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+              help="Result directory to write [default: results/<scenario>-uncertainty]. -o names exactly what is "
+                   "written: the result directory itself. It must not exist, be empty, or be a result directory "
+                   "regsim wrote (replaced only with --force).")
+@click.option("--force", is_flag=True, help="Replace an existing result directory that regsim wrote (atomically).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
 @friendly
 def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations, executor, scheduler, workers,
@@ -205,23 +294,24 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
     from ..ensemble import paired_comparison, run_ensemble, sample
 
     _check_dask(executor, scheduler)
+    _check_members(n)
     t_start = time.perf_counter()
     prep = _prepare(scenario)
     base = _prepare(compare_to) if compare_to is not None else None
     if base is not None and base.settings != prep.settings:
         raise BadInput(f"--compare: {compare_to} has a different horizon/dt than {scenario}: paired runs need the same")
     target = outdir if outdir is not None else Path("results") / f"{prep.name}-uncertainty"
-    if target.exists() and not force:
-        raise BadInput(f"{target}: output directory exists (use --force to replace it)")
+    _check_target(target, force, f"{prep.name}-uncertainty")
     seed = _seed(seed, prep)
     vars_ = _variables(variables, prep.model)
     exclude = set(base.params) if base is not None else set()
     names, skipped = _uncertain_columns(prep, exclude, as_designed)
+    if not names:
+        raise BadInput(f"{scenario}: no uncertain parameters to sample (all fixed, policy settings or set by the "
+                       "scenario)")
     from ..ensemble import sampling_table
 
     table = sampling_table(prep, exclude, lever_mechanisms=not as_designed)
-    if not names:
-        raise BadInput(f"{scenario}: no uncertain parameters to sample (all fixed, policy settings or set by the scenario)")
     corr = _correlations(correlations, prep)
     s = sample(prep.parameters, n, seed, sampler, correlations=corr,
                dimensions=prep.model.dimensions, include=names)
@@ -231,7 +321,9 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
                  + (" ..." if len(skipped["not a model constant"]) > 8 else ""))
     runs = [("scenario", prep)] + ([("baseline", base)] if base is not None else [])
     results = {}
-    with _atomic(target, force) as tmp:
+    from ..engine import NonFiniteError
+
+    with _atomic(target, force, "uncertainty") as tmp:
         for label, p in runs:
             update, close = _progress_bar(n, f"{p.name}", quiet)
             try:
@@ -239,8 +331,11 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
                     p.model, s, p.params, p.settings, variables=vars_, chunk_size=chunk_size, executor=executor,
                     scheduler=scheduler, n_workers=workers, seed=seed, progress=update,
                     parquet=(tmp / ("members" if label == "scenario" else "baseline_members")) if parquet else None)
+            except NonFiniteError as exc:
+                raise BadInput(_member_problem(p, s, exc, seed)) from None
             finally:
                 close()
+        _print_warnings(prep, base)
         ens = results["scenario"]
         q = ens.quantiles()
         q.to_csv(tmp / "quantiles.csv", index=False)
@@ -312,9 +407,11 @@ def _print_summary(q, ens, prob):
                    "parameter) or one per element (one row per name[element]).")
 @_executor_options
 @_as_designed_option
-@click.option("-o", "--output-dir", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory [default: results/<scenario>-sensitivity].")
-@click.option("--force", is_flag=True, help="Replace an existing output directory (atomically).")
+@click.option("-o", "--output-dir", "outdir", type=click.Path(path_type=Path), default=None,
+              help="Result directory to write [default: results/<scenario>-sensitivity]. -o names exactly what is "
+                   "written: the result directory itself. It must not exist, be empty, or be a result directory "
+                   "regsim wrote (replaced only with --force).")
+@click.option("--force", is_flag=True, help="Replace an existing result directory that regsim wrote (atomically).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
 @friendly
 def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, executor, scheduler, workers, chunk_size,
@@ -350,8 +447,7 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     if spec.variable not in prep.model or prep.model[spec.variable].kind not in ("stock", "flow", "aux", "timeseries"):
         raise BadInput(f"--output {output_spec}: the model has no variable {spec.variable!r}")
     target = outdir if outdir is not None else Path("results") / f"{prep.name}-sensitivity"
-    if target.exists() and not force:
-        raise BadInput(f"{target}: output directory exists (use --force to replace it)")
+    _check_target(target, force, f"{prep.name}-sensitivity")
     n = n if n is not None else (512 if method == "sobol" else 50)
     seed = _seed(seed, prep)
     names, skipped = _uncertain_columns(prep, (), as_designed)
@@ -364,15 +460,24 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
 
     d = len(factors(marginals(prep.parameters, prep.model.dimensions, include=names), group_by))
     total = n * (d + 2) if method == "sobol" else n * (d + 1)
+    _check_members(total, f"-n {n} x {d} factors: the design's")
     update, close = _progress_bar(total, f"{method} {spec}", quiet)
+    from ..engine import NonFiniteError
+
     try:
         res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,
                      settings=prep.settings, include=names, num_levels=num_levels, group_by=group_by,
                      chunk_size=chunk_size,
                      executor=executor, scheduler=scheduler, progress=update)
+    except NonFiniteError as exc:
+        raise BadInput(f"{scenario}: design run {exc.run} of the {method} sample: non-finite value in "
+                       f"{exc.variable!r} at year {exc.time:g}; a parameter's range reaches values the model cannot "
+                       f"take (check the ranges of: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})") \
+            from None
     finally:
         close()
-    with _atomic(target, force) as tmp:
+    _print_warnings(prep)
+    with _atomic(target, force, "sensitivity") as tmp:
         table_name = "sobol.csv" if method == "sobol" else "morris.csv"
         res.table.to_csv(tmp / table_name, index=False)
         _write_table(res.X.assign(**{str(spec): res.Y}), tmp / "samples.csv", index_label="run")

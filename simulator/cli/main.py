@@ -23,7 +23,36 @@ def register(name: str, module: str, attr: str, help: str) -> None:
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
+    """A click group whose subcommands are imported on first use.
+
+    It is also the CLI's last line of defence: an exception no command mapped
+    to a message still ends as one line and exit code 2, never a traceback
+    (:func:`simulator.cli.errors.last_resort`).
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `regsim list | head`: the reader went away
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+        except Exception as exc:
+            from .errors import last_resort
+
+            raise last_resort(exc) from None
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -43,6 +72,14 @@ class LazyGroup(click.Group):
                 formatter.write_dl(sorted(rows))
 
 
+def _one_line_usage(exc: click.UsageError) -> click.ClickException:
+    """A usage error (bad option, missing argument) as one line naming the command and the option."""
+    from .errors import BadInput
+
+    cmd = exc.ctx.command_path if exc.ctx is not None else "regsim"
+    return BadInput(f"{cmd}: {exc.format_message()} (see `{cmd} --help`)")
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="regsim")
 def main() -> None:
@@ -50,6 +87,13 @@ def main() -> None:
 
     Run what-if scenarios for Heilongjiang's trade, output and employment,
     compare them, and explore uncertainty.
+
+    Every -o names exactly what the command writes: a result directory (run,
+    run-xmile, uncertainty, sensitivity) or a file (compare, plot, report,
+    export-xmile, calibrate, validate-model), never a parent folder. An
+    existing output is replaced only with --force, and --force replaces only
+    what regsim wrote. Bad input: one line naming the file and key, exit code
+    2. See docs/reliability.md.
     """
 
 

@@ -10,21 +10,13 @@ import click
 from .errors import BadInput, echo_err, friendly
 
 
-def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
-    """Write ``path`` via a temporary file in the same directory and ``os.replace`` (never half-written)."""
-    from ..io.results_files import OutputExistsError
+def write_atomic(path: Path, text: str | bytes, *, force: bool = False, kind: str = "report") -> None:
+    """Write ``path`` via a temporary file in the same directory (never half-written; see :mod:`simulator.io.outdir`)."""
+    from ..io import atomic_output_file
 
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path}: file exists (use --force to replace it)")
-    if path.is_dir():
-        raise IsADirectoryError(f"{path}: is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"{parent}: output directory does not exist")
-    from ..io import atomic_write
-
-    atomic_write(path, text)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with atomic_output_file(path, kind=kind, force=force) as tmp:
+        tmp.write_bytes(data)
 
 
 @click.command("report")
@@ -41,14 +33,15 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
               help="Language of labels and figures.")
 @click.option("--sensitivity", "sens", type=click.Choice(["morris", "oat", "none"]), default="morris", show_default=True,
               help="Key assumptions: Morris screening (SALib), one-at-a-time swings over each range, or none.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
-              show_default=True, help="HTML file to write.")
-@click.option("--figures-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write each figure as a PNG into this directory (e.g. for documentation).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("report.html"),
+              show_default=True, help="HTML file to write (-o names the file; replaced only with --force).")
+@click.option("--figures-dir", type=click.Path(path_type=Path), default=None,
+              help="Also write each figure as a PNG into this directory (e.g. for documentation); existing "
+                   "figures of the same names are replaced only with --force.")
 @click.option("--figure", "only", multiple=True,
               type=click.Choice(["spending", "trajectories", "trade", "employment", "fans", "tornado"]),
               help="With --figures-dir: write only these figures (repeatable).")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--force", is_flag=True, help="Replace an existing report (and figures) that regsim wrote.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
 @friendly
 def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, as_designed: bool, lang: str,
@@ -65,16 +58,33 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
     summary and the run's metadata. Lever-mechanism parameters are sampled in
     every ensemble unless --policy-as-designed. --lang zh labels everything in Chinese.
     """
-    from ..io.results_files import OutputExistsError
+    from ..engine import NonFiniteError
+    from ..io import check_output_file
     from ..plotting.fonts import CJKFontWarning
     from ..report import collect, render, report_figures
+    from ..scenarios import prepare
+    from ..scenarios.diagnose import explain_nonfinite
 
-    if output.exists() and not force:
-        raise OutputExistsError(f"{output}: file exists (use --force to replace it)")
-    if output.exists() and output.is_dir():
-        raise BadInput(f"{output}: is a directory")
-    data = collect(scenario, compare_to, uncertainty=uncertainty or None, seed=seed,
-                   sensitivity=None if sens == "none" else sens, lever_mechanisms=not as_designed)
+    check_output_file(output, kind="report", force=force)
+    preps = [prepare(p) for p in (scenario, compare_to) if p is not None]  # every input checked before the work
+    if uncertainty:
+        from .ensemble_cmds import _check_members
+
+        _check_members(uncertainty, "--uncertainty")
+    if figures_dir is not None:
+        if figures_dir.exists() and not figures_dir.is_dir():
+            raise BadInput(f"{figures_dir}: --figures-dir is a file, not a directory")
+        keys = only or ("spending", "trajectories", "trade", "employment", "fans", "tornado")
+        for key in keys:
+            check_output_file(figures_dir / f"{preps[0].name}_{key}_{lang}.png", kind="figure", force=force)
+    try:
+        data = collect(scenario, compare_to, uncertainty=uncertainty or None, seed=seed,
+                       sensitivity=None if sens == "none" else sens, lever_mechanisms=not as_designed)
+    except NonFiniteError as exc:
+        raise BadInput(explain_nonfinite(preps[0], exc)) from None
+    from .run_cmds import _print_warnings
+
+    _print_warnings(*preps)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CJKFontWarning)
         figs, fallback = report_figures(data, lang)
@@ -84,13 +94,12 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     html = render(data, lang, figures=figs, fallback=fallback)
-    write_atomic(output, html, force=True)
+    write_atomic(output, html, force=force)
     if figures_dir is not None:
-        figures_dir.mkdir(parents=True, exist_ok=True)
         for key, png in figs.items():
             if only and key not in only:
                 continue
-            write_atomic(figures_dir / f"{data.prep.name}_{key}_{lang}.png", png, force=True)
+            write_atomic(figures_dir / f"{data.prep.name}_{key}_{lang}.png", png, force=force, kind="figure")
     if quiet:
         click.echo(str(output))
         return

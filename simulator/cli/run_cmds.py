@@ -8,27 +8,58 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from .errors import BadInput, friendly
+from .errors import BadInput, friendly, note, warn
 
 DEFAULT_SCENARIO_DIR = Path("scenarios")
 
 
 def _simulate_prepared(prep, seed=None):
-    from ..engine import simulate
+    from ..engine import NonFiniteError, simulate
 
     meta = dict(prep.metadata)
     meta.update({"regsim_version": __version__, "seed": seed if seed is not None else prep.metadata.get("seed")})
     t0 = time.perf_counter()
-    res = simulate(prep.model, settings=prep.settings, metadata=meta)
+    try:
+        res = simulate(prep.model, settings=prep.settings, metadata=meta)
+    except NonFiniteError as exc:
+        from ..scenarios.diagnose import explain_nonfinite
+
+        raise BadInput(explain_nonfinite(prep, exc)) from None
     res.metadata["run_seconds"] = round(time.perf_counter() - t0, 4)
     res.metadata["run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return res
 
 
-def _run_scenario(path):
+def _prepare(path, max_steps=None):
+    """``prepare(path)`` (its warnings are printed by :func:`_print_warnings` once the work succeeded)."""
     from ..scenarios import prepare
 
-    return _simulate_prepared(prepare(path))
+    return prepare(path, max_steps=max_steps)
+
+
+def _print_warnings(*preps) -> None:
+    """Print every warning of the prepared scenarios, loudly, on stderr (once each).
+
+    Commands call it after their runs succeeded: when a run fails, its one-line
+    error says what matters (and names the same key when a warned setting is the cause).
+    """
+    seen = set()
+    for prep in preps:
+        for w in getattr(prep, "warnings", ()) if prep is not None else ():
+            if w not in seen:
+                seen.add(w)
+                warn(w)
+
+
+def _run_scenario(path, max_steps=None):
+    prep = _prepare(path, max_steps)
+    res = _simulate_prepared(prep)
+    _print_warnings(prep)
+    return res
+
+
+OUTPUT_HELP = ("-o names exactly what is written, for every command: here the result directory itself. It must not "
+               "exist, be empty, or be a result directory regsim wrote (replaced only with --force).")
 
 
 def _default_baseline(scenario: Path) -> Path | None:
@@ -58,38 +89,44 @@ def _fmt_table(df, floatfmt="{:,.1f}", fine_rows=()) -> str:
 
 @click.command("run")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
-              show_default=True, help="Directory; results go to OUTPUT/<scenario-name>/.")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+              help="Result directory to write [default: results/<scenario-name>]. " + OUTPUT_HELP)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--force", is_flag=True, help="Replace existing results (atomically).")
+@click.option("--force", is_flag=True, help="Replace an existing result directory that regsim wrote (atomically).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Scenario to compare against in the summary (default: baseline.toml beside SCENARIO).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Cap on integration steps (default 200000, or REGSIM_MAX_STEPS).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
 @friendly
-def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | None, quiet: bool) -> None:
+def run(scenario: Path, outdir: Path | None, fmt: str, force: bool, baseline: Path | None, max_steps: int | None,
+        quiet: bool) -> None:
     """Run SCENARIO (a TOML file) and write its trajectories.
 
-    Writes OUTPUT/<name>/timeseries.csv (long format: scenario, variable,
-    dimension, year, value, unit) and metadata.json (scenario files, parameter
-    hash, seed, regsim version, run time), then prints headline results at key
-    years and the difference from the baseline.
+    Writes DIR/timeseries.csv (long format: scenario, variable, dimension,
+    year, value, unit) and DIR/metadata.json (scenario files, parameter hash,
+    seed, regsim version, run time), DIR being -o (default
+    results/<scenario-name>), then prints headline results at key years and the
+    difference from the baseline. Everything (both scenarios, the output
+    directory) is checked before anything is written.
     """
     from ..analysis import compare, headline_table
-    from ..io import atomic_output_dir, write_results
-    from ..io.results_files import OutputExistsError
-    from ..scenarios import prepare
+    from ..io import atomic_output_dir, prepare_output_dir, write_results
 
-    prep = prepare(scenario)
-    target = outdir / prep.name
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target}: output directory exists (use --force to replace it)")
+    prep = _prepare(scenario, max_steps)
+    target = outdir if outdir is not None else Path("results") / prep.name
+    prepare_output_dir(target, force=force, notes=note, suggest=prep.name)
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError:
             raise BadInput("--format parquet needs pyarrow: pip install 'regsim[parquet]'") from None
+    base_path = baseline if baseline is not None else (None if quiet else _default_baseline(scenario))
+    base_prep = _prepare(base_path, max_steps) if base_path is not None else None
     res = _simulate_prepared(prep)
-    with atomic_output_dir(target, force=force) as tmp:
+    base = _simulate_prepared(base_prep) if base_prep is not None else None
+    _print_warnings(prep, base_prep)
+    with atomic_output_dir(target, force=force, command="run", notes=note) as tmp:
         path = write_results(res, tmp, scenario=prep.name, fmt=fmt)
     final = target / path.name
     if quiet:
@@ -101,9 +138,7 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
     click.echo(textwrap.fill(f"scenario {prep.name}: {desc}", 100) + "\n")
     shares = [v for v, u in res.units.items() if u == "1"]
     click.echo(_fmt_table(headline_table(res), fine_rows=shares))
-    base_path = baseline if baseline is not None else _default_baseline(scenario)
-    if base_path is not None:
-        base = _run_scenario(base_path)
+    if base is not None:
         diff = compare(base, {prep.name: res})
         piv = diff.pivot_table(index="variable", columns="year", values="diff", sort=False)
         piv.index.name = f"vs {base.metadata.get('scenario', 'baseline')}"
@@ -115,9 +150,10 @@ def run(scenario: Path, outdir: Path, fmt: str, force: bool, baseline: Path | No
 @click.command("compare")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("alternatives", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV file for the full comparison (default: results/compare_<base>.csv).")
-@click.option("--force", is_flag=True, help="Overwrite an existing CSV.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="CSV file for the full comparison [default: results/compare_<base>.csv]. -o names the file "
+                   "written; an existing one is replaced only with --force.")
+@click.option("--force", is_flag=True, help="Replace an existing comparison CSV that regsim wrote.")
 @click.option("--uncertainty", "n_members", type=click.IntRange(min=0), default=0, show_default=True,
               help="Ensemble size N: the appraisal metrics as median and 90%% band over N paired members "
                    "(every uncertain parameter sampled, lever mechanisms included); 0 = one run.")
@@ -136,6 +172,7 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     over present value of spending at 8%, 6% and 3%, impact multipliers beside the
     Chinese evidence, GDP and fiscal payback, the national view, job-years per 100m
     yuan; see simulator.analysis.returns); writes the comparison as CSV.
+    Every scenario and the output file are checked before anything runs.
 
     With --uncertainty N the appraisal is a paired ensemble: BASE and every
     alternative run on the same N draws of every uncertain parameter (lever
@@ -146,23 +183,34 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     import pandas as pd
 
     from ..analysis import compare, returns_table
+    from ..io import atomic_output_file, check_output_file
     from .returns_view import format_return_bands, format_returns, returns_long
 
-    b = _run_scenario(base)
+    if as_designed and not n_members:
+        raise BadInput("--policy-as-designed needs --uncertainty N (it says which parameters the ensemble samples)")
+    bprep = _prepare(base)
+    aprep = [(p, _prepare(p)) for p in alternatives]
+    out = out or Path("results") / f"compare_{bprep.name}.csv"
+    extra = [out.with_name(out.stem + s + ".csv") for s in ("_bands", "_sampled")] if n_members else []
+    for path in (out, *extra):
+        check_output_file(path, kind="comparison table", force=force)
+    if n_members:
+        from .ensemble_cmds import _check_members
+
+        _check_members(n_members, "--uncertainty")
+    b = _simulate_prepared(bprep)
     alts = {}
-    for p in alternatives:
-        r = _run_scenario(p)
+    preps = {}
+    for p, ap in aprep:
+        r = _simulate_prepared(ap)
         name = r.metadata["scenario"]
         if name in alts or name == b.metadata["scenario"]:
             name = f"{name} ({p})"
         alts[name] = r
+        preps[name] = ap
+    _print_warnings(bprep, *(ap for _, ap in aprep))
     diff = compare(b, alts)
     metrics = returns_table(b, alts)
-    out = out or Path("results") / f"compare_{b.metadata['scenario']}.csv"
-    if out.exists() and not force:
-        raise BadInput(f"{out}: file exists (use --force to overwrite)")
-    if as_designed and not n_members:
-        raise BadInput("--policy-as-designed needs --uncertainty N (it says which parameters the ensemble samples)")
     for name in alts:
         sub = diff[diff.scenario == name]
         t = sub.pivot_table(index="variable", columns="year", values="diff", sort=False)
@@ -172,45 +220,35 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.index.name = f"{name} - {b.metadata['scenario']}"
         click.echo(_fmt_table(t, fine_rows=[v for v, u in b.units.items() if u == "1"]))
         click.echo("")
-    bands = None
+    bands = sampled = None
     if n_members:
-        bands, sampled = _compare_bands(base, alternatives, list(alts), n_members, seed, as_designed)
+        bands, sampled = _compare_bands(bprep, preps, n_members, seed, as_designed)
         click.echo(format_return_bands(bands, sampled))
     else:
         click.echo(format_returns(metrics))
-    out.parent.mkdir(parents=True, exist_ok=True)
     long_metrics = returns_long(metrics)
     full = pd.concat([diff, long_metrics], ignore_index=True)
-    from ..io import atomic_path
-
-    with atomic_path(out) as tmp:
+    with atomic_output_file(out, kind="comparison table", force=force) as tmp:
         full.to_csv(tmp, index=False)
-    written = [out]
     if bands is not None:
-        for suffix, table in (("_bands", bands.table), ("_sampled", sampled)):
-            path = out.with_name(out.stem + suffix + ".csv")
-            with atomic_path(path) as tmp:
+        for path, table in zip(extra, (bands.table, sampled)):
+            with atomic_output_file(path, kind="comparison table", force=force) as tmp:
                 table.to_csv(tmp, index=False)
-            written.append(path)
-    click.echo(f"\nwrote {', '.join(str(w) for w in written)}")
+    click.echo(f"\nwrote {', '.join(str(w) for w in (out, *extra))}")
 
 
-def _compare_bands(base: Path, alternatives: tuple[Path, ...], names: list[str], n: int, seed: int | None,
-                   as_designed: bool):
+def _compare_bands(bprep, preps: dict, n: int, seed: int | None, as_designed: bool):
     """Paired appraisal ensemble of the alternatives against the base (``regsim compare --uncertainty``)."""
     from ..ensemble import sampling_table
     from ..ensemble.appraisal import COMPARE_METRICS, BandTable, paired_returns, return_bands
-    from ..scenarios import prepare
 
-    bp = prepare(base)
-    alts = {name: prepare(p) for name, p in zip(names, alternatives)}
-    s = seed if seed is not None else (bp.metadata.get("seed") or 20240501)
+    s = seed if seed is not None else (bprep.metadata.get("seed") or 20240501)
     try:
-        pr = paired_returns(bp, alts, n, int(s), lever_mechanisms=not as_designed)
+        pr = paired_returns(bprep, preps, n, int(s), lever_mechanisms=not as_designed)
     except ValueError as e:
         raise BadInput(str(e)) from None
-    exclude = set(bp.params).union(*(p.params for p in alts.values()))
-    table = sampling_table(bp, exclude, lever_mechanisms=not as_designed)
+    exclude = set(bprep.params).union(*(p.params for p in preps.values()))
+    table = sampling_table(bprep, exclude, lever_mechanisms=not as_designed)
     return BandTable(return_bands(pr, COMPARE_METRICS), pr.metadata), table
 
 
@@ -220,10 +258,11 @@ def _compare_bands(base: Path, alternatives: tuple[Path, ...], names: list[str],
               help="Comma-separated variables; NAME[element] picks one element of an arrayed variable.")
 @click.option("--fan", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Uncertainty results directory (from `regsim uncertainty`): draw fan charts.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("figure.png"),
-              show_default=True, help="Image file (.png, .svg or .pdf).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("figure.png"),
+              show_default=True, help="Image file to write (.png, .svg or .pdf): -o names the file itself; an existing "
+                                      "one is replaced only with --force.")
 @click.option("--diff", is_flag=True, help="Plot each source minus the first one (differences from a base).")
-@click.option("--force", is_flag=True, help="Overwrite an existing image.")
+@click.option("--force", is_flag=True, help="Replace an existing image that regsim wrote.")
 @friendly
 def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path, diff: bool, force: bool) -> None:
     """Plot trajectories of SOURCES (results directories or scenario files) on shared axes.
@@ -233,13 +272,11 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..io import read_results_dir, results_frame
+    from ..io import atomic_output_file, check_output_file, results_frame
+    from ..io.readback import load_results_dir
     from ..io.results_files import split_variables
 
-    if out.exists() and not force:
-        raise BadInput(f"{out}: file exists (use --force to overwrite)")
-    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise BadInput(f"{out}: output must end in .png, .svg or .pdf")
+    check_output_file(out, kind="figure", force=force)
     names = split_variables(variables)  # commas inside brackets separate elements: io[construction,equipment_mfg]
     if not names:
         raise BadInput("--variables: give at least one variable")
@@ -248,23 +285,36 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
     else:
         if not sources:
             raise BadInput("give at least one results directory or scenario file (or --fan DIR)")
-        frames = {}
-        for src in sources:
+        from ..io.outdir import repair_for_reading
+
+        preps, loaded = {}, {}
+        for src in sources:  # check every source before running anything
+            for n in repair_for_reading(src):
+                note(n)
             if src.is_dir():
-                df, meta = read_results_dir(src)
-                frames[meta.get("scenario", src.name)] = df
+                loaded[src] = load_results_dir(src)
             elif src.suffix == ".toml":
-                r = _run_scenario(src)
-                frames[r.metadata["scenario"]] = results_frame(r, r.metadata["scenario"])
+                preps[src] = _prepare(src)
+            elif not src.exists():
+                raise BadInput(f"{src}: no such file or directory")
             else:
                 raise BadInput(f"{src}: not a results directory or a .toml scenario file")
+        frames = {}
+        for src in sources:
+            if src in loaded:
+                df, meta = loaded[src]
+                frames[str(meta.get("scenario", src.name))] = df
+            else:
+                r = _simulate_prepared(preps[src])
+                frames[r.metadata["scenario"]] = results_frame(r, r.metadata["scenario"])
+        _print_warnings(*preps.values())
         from ..plotting import plot_trajectories
 
-        for df in frames.values():
-            have = set(df["variable"].unique())
+        for label, df in frames.items():
+            have = set(df["variable"].astype(str).unique())
             for v in names:
                 if v.split("[")[0] not in have:
-                    raise BadInput(f"--variables: unknown variable {v!r}")
+                    raise BadInput(f"--variables: unknown variable {v!r} (not in {label})")
         if diff:
             if len(frames) < 2:
                 raise BadInput("--diff needs a base and at least one other source")
@@ -273,9 +323,7 @@ def plot(sources: tuple[Path, ...], variables: str, fan: Path | None, out: Path,
                                  if diff else "")
         fig = axes[0].figure
         fig.tight_layout()
-    from ..io import atomic_path
-
-    with atomic_path(out) as tmp:
+    with atomic_output_file(out, kind="figure", force=force) as tmp:
         fig.savefig(tmp, dpi=110, format=out.suffix.lstrip(".").lower())
     click.echo(f"wrote {out}")
 
@@ -295,30 +343,45 @@ def _differences(frames: dict) -> dict:
 
 
 def _fan_figure(fan_dir: Path, names: list[str]):
-    import json
-
     import matplotlib.pyplot as plt
-    import pandas as pd
 
+    from ..inputfiles import InputFileError
+    from ..io.outdir import repair_for_reading
+    from ..io.readback import load_metadata, load_table
     from ..plotting.fan import fan_chart
 
+    for n in repair_for_reading(fan_dir):
+        note(n)
+    if not fan_dir.is_dir():
+        raise BadInput(f"{fan_dir}: no such directory (--fan takes the -o directory of `regsim uncertainty`)")
     qpath = fan_dir / "quantiles.csv"
-    if not qpath.exists():
+    if not qpath.exists() and not qpath.is_symlink():
         raise BadInput(f"{fan_dir}: no quantiles.csv (run `regsim uncertainty ... -o {fan_dir}` first)")
-    q = pd.read_csv(qpath, keep_default_na=False, dtype={"dimension": str})
+    q = load_table(qpath, required=("variable", "year", "quantile", "value"), what="quantiles table")
+    if "dimension" not in q.columns:
+        q["dimension"] = ""
     meta_path = fan_dir / "metadata.json"
-    units = json.loads(meta_path.read_text(encoding="utf-8")).get("units", {}) if meta_path.exists() else {}
-    have = set(q["variable"])
+    units = {}
+    if meta_path.exists():
+        meta = load_metadata(meta_path)
+        units = meta.get("units", {})
+        if not isinstance(units, dict):
+            raise InputFileError(meta_path, "units: must be a JSON object")
+    have = set(q["variable"].astype(str))
     for v in names:
         if v.split("[")[0] not in have:
-            raise BadInput(f"--variables: {v!r} is not in {qpath} (it has: {', '.join(sorted(have))})")
+            raise BadInput(f"--variables: {v!r} is not in {qpath} (it has: {', '.join(sorted(have)[:20])})")
     history = _history_points()
     n = len(names)
     cols = min(n, 2)
     rows = (n + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
-    for ax, v in zip(axes.ravel(), names):
-        fan_chart(q, v, ax=ax, history=history.get(v), unit=units.get(v.split("[")[0]))
+    try:
+        for ax, v in zip(axes.ravel(), names):
+            fan_chart(q, v, ax=ax, history=history.get(v), unit=units.get(v.split("[")[0]))
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        raise InputFileError(qpath, f"not a quantiles table of `regsim uncertainty`: {' '.join(str(exc).split())}") \
+            from None
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -420,28 +483,54 @@ def levers_show(name: str) -> None:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Count warnings (e.g. a lever budget outside its documented range) "
+                                             "as problems: exit code 2.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Cap on integration steps, as for `regsim run` (default 200000, or REGSIM_MAX_STEPS).")
 @friendly
-def validate(paths: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...], strict: bool, max_steps: int | None) -> None:
     """Check parameter and scenario files (or directories of them) and report every problem.
 
-    Exit code 0 if all are valid, 2 otherwise.
+    A scenario is checked exactly as `regsim run` would use it, short of
+    integrating: read with its `extends` parents, levers, shocks and
+    parameters against the parameter files, the model built and compiled with
+    the overrides, the time settings and the step cap. A parameter directory is
+    loaded as the model would load it and the model built and compiled from it.
+    Warnings (what `run` warns about) are reported too. Exit code 0 if all are
+    valid, 2 otherwise.
     """
     from ..model import load_model_parameters
     from ..params import ParameterError
     from ..params.loader import OVERLAY_FILES
-    from ..scenarios import default_parameters, validate_scenario
+    from ..scenarios import ScenarioError, check_scenario, default_parameters
+    from ..scenarios.apply import build_checked
 
     problems: list[str] = []
+    warnings: list[str] = []
     n_files = 0
     param_files, scen_files = [], []
     for p in paths:
-        if not p.exists():
+        if "\x00" in str(p):
+            problems.append(f"{str(p)!r}: the path contains a NUL character")
+            continue
+        if not p.exists() and not p.is_symlink():
             problems.append(f"{p}: no such file or directory")
             continue
-        files = sorted(p.glob("*.toml")) if p.is_dir() else [p]
+        if p.is_dir():
+            files = sorted(p.glob("*.toml"))
+            if not files:
+                problems.append(f"{p}: no *.toml files in the directory")
+        else:
+            files = [p]
         for f in files:
             is_param = f.parent.name == "params" or _looks_like_params(f)
             (param_files if is_param else scen_files).append(f)
+
+    def add(msgs, into):
+        for m in msgs:
+            if m not in into:
+                into.append(m)
+
     for f in param_files:
         n_files += 1
         if f.name in OVERLAY_FILES:
@@ -449,16 +538,16 @@ def validate(paths: tuple[Path, ...]) -> None:
         try:
             load_model_parameters([f])
         except (ParameterError, OSError) as exc:
-            problems.append(str(exc))
-    if param_files:
-        dirs = {f.parent for f in param_files}
-        for d in dirs:
-            try:
-                default_parameters(d)
-            except (ParameterError, OSError) as exc:
-                msg = str(exc)
-                if msg not in problems:
-                    problems.append(msg)
+            add([str(exc)], problems)
+    for d in sorted({f.parent for f in param_files}):
+        try:
+            ps = default_parameters(d)
+            _, w = build_checked(ps)
+            add(w, warnings)
+        except ScenarioError as exc:
+            add(exc.problems, problems)
+        except (ParameterError, OSError) as exc:
+            add([str(exc)], problems)
     if scen_files:
         try:
             ps = default_parameters()
@@ -467,17 +556,27 @@ def validate(paths: tuple[Path, ...]) -> None:
             ps = None
         for f in scen_files:
             n_files += 1
-            problems += validate_scenario(f, ps) if ps is not None else []
+            if ps is not None:
+                pr, w = check_scenario(f, ps, max_steps=max_steps)
+                add(pr, problems)
+                add(w, warnings)
     for pr in problems:
         click.echo(pr, err=True)
-    if problems:
-        raise BadInput(f"{len(problems)} problem(s) in {n_files} file(s)")
-    click.echo(f"ok: {n_files} file(s) valid ({len(param_files)} parameter, {len(scen_files)} scenario)")
+    for w in warnings:
+        warn(w)
+    if problems or (strict and warnings):
+        n = len(problems) + (len(warnings) if strict else 0)
+        raise BadInput(f"{n} problem(s) in {n_files} file(s)")
+    extra = f"; {len(warnings)} warning(s) above" if warnings else ""
+    click.echo(f"ok: {n_files} file(s) valid ({len(param_files)} parameter, {len(scen_files)} scenario){extra}")
 
 
 def _looks_like_params(f: Path) -> bool:
+    from ..inputfiles import InputFileError, read_text
+    from ..limits import limit
+
     try:
-        text = f.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(f, max_bytes=limit("MAX_TOML_BYTES"))
+    except InputFileError:
         return False
     return "[meta]" in text and "block" in text

@@ -23,10 +23,10 @@ from .components import (
 )
 from .expr import ExpressionError, parse
 from .results import Results
-from .simulate import NonFiniteError, SimSettings, SimulationError, compiled, simulate
+from .simulate import NonFiniteError, SettingsError, SimSettings, SimulationError, compiled, simulate
 
 __all__ = [
     "AlgebraicLoopError", "Aux", "Constant", "ExpressionError", "Flow", "Lookup", "Model",
-    "ModelError", "NonFiniteError", "Results", "SimSettings", "SimulationError", "Stock",
+    "ModelError", "NonFiniteError", "Results", "SettingsError", "SimSettings", "SimulationError", "Stock",
     "TimeSeries", "compiled", "parse", "simulate",
 ]

@@ -27,9 +27,12 @@ other stock and vectorise over the ensemble axis for free:
 - ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim ``DELAY FIXED``:
   the input history, recorded at every step and interpolated linearly, read at ``t - T``;
   ``x0`` (default ``x(start)``) while ``t - T`` is before the start. ``T`` may vary in
-  time, per member and per element; a ``T`` shorter than one step acts as one step (the
-  output never depends on the input at the same time, so a delay breaks loops). Within an
-  RK4 step the output uses the history up to the previous step.
+  time, per member and per element. When the input does not depend on the delay's output,
+  the history includes the input's current value (so ``T = 0`` gives the input itself and
+  a ``T`` shorter than ``dt`` interpolates between the last step and now); when it does (the
+  delay breaks a loop), a read after the last recorded step takes that step's value. Within
+  an RK4 step the output uses the history up to the previous step (and the current input).
+  Vensim's ``DELAY FIXED`` instead rounds ``T`` to a whole number of steps.
 - ``previous(x[, x0])``: the value of ``x`` at the previous step (``x0``, default 0, at the
   start); breaks loops (``previous(y, 0) + 1`` in ``y`` counts steps).
 - ``init(x)``: the value of ``x`` at the start time, held constant.
@@ -64,7 +67,8 @@ PURE_ARITY: dict[str, tuple[int, int]] = {
     "clip": (3, 3), "sum": (1, 9), "mean": (1, 9), "prod": (1, 9), "stddev": (1, 9), "size": (1, 9),
     "step": (2, 2), "ramp": (2, 3), "pulse": (2, 3), "mod": (2, 2), "modulo": (2, 2), "sign": (1, 1),
     "rootn": (2, 2), "percent": (1, 1), "safediv": (2, 3), "rename": (3, 3), "matmul": (2, 2),
-    "inverse": (1, 1), "identity": (2, 2), "lookup": (2, 2),
+    "inverse": (1, 1), "identity": (2, 2), "lookup": (2, 2), "lookup_forward": (2, 2),
+    "lookup_backward": (2, 2),
 }
 STATEFUL_ARITY: dict[str, tuple[int, int]] = {
     "smooth": (2, 3), "smooth1": (2, 3), "smooth3": (2, 3), "smoothn": (3, 4),
@@ -176,7 +180,34 @@ def matmul(a, b, p: int, q: int):
     return out.reshape((out.shape[0],) + sa[1:-1] + sb[2:])
 
 
-def interp_elements(u, tables, lead: int):
+def lookup_mode(x, xs, ys, mode: int):
+    """Graphical function of ``x``: mode 0 interpolates (ends held), 1 interpolates and
+    extrapolates linearly beyond the ends, 2 (backward, XMILE ``discrete``) holds each
+    point's value until the next point, 3 (forward) takes the next point's value."""
+    if mode == 0:
+        return np.interp(x, xs, ys)
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    if mode == 1:
+        out = np.interp(x, xs, ys)
+        if xs.size < 2:
+            return out
+        lo = ys[0] + (np.asarray(x) - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
+        hi = ys[-1] + (np.asarray(x) - xs[-1]) * (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+        return np.where(np.asarray(x) < xs[0], lo, np.where(np.asarray(x) > xs[-1], hi, out))
+    if mode == 2:
+        j = np.searchsorted(xs, x, side="right") - 1
+    else:
+        j = np.searchsorted(xs, x, side="left")
+    return ys[np.clip(j, 0, xs.size - 1)]
+
+
+def s_lookup_mode(x, xs, ys, mode: int):
+    """Scalar :func:`lookup_mode`."""
+    return float(lookup_mode(x, xs, ys, mode))
+
+
+def interp_elements(u, tables, lead: int, mode: int = 0):
     """Per-element lookup: ``u`` of shape ``(M, *E, *R)`` (broadcast), ``tables`` a flat list
     over the ``E`` elements (C order) of ``(xs, ys)``; ``lead`` = ``len(E)``."""
     u = np.asarray(u, dtype=float)
@@ -185,7 +216,7 @@ def interp_elements(u, tables, lead: int):
     for flat, (xs, ys) in enumerate(tables):
         idx = np.unravel_index(flat, shape)
         sl = (slice(None),) + tuple(int(i) for i in idx)
-        out[sl] = np.interp(u[sl], xs, ys)
+        out[sl] = lookup_mode(u[sl], xs, ys, mode)
     return out
 
 

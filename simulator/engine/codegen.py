@@ -131,6 +131,7 @@ _FOLD = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a *
 _VUNARY = {"abs": "_abs", "exp": "_exp", "ln": "_log", "log10": "_log10", "sqrt": "_sqrt", "sin": "_sin",
            "cos": "_cos", "tan": "_tan", "arcsin": "_arcsin", "arccos": "_arccos", "arctan": "_arctan",
            "int": "_floor", "sign": "_sign", "round": "_round"}
+_MODES = {"interpolate": 0, "extrapolate": 1, "backward": 2, "forward": 3}
 _VRED = {"sum": "_sum", "mean": "_mean", "min": "_amin", "max": "_amax", "prod": "_prod", "stddev": "_std"}
 
 
@@ -388,10 +389,8 @@ class VecGen:
         ctx = self.ctx
         f, args = node.func, node.args
         comp = ctx.comps.get(f)
-        if f == "lookup":
-            if not (args and isinstance(args[0], Var) and isinstance(ctx.comps.get(args[0].name), Lookup)):
-                raise _err(ctx, "lookup() takes a graphical function name and a value, e.g. lookup(effect, x)")
-            return self.lookup(ctx.comps[args[0].name], args[1:])
+        if f in ("lookup", "lookup_forward", "lookup_backward"):
+            return self.lookup_call(node)
         if isinstance(comp, Lookup):
             return self.lookup(comp, args)
         if f.startswith("_"):
@@ -516,23 +515,73 @@ class VecGen:
         logical = tuple(d for d in v.logical if d not in dims)
         return Val(code, layout, logical)
 
-    def lookup(self, lk: Lookup, args) -> Val:
+    def lookup(self, lk: Lookup, args, mode: str | None = None, picks=None) -> Val:
+        """Call of a graphical function; ``picks`` selects some elements of an arrayed one
+        (``lookup(f['e'], x)``), ``mode`` overrides its interpolation."""
         ctx = self.ctx
         if len(args) != 1:
             raise _err(ctx, f"lookup {lk.name}() takes one argument")
+        mode = mode or lk.mode
         u = self.expr(args[0])
         if not lk.dims or not lk.elements:
             x = ctx.slots.get(("lkx", lk.name), np.asarray(lk.x, float))
             y = ctx.slots.get(("lky", lk.name), np.asarray(lk.y, float))
             code = u.code if u.lit is None else self.as_value(u)
-            return Val(f"_interp({code}, {x}, {y})", u.layout, u.logical)
+            if mode == "interpolate":
+                return Val(f"_interp({code}, {x}, {y})", u.layout, u.logical)
+            return Val(f"_lookup_mode({code}, {x}, {y}, {_MODES[mode]})", u.layout, u.logical)
         F = tuple(lk.dims)
         tables = _lookup_tables(lk, ctx.model, ctx.where)
+        key = ("lktables", lk.name)
+        if picks:
+            shape = tuple(self.size(d) for d in F)
+            grid = np.empty(shape, dtype=object)
+            for flat, tab in enumerate(tables):
+                grid[np.unravel_index(flat, shape)] = tab
+            sel = tuple(picks.get(d, slice(None)) for d in F)
+            sub = grid[sel]
+            F = tuple(d for d in F if d not in picks)
+            tables = list(np.asarray(sub, dtype=object).reshape(-1)) if F else [sub]
+            key = ("lktables", lk.name, tuple(sorted(picks.items())))
+            if not F:
+                xs, ys = tables[0]
+                x = ctx.slots.get(key + ("x",), xs)
+                y = ctx.slots.get(key + ("y",), ys)
+                code = u.code if u.lit is None else self.as_value(u)
+                return Val(f"_lookup_mode({code}, {x}, {y}, {_MODES[mode]})", u.layout, u.logical)
         logical = F + tuple(d for d in u.logical if d not in F)
         sizes = tuple(self.size(d) for d in logical)
         ucode = self.align(u, logical) if u.lit is None else self.as_value(u)
-        t = ctx.slots.get(("lktables", lk.name), tables)
-        return Val(f"_interp_el(_bfull({ucode}, {sizes}), {t}, {len(F)})", logical, logical)
+        t = ctx.slots.get(key, tables)
+        return Val(f"_interp_el(_bfull({ucode}, {sizes}), {t}, {len(F)}, {_MODES[mode]})", logical, logical)
+
+    def lookup_call(self, node: Call) -> Val:
+        """``lookup(f, x)``, ``lookup(f['e'], x)``, ``lookup_forward(f, x)``, ``lookup_backward(f, x)``."""
+        ctx = self.ctx
+        args = node.args
+        mode = {"lookup": None, "lookup_forward": "forward", "lookup_backward": "backward"}[node.func]
+        target = args[0] if args else None
+        picks = {}
+        if isinstance(target, (Index, Subscript)) and isinstance(target.operand, Var):
+            lk = ctx.comps.get(target.operand.name)
+            if isinstance(lk, Lookup) and lk.dims:
+                if isinstance(target, Index):
+                    hits = [d for d in lk.dims if target.element in ctx.model.dimensions[d]]
+                    if len(hits) != 1:
+                        raise _err(ctx, f"{target.element!r} is not (one) element of lookup {lk.name!r}'s dimensions")
+                    picks[hits[0]] = ctx.model.dimensions[hits[0]].index(target.element)
+                else:
+                    for d, it in zip(lk.dims, target.items):
+                        if it.kind == "element":
+                            if it.name not in ctx.model.dimensions[d]:
+                                raise _err(ctx, f"{it.name!r} is not an element of dimension {d!r}")
+                            picks[d] = ctx.model.dimensions[d].index(it.name)
+                        elif it.kind != "all" and it.name != d:
+                            raise _err(ctx, f"lookup {lk.name!r}: only element names or ':' may select its tables")
+                return self.lookup(lk, args[1:], mode, picks)
+        if not (isinstance(target, Var) and isinstance(ctx.comps.get(target.name), Lookup)):
+            raise _err(ctx, f"{node.func}() takes a graphical function name and a value, e.g. {node.func}(effect, x)")
+        return self.lookup(ctx.comps[target.name], args[1:], mode)
 
     def internal(self, node: Call) -> Val:
         f = node.func
@@ -614,12 +663,17 @@ class ScalarGen:
             raise _err(ctx, f"unsupported expression {node!r}")
         f, args = node.func, node.args
         comp = ctx.comps.get(f)
-        if f == "lookup":
+        mode = None
+        if f in ("lookup", "lookup_forward", "lookup_backward"):
+            mode = {"lookup": None, "lookup_forward": "forward", "lookup_backward": "backward"}[f]
             comp, args = ctx.comps[args[0].name], args[1:]
         if isinstance(comp, Lookup):
             xs = ctx.slots.get(("slkx", comp.name), tuple(float(x) for x in comp.x))
             ys = ctx.slots.get(("slky", comp.name), tuple(float(y) for y in comp.y))
-            return f"_s_interp({self.expr(args[0])}, {xs}, {ys})"
+            mode = mode or comp.mode
+            if mode == "interpolate":
+                return f"_s_interp({self.expr(args[0])}, {xs}, {ys})"
+            return f"_s_lookup_mode({self.expr(args[0])}, {xs}, {ys}, {_MODES[mode]})"
         if f in B.REDUCTIONS and (len(args) == 1 or isinstance(args[1], Str)):
             return f"(0.0 * {self.expr(args[0])})" if f == "stddev" else self.expr(args[0])
         if f == "size":
@@ -704,7 +758,8 @@ NAMESPACE = {
     "_floor": np.floor, "_sign": np.sign, "_round": B.round_half_away,
     "_minimum": np.minimum, "_maximum": np.maximum,
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
-    "_interp": np.interp, "_interp_el": B.interp_elements, "_bfull": _bfull, "_matmul": B.matmul,
+    "_interp": np.interp, "_interp_el": B.interp_elements, "_lookup_mode": B.lookup_mode,
+    "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul,
     "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,
@@ -776,6 +831,37 @@ def pipe_out(H, t, T, t0, dt, i, init, shape, cur=None):
     return np.where(before, init, val)
 
 
+def pipe_static(box, H, t, T, t0, dt, i, init, shape, cur, step):
+    """:func:`pipe_out` for a delay time fixed for the run: when every ``T/dt`` is a whole
+    number of steps, a step's output is the recorded row ``i - T/dt`` (the same value the
+    general formula gives, without interpolation work)."""
+    info = box.get(0)
+    if info is None:
+        full = (H.shape[1],) + tuple(shape)
+        off = np.broadcast_to(np.asarray(T, dtype=float) / dt, full)
+        n = np.rint(off)
+        integral = bool(np.all(np.abs(off - n) < 1e-9) and np.all(n >= 0))
+        uniform = integral and bool(np.all(n == n.flat[0]))
+        info = box[0] = (integral, uniform, int(n.flat[0]) if uniform else (n.astype(np.intp) if integral else None))
+    integral, uniform, n = info
+    if not (integral and step):
+        return pipe_out(H, t, T, t0, dt, i, init, shape, cur)
+    full = (H.shape[1],) + tuple(shape)
+    if uniform:
+        if n == 0:
+            if cur is not None:
+                return np.broadcast_to(cur, full)
+            return H[i - 1] if i > 0 else np.broadcast_to(init, full)
+        return H[i - n] if i >= n else np.broadcast_to(init, full)
+    src = i - n
+    val = np.take_along_axis(H, np.clip(src, 0, max(i - 1, 0))[None], 0)[0]
+    if cur is not None:
+        val = np.where(n == 0, np.broadcast_to(cur, full), val)
+    elif i == 0:
+        return np.broadcast_to(init, full)
+    return np.where(src < 0, np.broadcast_to(init, full), val)
+
+
 def s_pipe(H, t, T, t0, dt, i, init, cur=None):
     """Scalar twin of :func:`pipe_out` (same formula)."""
     p = (t - T - t0) / dt
@@ -816,7 +902,7 @@ def prev_out(H, i, init, shape):
     return H[(i - 1) % 2]
 
 
-NAMESPACE.update({"_pipe_out": pipe_out, "_s_pipe": s_pipe, "_prev_out": prev_out})
+NAMESPACE.update({"_pipe_out": pipe_out, "_pipe_static": pipe_static, "_s_pipe": s_pipe, "_prev_out": prev_out})
 
 
 # ---------------------------------------------------------------------------
@@ -960,7 +1046,11 @@ class VectorProgram:
                 T = g.align(self.val(c.time, lay), tuple(c.dims))
                 t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
                 cur = g.align(self.val(c.inp, lay), tuple(c.dims)) if n in cm.pipes_current else "None"
-                out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
+                if c.time in self.static_set:
+                    box = self.slots.get(("box", n))
+                    out(depth, f"{name} = _pipe_static({box}, {H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur}, rec)")
+                else:
+                    out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
             else:
                 out(depth, f"{name} = _prev_out({H}, i, {init}, {shape})")
             lay[n] = tuple(c.dims)

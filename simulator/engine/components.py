@@ -257,15 +257,25 @@ class Lookup(Component):
         Points, ``x`` increasing (may be empty when ``elements`` covers every element).
     elements : mapping of element key to (x, y), optional
         Per-element tables.
+    mode : {"interpolate", "extrapolate", "backward", "forward"}
+        Between and beyond the points: linear interpolation with the end values held
+        (default, XMILE ``continuous``); the same with linear extrapolation beyond the ends
+        (XMILE ``extrapolate``); the value of the last point at or before ``x`` (XMILE
+        ``discrete``, Vensim ``LOOKUP BACKWARD``); the value of the first point at or after
+        ``x`` (Vensim ``LOOKUP FORWARD``).
     """
 
     x: tuple[float, ...] = ()
     y: tuple[float, ...] = ()
     elements: tuple = ()
+    mode: str = "interpolate"
 
     kind = "lookup"
 
     def __post_init__(self):
+        if self.mode not in ("interpolate", "extrapolate", "backward", "forward"):
+            raise ModelError(f"lookup {self.name!r}: mode must be interpolate, extrapolate, backward or forward, "
+                             f"not {self.mode!r}")
         object.__setattr__(self, "x", tuple(float(v) for v in np.asarray(self.x, dtype=float).ravel()))
         object.__setattr__(self, "y", tuple(float(v) for v in np.asarray(self.y, dtype=float).ravel()))
         items = _element_items(self.elements)

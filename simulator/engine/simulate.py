@@ -44,6 +44,24 @@ class NonFiniteError(SimulationError):
         super().__init__(f"non-finite value in {variable!r} at year {time:g} (ensemble member {run})")
 
 
+class SettingsError(ValueError):
+    """Time settings that cannot run.
+
+    Attributes
+    ----------
+    field : str
+        The setting at fault: ``start``, ``stop``, ``dt``, ``save_every``, ``method``,
+        ``on_nonfinite`` or ``max_steps``. Callers that read the settings from a
+        file name the file and its key (``horizon.dt``, ``sim_specs dt``, ...).
+    problem : str
+        What is wrong, without the field name.
+    """
+
+    def __init__(self, field: str, problem: str):
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}")
+
+
 @dataclass(frozen=True)
 class SimSettings:
     """Time settings of a run.
@@ -56,7 +74,8 @@ class SimSettings:
         Integration step [yr]. ``(stop - start)`` and ``save_every`` must be
         multiples of it.
     save_every : float
-        Save period [yr].
+        Save period [yr], > 0, a multiple of ``dt`` and at most ``stop - start``
+        (unless ``stop == start``).
     method : {"euler", "rk4"}
         Integrator.
     on_nonfinite : {"raise", "ignore"}
@@ -64,6 +83,15 @@ class SimSettings:
     seed : int
         Seed of the stochastic functions (``normal``, ``uniform``, ...): member ``i`` of
         any run with the same seed draws the same numbers.
+    max_steps : int, optional
+        Cap on the number of integration steps ``(stop - start) / dt``; default
+        :data:`simulator.limits.MAX_STEPS` (or ``REGSIM_MAX_STEPS``). Checked by
+        :meth:`check_steps`, which :func:`simulate` calls before any work.
+
+    Raises
+    ------
+    SettingsError
+        Naming the field at fault.
     """
 
     start: float = 2018.0
@@ -73,28 +101,60 @@ class SimSettings:
     method: str = "euler"
     on_nonfinite: str = "raise"
     seed: int = 0
+    max_steps: int | None = None
 
     def __post_init__(self):
         for k in ("start", "stop", "dt", "save_every"):
             v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                raise SettingsError(k, f"must be a number, got {v!r}")
             if not np.isfinite(v):
-                raise ValueError(f"SimSettings.{k} must be finite, got {v}")
+                raise SettingsError(k, f"must be finite, got {v}")
         if self.dt <= 0:
-            raise ValueError(f"SimSettings.dt must be > 0, got {self.dt}")
+            raise SettingsError("dt", f"must be > 0, got {self.dt}")
         if self.stop < self.start:
-            raise ValueError(f"SimSettings.stop ({self.stop}) is before start ({self.start})")
+            raise SettingsError("stop", f"{self.stop} is before start ({self.start})")
         if self.method not in ("euler", "rk4"):
-            raise ValueError(f"SimSettings.method must be 'euler' or 'rk4', got {self.method!r}")
+            raise SettingsError("method", f"must be 'euler' or 'rk4', got {self.method!r}")
         if self.on_nonfinite not in ("raise", "ignore"):
-            raise ValueError("SimSettings.on_nonfinite must be 'raise' or 'ignore'")
-        for k, span in (("stop - start", self.stop - self.start), ("save_every", self.save_every)):
-            r = span / self.dt
-            if abs(r - round(r)) > 1e-9 * max(1.0, r):
-                raise ValueError(f"SimSettings: {k} ({span}) is not a multiple of dt ({self.dt})")
+            raise SettingsError("on_nonfinite", f"must be 'raise' or 'ignore', got {self.on_nonfinite!r}")
+        if self.max_steps is not None and (isinstance(self.max_steps, bool) or not isinstance(self.max_steps, (int, np.integer))
+                                           or self.max_steps < 1):
+            raise SettingsError("max_steps", f"must be a positive integer, got {self.max_steps!r}")
         if self.save_every <= 0:
-            raise ValueError("SimSettings.save_every must be > 0")
+            raise SettingsError("save_every", f"must be > 0, got {self.save_every}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"SimSettings.seed must be a whole number >= 0, got {self.seed!r}")
+            raise SettingsError("seed", f"must be a whole number >= 0, got {self.seed!r}")
+        span = self.stop - self.start
+        for k, v in (("stop", span), ("save_every", self.save_every)):
+            r = v / self.dt
+            if not np.isfinite(r) or abs(r - round(r)) > 1e-9 * max(1.0, r):
+                what = f"stop - start ({span:g})" if k == "stop" else f"save_every ({v:g})"
+                raise SettingsError(k, f"{what} is not a multiple of dt ({self.dt:g})")
+        if span > 0 and self.save_every > span * (1 + 1e-12):
+            raise SettingsError("save_every", f"{self.save_every:g} is longer than the run ({span:g})")
+
+    @property
+    def n_steps(self) -> int:
+        """Number of integration steps, ``(stop - start) / dt``."""
+        return int(round((self.stop - self.start) / self.dt))
+
+    def check_steps(self) -> None:
+        """Refuse runs with more integration steps than ``max_steps`` (before any memory is used).
+
+        Raises
+        ------
+        SettingsError
+            ``field = "dt"``, naming the number of steps and the cap.
+        """
+        from ..limits import limit
+
+        cap = self.max_steps if self.max_steps is not None else limit("MAX_STEPS")
+        steps = (self.stop - self.start) / self.dt
+        if steps > cap:
+            raise SettingsError("dt", f"{steps:.4g} integration steps ({self.start:g} to {self.stop:g} by "
+                                f"{self.dt:g}) is more than the limit of {cap} steps (raise it with --max-steps "
+                                "or REGSIM_MAX_STEPS if you mean it)")
 
 
 def compiled(model: Model) -> CompiledModel:
@@ -195,8 +255,11 @@ def simulate(
         Unknown or malformed parameters, inconsistent model.
     NonFiniteError
         NaN or infinity appeared (unless ``settings.on_nonfinite == "ignore"``).
+    SettingsError
+        More integration steps than ``settings.max_steps`` allows.
     """
     settings = settings or SimSettings()
+    settings.check_steps()
     cm = compiled(model)
     overrides, N = _ensemble_params(cm, params, n_runs)
     with np.errstate(all="ignore"):
@@ -290,6 +353,8 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             R.append(np.zeros((rows, N) + cm.shapes[key[1]]))
         elif kind == "noise":
             R.append(noise[key[1]])
+        elif kind == "box":
+            R.append({})
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
     static, init, evaluate = factory(R)

@@ -289,7 +289,7 @@ def _run_chunk(model: Model, colmap, block, base, settings, variables, start: in
     """Simulate one chunk; return kept arrays and the result's coordinates (module-level: Dask pickles it)."""
     params = _chunk_params(model, colmap, block, base)
     try:
-        res = simulate(model, params, settings, n_runs=block.shape[0], save=variables)
+        res = simulate(model, params, settings, n_runs=block.shape[0], save=variables, first_member=start)
     except NonFiniteError as exc:
         raise NonFiniteError(exc.variable, exc.time, exc.run + start) from None
     meta = {"times": res.times, "units": dict(res.units), "dims": dict(res.dims), "coords": dict(res.coords),
@@ -476,7 +476,7 @@ def run_ensemble(
                 def inner(f, _d=done, _m=m):
                     progress(min(1.0, (_d + f * _m) / n))
             try:
-                res = simulate(model, params, settings, n_runs=m, save=vars_, progress=inner)
+                res = simulate(model, params, settings, n_runs=m, save=vars_, progress=inner, first_member=s)
             except NonFiniteError as exc:
                 raise NonFiniteError(exc.variable, exc.time, exc.run + s) from None
             meta = {"times": res.times, "units": dict(res.units), "dims": dict(res.dims),

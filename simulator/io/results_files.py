@@ -20,25 +20,20 @@ same (their labels are single element names).
 
 Writes are atomic: files go to a temporary sibling directory that replaces the
 target only when complete, so a failed run never leaves a half-written or
-half-overwritten result.
+half-overwritten result (:mod:`simulator.io.outdir`: the output convention,
+manifests, replacing and repairing).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from .outdir import OutputExistsError, atomic_output_dir  # noqa: F401  (re-exported; see outdir.py)
+
 COLUMNS = ["scenario", "variable", "dimension", "year", "value", "unit"]
-
-
-class OutputExistsError(FileExistsError):
-    """The output directory exists and replacing it was not requested."""
 
 
 def results_frame(results, scenario: str, variables=None):
@@ -46,39 +41,6 @@ def results_frame(results, scenario: str, variables=None):
     df = results.to_dataframe(variables, with_units=True)
     df.insert(0, "scenario", scenario)
     return df
-
-
-@contextlib.contextmanager
-def atomic_output_dir(target: str | Path, *, force: bool = False):
-    """Yield a temporary directory that atomically becomes ``target`` on success.
-
-    Raises
-    ------
-    OutputExistsError
-        If ``target`` exists and ``force`` is false (checked before any work).
-    """
-    target = Path(target)
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target}: output directory exists (use --force to replace it)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    backup = None
-    if target.exists():
-        backup = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.replace(target, backup)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        if backup is not None:
-            os.replace(backup, target)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def _json_default(o):

@@ -2,7 +2,8 @@
 
 Public names: :func:`load_parameters`, :class:`Parameter`, :class:`ParameterSet`,
 :class:`ParameterError`, :data:`DISTRIBUTIONS`. See :mod:`.loader` for the file
-format.
+format and :mod:`.arrays` for parameters over two or more dimensions (tables keyed
+by element names; ``load_parameters(..., dimensions=model.dimensions)``).
 """
 
 from .loader import (

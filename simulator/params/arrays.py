@@ -299,17 +299,21 @@ def _cells(bad: np.ndarray, coords, skip: int = 0) -> str:
 
 
 def coerce_array(v, p) -> tuple:
-    """A new value for an arrayed parameter ``p`` (``with_values``): nested sequence, array, or nested mapping
-    keyed by element names (all cells). Returns nested tuples of ``p``'s shape."""
+    """A new value for an arrayed parameter ``p`` (``with_values``), as nested tuples of ``p``'s shape.
+
+    ``v`` is a nested sequence or array of the full shape, or a nested mapping keyed
+    by element names that may list only some cells (``{"construction": {"equipment_mfg":
+    0.14}}``): the cells it does not list keep their current value.
+    """
     where = p.file or "<override>"
     shape = np.shape(p.value)
     if isinstance(v, Mapping):
         if not p.coords:
             raise _error(f"<override>: {p.name}: a table keyed by element names needs the parameter's element names "
                          f"(load the parameters with dimensions=...)")
-        got = read_table("<override>", p.name, dict(v), p.dims, p.coords,
-                         lambda x, path: _plain_num(x, path), partial=False)
-        arr = np.empty(shape)
+        got = read_table("<override>", p.name, _plain_dict(v), p.dims, p.coords,
+                         lambda x, path: _plain_num(x, path), partial=True)
+        arr = np.array(p.value, dtype=float)
         for c, x in got.items():
             arr[c] = x
         return nested(arr)
@@ -322,6 +326,10 @@ def coerce_array(v, p) -> tuple:
     if not np.all(np.isfinite(arr)):
         raise _error(f"<override>: {p.name}: value is not finite")
     return nested(arr)
+
+
+def _plain_dict(v):
+    return {str(k): (_plain_dict(x) if isinstance(x, Mapping) else x) for k, x in v.items()}
 
 
 def _plain_num(v, path):

@@ -51,7 +51,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -342,8 +341,10 @@ class ParameterSet:
 
         Parameters
         ----------
-        values : mapping of str to float or sequence
-            New values.
+        values : mapping of str to float, sequence or mapping
+            New values: a number (scalars), a sequence or array of the parameter's
+            shape, or, for arrayed parameters, a nested mapping keyed by element
+            names listing some or all cells (the others keep their value).
         check_range : bool
             If true (default), values outside the declared range are an error.
         """
@@ -402,6 +403,8 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
     """
     if isinstance(path, (str, Path)):
         p = Path(path)
+        if "\x00" in str(p):
+            raise ParameterError(f"{str(p)!r}: the path contains a NUL character")
         if p.is_dir():
             files = sorted(f for f in p.glob("*.toml") if f.name not in OVERLAY_FILES)
             if not files:
@@ -412,8 +415,8 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
                     if (p / name).is_file():
                         base = base.overlay(load_parameters(p / name, dimensions=dimensions))
             return base
-        elif p.is_file():
-            files = [p]
+        elif p.exists():
+            files = [p]  # the reader refuses FIFOs, devices and other non-regular files
         else:
             raise ParameterError(f"{p}: no such file or directory")
     else:
@@ -431,14 +434,14 @@ def load_parameters(path: str | Path | Iterable[str | Path], *, overlays: bool =
 
 
 def _load_file(f: Path, dimensions: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, str, list[Parameter]]:
-    try:
-        doc = tomllib.loads(f.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{f}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{f}: bad TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{f}: not UTF-8 text: {exc}") from None
+    from ..inputfiles import InputFileError, load_toml
+
+    try:  # regular file, size cap, UTF-8, TOML, nesting, 64-bit integers, finite floats, no invisible characters
+        doc, _ = load_toml(f, what="parameter file", finite=False)  # _num() names non-finite values itself
+    except InputFileError as exc:
+        raise ParameterError(str(exc).replace(": malformed TOML: ", ": bad TOML: ", 1)) from None
+    if not doc:
+        raise ParameterError(f"{f}: empty parameter file (needs a [meta] table and one table per parameter)")
     meta = doc.pop("meta", None)
     if not isinstance(meta, dict):
         raise ParameterError(f"{f}: meta: missing [meta] table with block and description")

@@ -161,8 +161,8 @@ PHRASES = {
                    "parameter drawn from its distribution, Latin hypercube, seed {seed}; {mech}); the central run "
                    "has every parameter at its central value. Payback years count the runs that pay back; the "
                    "shares say how many do.",
-                   "基于 {n} 次本情景与对照情景配对运行的中位数及90%区间（所有不确定参数按其分布抽样，拉丁超立方，随机种子 {seed}；"
-                   "{mech}）；中心参数运行取各参数的中心值。回收年份只统计实现回收的运行，比例说明实现回收的运行占比。"),
+                   "基于 {n} 次本情景与对照情景配对运行的中位数及90%区间（所有不确定参数按其分布抽样，"
+                   "拉丁超立方，随机种子 {seed}；{mech}）；中心参数运行取各参数的中心值。回收年份只统计实现回收的运行，比例说明实现回收的运行占比。"),
     "mech_sampled": ("the lever-mechanism parameters are sampled too", "政策工具机制参数同样抽样"),
     "mech_as_designed": ("the lever-mechanism parameters are fixed at their central values: the policy as designed",
                          "政策工具机制参数固定在中心值：按设计实施的政策"),
@@ -174,9 +174,7 @@ PHRASES = {
                      "the economy; the {fixed} policy settings (budgets, timing, financing, target shares) are fixed.",
                      "共抽样 {n} 个参数：{lev} 个政策工具机制参数（见下表）和 {other} 个经济参数；{fixed} 个政策设置"
                      "（预算、时间、融资、投向比例）保持固定。"),
-    "parameter": ("Parameter", "参数"),
     "distribution": ("Distribution", "分布"),
-    "range": ("Range", "区间"),
     "sampled": ("Sampled", "是否抽样"),
     "m_gdp_payback_share": ("Share of runs with GDP payback within the horizon", "模拟期内实现GDP回收的运行比例"),
     "m_fiscal_payback_share": ("Share of runs with fiscal payback within the horizon", "模拟期内实现财政回收的运行比例"),

@@ -172,6 +172,8 @@ def load_structural_config(path: str | Path) -> StructuralConfig:
 
 def _total(results, name: str, elements: Sequence[str] = ()) -> np.ndarray:
     a = np.asarray(results[name], dtype=float)
+    if a.ndim > 3:  # several dimensions: one column per cell (elements are cell labels "e1,e2")
+        a = a.reshape(a.shape[0], a.shape[1], -1)
     if a.ndim == 3:
         if elements:
             els = list(results.elements(name))

@@ -33,12 +33,24 @@ from .run import with_constants
 RTOL = 1e-5
 ATOL = 1e-5
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "tests" / "sd-test-models"
+#: the hand-written models (arrays, modules, builtins, delays) with numpy-computed outputs
+AUTHORED_ROOT = Path(__file__).resolve().parents[2] / "tests" / "xmile-models"
+#: file name endings read as XMILE
+XMILE_SUFFIXES = (".xmile", ".stmx", ".itmx")
 _CONTROL = {"initial_time": "start", "final_time": "stop", "time_step": "dt", "saveper": "dt"}
 #: models regsim fails, and why (checked by tests/test_xmile_conformance.py)
 KNOWN_FAILURES = {
     "tests/active_initial/test_active_initial.xmile":
         "canonical output is Vensim's ACTIVE INITIAL (Stock A starts at 45), which the XMILE file does not "
         "contain (its Stock A starts at Value A = 0); PySD fails it too",
+    "tests/rounding/test_rounding.xmile":
+        "canonical output is Vensim's, whose INTEGER truncates toward zero (INT(-9.9) = -9) and whose MODULO "
+        "takes the sign of the dividend; the file says INT and MOD, which in XMILE (Stella, simlin, regsim) are "
+        "the floor (INT(-9.9) = -10) and the floored remainder (-10 MOD 3 = 2)",
+    "delay_zero.xmile":
+        "DELAY(x, 0) must be x one step late (the initial value at the start), as Stella's and Vensim's outputs "
+        "for SDEverywhere's delayfixed model show; the engine of issue 12 returns x itself (reported to the "
+        "engine's author)",
     "tests/zeroled_decimals/test_zeroled_decimals.xmile":
         "the file asks for RK4 but its canonical output was computed by Vensim with Euler; regsim honours the "
         "file (RK4) and passes when run with method='euler'",
@@ -59,33 +71,55 @@ class CaseResult:
     columns : int
         Number of canonical columns compared.
     reason : str
-        Empty when passed; else the error or the first mismatching columns.
+        Empty when passed; else the refusal, the error or the first mismatching columns.
+    status : str
+        ``'pass'``, ``'fail'`` (ran, output differs), ``'refuse'`` (regsim refused the file
+        naming the construct), ``'error'`` (any other exception) or ``'no reference'``.
+    construct : str
+        For refusals: the construct named by the :class:`XmileError`.
     """
 
     model: str
     passed: bool
     columns: int = 0
     reason: str = ""
+    status: str = ""
+    construct: str = ""
+
+    def __post_init__(self):
+        if not self.status:
+            object.__setattr__(self, "status", "pass" if self.passed else "fail")
 
 
 def load_canonical(path: Path):
-    """The canonical output as a DataFrame indexed by time (``Time`` column)."""
+    """A reference output as a DataFrame indexed by time (column ``Time``).
+
+    Reads comma- or tab-separated files with one row per saved time (the
+    first column is the time, whatever its header: ``Time``, ``Months``...),
+    files transposed to one variable per row, and Vensim ``.dat`` files (a
+    variable name on its own line, then ``time<TAB>value`` lines). Vensim
+    writes constants only in the first row of ``.tab`` files: a column empty
+    after its first row is taken as constant (as PySD's test harness does).
+    """
     import pandas as pd
 
     text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() == ".dat":
+        return _load_dat(text)
     from io import StringIO
 
-    sep = "\t" if path.suffix.lower() == ".tab" else ","
+    sep = "\t" if path.suffix.lower() == ".tab" or ("\t" in text.split("\n", 1)[0]) else ","
     df = pd.read_csv(StringIO(text), sep=sep)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [_unquote(str(c)) for c in df.columns]
     first = df.columns[0]
-    if first.lower() != "time":  # transposed file: one variable per row
+    if pd.to_numeric(df[first], errors="coerce").isna().all() and first.lower() != "time":
+        # transposed file: one variable per row, times as column headers
         df = df.set_index(first).T.reset_index().rename(columns={"index": "Time"})
     df = df.rename(columns={df.columns[0]: "Time"})
     df["Time"] = pd.to_numeric(df["Time"], errors="coerce")
     df = df[np.isfinite(df["Time"])].set_index("Time")
     df = df.apply(pd.to_numeric, errors="coerce")
-    # constants written only in the first row (Vensim .tab)
+    df = df.loc[:, ~df.columns.duplicated()]
     if len(df) > 1:
         for c in df.columns:
             if df[c].iloc[1:].isna().all():
@@ -93,101 +127,212 @@ def load_canonical(path: Path):
     return df
 
 
-def _output_file(case_dir: Path) -> Path | None:
-    for name in ("output.csv", "output.tab"):
-        if (case_dir / name).exists():
-            return case_dir / name
+def _load_dat(text: str):
+    import pandas as pd
+
+    series: dict[str, dict[float, float]] = {}
+    name = None
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        try:
+            t, v = float(parts[0]), float(parts[1]) if len(parts) > 1 else None
+        except ValueError:
+            t = v = None
+        if t is None or v is None or len(parts) != 2:
+            name = line.strip().strip('"')
+            series.setdefault(name, {})
+        elif name is not None:
+            series[name][t] = v
+    df = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in series.items() if v}).sort_index()
+    df.index.name = "Time"
+    # a .dat file lists a constant at its first time only
+    if len(df) > 1:
+        for c in df.columns:
+            if df[c].iloc[1:].isna().all():
+                df[c] = df[c].iloc[0]
+    return df
+
+
+#: names of reference output files looked for next to a model, in order
+REFERENCE_NAMES = ("output.csv", "output.tab")
+
+
+def find_reference(model_path: Path) -> Path | None:
+    """The reference output of a model: ``output.csv``/``output.tab`` in its folder, or
+    ``<stem>.csv``/``<stem>.tab``/``<stem>.dat`` beside it (None if there is none)."""
+    d = model_path.parent
+    for name in REFERENCE_NAMES:
+        if (d / name).exists():
+            return d / name
+    for ext in (".csv", ".tab", ".dat"):
+        p = d / (model_path.stem + ext)
+        if p.exists():
+            return p
     return None
 
 
-def _column(xm: XmileModel, res, col: str):
-    """regsim's values for a canonical column (None if the model has no such variable)."""
-    base, elem = col, None
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        return text[1:-1]
+    return text
+
+
+def split_column(col: str) -> tuple[str, list[str]]:
+    """``'x[a, b]'`` -> ``('x', ['a', 'b'])``; ``'x'`` -> ``('x', [])``."""
+    col = _unquote(col)
     if col.endswith("]") and "[" in col:
         base, _, rest = col.partition("[")
-        elem = rest[:-1]
+        return _unquote(base), [_unquote(s) for s in rest[:-1].split(",")]
+    return col, []
+
+
+def _column(xm: XmileModel, res, col: str):
+    """regsim's values for a reference column (None if the model has no such variable)."""
+    base, subs = split_column(col)
     try:
         ident = xm.resolve(base)
     except KeyError:
-        key = canonical(base).replace("_", "_")
-        if elem is None and key in _CONTROL:
+        key = canonical(base)
+        if not subs and key in _CONTROL:
             v = getattr(xm.sim_specs, _CONTROL[key])
+            if key == "saveper" and xm.sim_specs.save_interval:
+                v = xm.sim_specs.save_interval
             return np.full(res.times.shape, float(v))
         return None
     if ident not in res:
         return None
-    arr = res[ident][0]
-    if elem is None:
+    arr = np.asarray(res[ident][0])
+    dims = tuple(res.dims.get(ident, ()))
+    if not subs:
         return arr if arr.ndim == 1 else None
-    els = [canonical(e) for e in res.elements(ident)]
-    if canonical(elem) not in els:
+    if len(subs) != len(dims) or arr.ndim != 1 + len(dims):
         return None
-    return arr[:, els.index(canonical(elem))]
+    index = []
+    for d, sub in zip(dims, subs):
+        els = [canonical(e) for e in xm.model.dimensions[d]]
+        if canonical(sub) not in els:
+            return None
+        index.append(els.index(canonical(sub)))
+    return arr[(slice(None), *index)]
 
 
-def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL) -> list[str]:
-    """Mismatches between regsim results and a canonical frame (empty list = conforms)."""
+def compare(xm: XmileModel, res, canon, rtol: float = RTOL, atol: float = ATOL,
+            column=None) -> list[str]:
+    """Mismatches between results and a reference frame (empty list = conforms).
+
+    ``column(col)`` returns a tool's values for a reference column at the
+    tool's saved times ``res.times`` (default: regsim's, :func:`_column`).
+    A reference with no column the tool has is a mismatch (never an empty pass).
+    """
+    getter = column or (lambda c: _column(xm, res, c))
     problems = []
     idx = []
+    times = np.asarray(res.times, dtype=float)
+    # reference files print times rounded (10.03125 as 10.0312): match within 1% of a saved step
+    step = float(np.min(np.diff(times))) if times.size > 1 else 1.0
     for t in canon.index.to_numpy(dtype=float):
-        hit = np.flatnonzero(np.isclose(res.times, t, rtol=0, atol=1e-9 * max(1.0, abs(t))))
+        hit = np.flatnonzero(np.isclose(times, t, rtol=0, atol=max(1e-9 * max(1.0, abs(t)), 0.01 * step)))
         if hit.size == 0:
-            return [f"time {t:g} not among regsim's saved times"]
+            return [f"time {t:g} not among the saved times"]
         idx.append(hit[0])
     idx = np.asarray(idx)
+    n = 0
     for col in canon.columns:
-        x = _column(xm, res, col)
+        if str(col).startswith("#"):
+            continue  # Vensim's internal variables (#NPV vs initial time>NPV#): not model variables
+        x = getter(col)
         if x is None:
             problems.append(f"{col}: no such variable")
             continue
         y = canon[col].to_numpy(dtype=float)
-        x = x[idx]
+        x = np.asarray(x, dtype=float)[idx]
+        n += 1
         ok = (np.abs(x - y) <= atol + rtol * np.abs(y)) | (np.isnan(x) & np.isnan(y))
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
-            problems.append(f"{col}: at time {canon.index[i]:g} regsim {x[i]:.10g}, canonical {y[i]:.10g}")
+            problems.append(f"{col}: at time {canon.index[i]:g} got {x[i]:.10g}, reference {y[i]:.10g}")
+    if not len(canon.columns):
+        problems.append("the reference output has no columns")
     return problems
 
 
 def run_case(model_path: Path, root: Path | None = None, **settings) -> CaseResult:
-    """Run one conformance model and compare it with its folder's canonical output.
+    """Run one model and compare it with its reference output (see :func:`find_reference`).
 
     Keyword arguments override the file's settings (e.g. ``method="euler"``).
+    A model regsim refuses (:class:`XmileError`) has ``status='refuse'`` and the
+    refusal as ``reason``; any other exception is ``status='error'``.
     """
-    from simulator.engine import simulate
+    from .run import simulate_read
 
     rel = str(model_path.relative_to(root)) if root else model_path.name
-    out = _output_file(model_path.parent)
-    if out is None:
-        return CaseResult(rel, False, 0, "no canonical output file")
+    out = find_reference(model_path)
     try:
         xm = read(model_path)
-        res = with_constants(simulate(xm.model, None, xm.settings(**{"on_nonfinite": "ignore", **settings})), xm.model)
-    except (XmileError, ValueError, ArithmeticError) as exc:
-        return CaseResult(rel, False, 0, f"{type(exc).__name__}: {exc}")
-    canon = load_canonical(out)
-    problems = compare(xm, res, canon)
-    return CaseResult(rel, not problems, len(canon.columns), "; ".join(problems[:3]))
+        res = with_constants(simulate_read(xm, None, xm.settings(**{"on_nonfinite": "ignore", **settings})),
+                             xm.model)
+    except XmileError as exc:
+        return CaseResult(rel, False, 0, str(exc), status="refuse", construct=exc.construct or "")
+    except Exception as exc:  # noqa: BLE001 - reported as an error of regsim, never hidden
+        return CaseResult(rel, False, 0, f"{type(exc).__name__}: {exc}", status="error")
+    if out is None:
+        return CaseResult(rel, False, 0, "no reference output", status="no reference")
+    try:
+        canon = load_canonical(out)
+        problems = compare(xm, res, canon)
+    except Exception as exc:  # noqa: BLE001 - reported as an error, never hidden
+        return CaseResult(rel, False, 0, f"comparing with {out.name}: {type(exc).__name__}: {exc}", status="error")
+    return CaseResult(rel, not problems, len(canon.columns), "; ".join(problems[:3]),
+                      status="pass" if not problems else "fail")
+
+
+def suite_files(root: Path | str) -> list[Path]:
+    """Every XMILE/Stella file under ``root`` (``.xmile``, ``.stmx``, ``.itmx``), sorted."""
+    return sorted(p for p in Path(root).rglob("*") if p.suffix.lower() in XMILE_SUFFIXES and p.is_file())
 
 
 def run_suite(root: Path | str = DEFAULT_ROOT) -> list[CaseResult]:
-    """Run every ``*.xmile`` model under ``root`` (sorted by path)."""
+    """Run every XMILE model under ``root`` (sorted by path)."""
     root = Path(root)
-    return [run_case(p, root) for p in sorted(root.rglob("*.xmile"))]
+    return [run_case(p, root) for p in suite_files(root)]
 
 
-def markdown(results: list[CaseResult]) -> str:
+def markdown(results: list[CaseResult], title: str = "XMILE models") -> str:
     """The results as a Markdown table with a summary line."""
+    from collections import Counter
+
     n_pass = sum(r.passed for r in results)
-    lines = [f"regsim conforms on **{n_pass} of {len(results)}** XMILE models "
-             f"(tolerance `|x - y| <= {ATOL:g} + {RTOL:g}*|y|`).", "",
+    counts = Counter(r.status for r in results)
+    others = ", ".join(f"{counts[k]} {k}" for k in ("refuse", "fail", "error") if counts[k])
+    lines = [f"regsim passes **{n_pass} of {len(results)}** {title}" + (f" ({others})" if others else "")
+             + f" (tolerance `|x - y| <= {ATOL:g} + {RTOL:g}*|y|`).", "",
              "| model | result | columns | reason |", "|---|---|---|---|"]
     for r in results:
-        reason = r.reason.replace("|", "\\|")
+        reason = r.reason
         if not r.passed and r.model in KNOWN_FAILURES:
             reason = f"{KNOWN_FAILURES[r.model]} (first mismatch: {reason})"
-        lines.append(f"| `{r.model}` | {'pass' if r.passed else '**fail**'} | {r.columns} | {reason} |")
+        if r.status == "refuse" and r.construct:
+            reason = f"refused: {r.construct} ({_strip_path(reason)})"
+        reason = reason.replace("|", "\\|")
+        shown = "pass" if r.passed else f"**{r.status}**"
+        lines.append(f"| `{r.model}` | {shown} | {r.columns} | {reason} |")
     return "\n".join(lines)
+
+
+def _strip_path(text: str) -> str:
+    """A refusal without the absolute path of the file (the table names the file)."""
+    import re
+
+    return re.sub(r"(?:/[^\s:]+)+\.(?:xmile|stmx|itmx): ", "", text)
+
+
+def tables() -> str:
+    """The two conformance tables of docs/xmile.md: the vendored SDXorg subset and the authored models."""
+    return (markdown(run_suite(DEFAULT_ROOT), "XMILE models of tests/sd-test-models") + "\n\n"
+            + markdown(run_suite(AUTHORED_ROOT), "hand-written models of tests/xmile-models"))
 
 
 def update_docs(path: Path, table: str) -> None:
@@ -205,8 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="suite folder (default: tests/sd-test-models)")
     ap.add_argument("--update-docs", type=Path, metavar="MD", help="rewrite the table between the markers of MD")
     args = ap.parse_args(argv)
-    results = run_suite(args.root)
-    table = markdown(results)
+    table = tables() if args.root == DEFAULT_ROOT else markdown(run_suite(args.root))
     if args.update_docs:
         update_docs(args.update_docs, table)
     print(table)

@@ -51,9 +51,34 @@ def canonical(name: str) -> str:
     True
     """
     name = name.strip()
+    if '"' in name and not (len(name) >= 2 and name[0] == name[-1] == '"' and '"' not in name[1:-1]):
+        parts = _split_dotted(name)
+        if len(parts) > 1:  # a module-qualified name with quoted parts: Staff."Head count"
+            return ".".join(canonical(p) for p in parts)
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = name[1:-1].replace('\\"', '"')
     return _SEP.sub("_", name.casefold()).strip("_")
+
+
+def _split_dotted(name: str) -> list[str]:
+    """Split ``a."b.c".d`` at the dots outside quotes."""
+    parts, cur, quoted, i = [], [], False, 0
+    while i < len(name):
+        ch = name[i]
+        if ch == "\\" and quoted and i + 1 < len(name):
+            cur.append(name[i:i + 2])
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        if ch == "." and not quoted:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
 
 
 # -- symbols -------------------------------------------------------------------
@@ -81,6 +106,7 @@ class Symbol:
     kind: str = "aux"
     gf: str | None = None
     dims: tuple[str, ...] = ()
+    element_gfs: tuple[tuple[str, str], ...] = ()  # (canonical element, Lookup name): one table per element
 
 
 #: names with a fixed meaning in XMILE equations -> regsim names
@@ -90,6 +116,10 @@ SPECIAL_NAMES = {
     "starttime": "initial_time",
     "stoptime": "final_time",
 }
+
+
+#: names that stand for a number when the model defines no variable of that name
+CONSTANT_NAMES = {"pi": math.pi, "inf": math.inf}
 
 
 # -- tokens --------------------------------------------------------------------
@@ -166,14 +196,15 @@ def _same(name: str) -> Builder:
 
 
 def _trunc(x: Node) -> Node:
-    # XMILE INT (as in the SDXorg suite's canonical outputs): the integer part,
-    # rounding toward zero: INT(-9.9) = -9.
-    return Bin("*", Call("sign", (x,)), Call("int", (Call("abs", (x,)),)))
+    # XMILE INT (standard, Stella, simlin): the largest integer not above x, INT(-0.875) = -1.
+    # (Vensim's INTEGER truncates toward zero; files converted from Vensim keep that meaning only
+    # in Vensim: see docs/xmile.md.)
+    return Call("int", (x,))
 
 
 def _mod(a: Node, b: Node) -> Node:
-    # a MOD b = a - b*INT(a/b): the remainder takes the sign of a (-10 MOD 3 = -1).
-    return Bin("-", a, Bin("*", b, _trunc(Bin("/", a, b))))
+    # a MOD b = a - b*INT(a/b) with INT the floor: the remainder takes the sign of b (-10 MOD 3 = 2).
+    return Call("mod", (a, b))
 
 
 def _safediv(args: Sequence[Node]) -> Node:
@@ -182,12 +213,45 @@ def _safediv(args: Sequence[Node]) -> Node:
     return IfElse(Bin("==", b, Num(0.0)), alt, Bin("/", a, b))
 
 
+def _rootn(args: Sequence[Node]) -> Node:
+    return Bin("**", args[0], Bin("/", Num(1.0), args[1]))
+
+
+def _hyperbolic(kind: str) -> Builder:
+    def build(args: Sequence[Node]) -> Node:
+        x = args[0]
+        ep, em = Call("exp", (x,)), Call("exp", (Unary("-", x),))
+        if kind == "sinh":
+            return Bin("/", Bin("-", ep, em), Num(2.0))
+        if kind == "cosh":
+            return Bin("/", Bin("+", ep, em), Num(2.0))
+        return Bin("/", Bin("-", ep, em), Bin("+", ep, em))
+    return build
+
+
+def _trend(args: Sequence[Node]) -> Node:
+    # TREND(x, T[, g0]): fractional change rate of x per time unit, against a first-order
+    # smooth of x over T that starts where a trend of g0 would have put it:
+    #   avg = SMTH1(x, T, x / (1 + T*g0)),  TREND = (x - avg) / (|avg| * T)  (0 if that is 0/0)
+    x, T = args[0], args[1]
+    g0 = args[2] if len(args) > 2 else Num(0.0)
+    avg = Call("smooth", (x, T, Bin("/", x, Bin("+", Num(1.0), Bin("*", T, g0)))))
+    den = Bin("*", Call("abs", (avg,)), T)
+    return IfElse(Bin("==", den, Num(0.0)), Num(0.0), Bin("/", Bin("-", x, avg), den))
+
+
 #: XMILE builtin (canonical name) -> (min args, max args, builder)
 BUILTINS: dict[str, tuple[int, int, Builder]] = {
     **{f: (1, 1, _same(f)) for f in ("abs", "exp", "ln", "log10", "sqrt", "sin", "cos", "tan",
                                       "arcsin", "arccos", "arctan")},
     "int": (1, 1, lambda a: _trunc(a[0])),
     "mod": (2, 2, lambda a: _mod(a[0], a[1])),
+    "modulo": (2, 2, lambda a: _mod(a[0], a[1])),
+    "rootn": (2, 2, _rootn),
+    "sinh": (1, 1, _hyperbolic("sinh")),
+    "cosh": (1, 1, _hyperbolic("cosh")),
+    "tanh": (1, 1, _hyperbolic("tanh")),
+    "trend": (2, 3, _trend),
     "min": (1, 99, _same("min")),
     "max": (1, 99, _same("max")),
     "sum": (1, 1, _same("sum")),
@@ -213,12 +277,33 @@ BUILTINS: dict[str, tuple[int, int, Builder]] = {
     "stoptime": (0, 0, lambda a: Var("final_time")),
 }
 
+#: XMILE builtins that map one to one onto an engine builtin *when the engine has it*
+#: (XMILE name -> (engine name, min args, max args)); until then each is refused by name.
+ENGINE_BUILTINS: dict[str, tuple[str, int, int]] = {
+    "previous": ("previous", 1, 2), "npv": ("npv", 2, 4), "forcst": ("forcst", 3, 4),
+    "normal": ("normal", 2, 3), "uniform": ("uniform", 2, 3), "random": ("uniform", 2, 3),
+    "exprnd": ("exprnd", 1, 2), "lognormal": ("lognormal", 2, 3), "poisson": ("poisson", 1, 2),
+    "triangular": ("triangular", 3, 4), "percent": ("percent", 1, 1), "round": ("round", 1, 1),
+    "stddev": ("stddev", 1, 1), "prod": ("prod", 1, 1),
+}
+
+
+def engine_has(name: str) -> bool:
+    """Whether the engine implements builtin ``name`` (pure or stateful)."""
+    from simulator.engine import builtins as B
+
+    known = set(B.PURE_ARITY) | set(B.STATEFUL_ARITY) | set(getattr(B, "STOCHASTIC_ARITY", {}))
+    return name in known
+
+
 #: XMILE builtins regsim refuses (stateful or stochastic ones it does not implement)
 UNSUPPORTED_BUILTINS = {
-    "trend", "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
+    "forcst", "previous", "self", "history", "exprnd", "lognormal", "normal",
     "poisson", "random", "binomial", "uniform", "triangular", "weibull", "gamma", "beta",
-    "negbinomial", "geometric", "logistic", "pareto", "montecarlo", "rank", "size",
-    "stddev", "npv", "delay_fixed", "counter", "interpolate",
+    "negbinomial", "geometric", "logistic", "pareto", "montecarlo",
+    "stddev", "npv", "delay_fixed", "counter", "interpolate", "percent", "lookup_forward",
+    "lookup_backward", "lookupmean", "lookup_function_table", "get_data_between_times", "get_direct_data",
+    "get_direct_constants", "ismoduleinput", "rank", "prod",
 }
 
 
@@ -234,7 +319,15 @@ def _sum_nodes(nodes: Sequence[Node]) -> Node:
 
 class _Parser:
     def __init__(self, text: str, symbols: Mapping[str, Symbol] | None,
-                 dimensions: Mapping[str, Sequence[str]] | None, variable: str | None):
+                 dimensions: Mapping[str, Sequence[str]] | None, variable: str | None,
+                 target_dims: Sequence[str] = (), reindex: Callable | None = None,
+                 self_ident: str | None = None):
+        self.self_ident = self_ident
+        self.target = tuple(canonical(d) for d in target_dims)
+        self.reindex = reindex
+        self.in_reduction = 0
+        self.starred: dict[int, list[str]] = {}  # id(Subscript node) -> dims written as * in it
+        self.keep_alive: list[Node] = []
         self.text = text
         self.symbols = symbols
         self.dimensions = {canonical(k): tuple(v) for k, v in (dimensions or {}).items()}
@@ -379,23 +472,37 @@ class _Parser:
             self.i -= 1
             return self.expr()
         if tok.kind in ("name", "qname"):
-            if self.peek().kind == "op" and self.peek().text == ".":
-                raise XmileError(f"module-qualified name {tok.text}.{self.toks[self.i + 1].text} "
-                                 "(modules are not supported)", variable=self.variable, construct="module")
+            if self.peek().kind == "op" and self.peek().text == "." and \
+                    self.toks[self.i + 1].kind in ("name", "qname"):
+                tok = self.dotted(tok)
+            if canonical(tok.text) == "size" and self.peek().text == "(":
+                return self.size_of(tok)
             if canonical(tok.text) == "lookup" and self.accept("op", "("):
                 gf_tok = self.next()
+                if gf_tok.kind in ("name", "qname") and self.peek().text == "." and \
+                        self.toks[self.i + 1].kind in ("name", "qname"):
+                    gf_tok = self.dotted(gf_tok)
+                sub = None
+                if self.accept("op", "["):
+                    sub = self.next()
+                    self.expect("op", "]")
                 self.expect("op", ",")
                 arg = self.expr()
                 self.expect("op", ")")
+                if sub is not None:
+                    return self.element_lookup(gf_tok, sub, arg)
                 return self.call(gf_tok, [arg])
             if self.accept("op", "("):
                 args = []
+                red = int(canonical(tok.text) in ("sum", "mean", "min", "max", "prod", "stddev"))
+                self.in_reduction += red
                 if not self.accept("op", ")"):
                     while True:
                         args.append(self.expr())
                         if self.accept("op", ")"):
                             break
                         self.expect("op", ",")
+                self.in_reduction -= red
                 return self.call(tok, args)
             node = self.reference(tok)
             if self.accept("op", "["):
@@ -405,17 +512,179 @@ class _Parser:
             raise self.error("unexpected end of equation", tok)
         raise self.error(f"unexpected {tok.text!r}", tok)
 
+    def subscript_nd(self, node: Node, name_tok: _Tok, subs: list[str]) -> Node:
+        """``x[a, B, *]`` of a variable over several dimensions: the engine's positional
+        ``Subscript`` (an element, the dimension itself or a subrange of it, or ``*``)."""
+        from simulator.engine.expr import Sub, Subscript
+
+        sym = self.symbols.get(canonical(name_tok.text)) if self.symbols is not None else None
+        dims = tuple(sym.dims) if sym is not None else ()
+        if len(subs) != len(dims):
+            raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {len(subs)} subscripts for a variable over "
+                             f"{len(dims)} dimension(s)", variable=self.variable, construct="array")
+        items, starred = [], []
+        for sub, d in zip(subs, dims):
+            own = canonical(d)
+            key = canonical(sub)
+            if sub == "*":
+                items.append(Sub("all"))
+                starred.append(d)
+            elif sub.startswith("*:"):
+                rng = canonical(sub[2:])
+                if rng == own:
+                    items.append(Sub("all"))
+                    starred.append(d)
+                elif self.is_subrange(rng, own):
+                    items.append(Sub("dim", self.dim_ident(rng)))
+                    starred.append(self.dim_ident(rng))
+                else:
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {sub[2:]!r} is not a subrange of {d!r}",
+                                     variable=self.variable, construct="subrange")
+            elif key in self.dimensions:
+                if key != own and not self.is_subrange(key, own):
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: dimension {sub!r} stands for {d!r} but "
+                                     f"its elements are not {d!r}'s and the file does not say which element maps to "
+                                     "which", variable=self.variable, construct="subscript mapping")
+                items.append(Sub("all") if key == own else Sub("dim", self.dim_ident(key)))
+            else:
+                hit = [e for e in self.dimensions.get(own, ()) if canonical(e) == key]
+                if not hit:
+                    raise XmileError(f"{name_tok.text}[{', '.join(subs)}]: {sub!r} is not an element of dimension "
+                                     f"{d!r}", variable=self.variable)
+                items.append(Sub("element", hit[0]))
+        out = Subscript(node, tuple(items))
+        if starred:
+            self.starred.setdefault(id(out), []).extend(starred)
+            self.keep_alive.append(out)
+        return out
+
+    def is_subrange(self, sub: str, parent: str) -> bool:
+        es, ep = self.dimensions.get(sub, ()), self.dimensions.get(parent, ())
+        keys = {canonical(e) for e in ep}
+        return len(es) < len(ep) and all(canonical(e) in keys for e in es)
+
+    def dim_ident(self, key: str) -> str:
+        return identifier(key)
+
+    def computed_index(self, node: Node, name_tok: _Tok, k: Node) -> Node:
+        """``x[k]`` with k an expression: element number k (1-based, rounded down); NaN outside."""
+        self.expect("op", "]")
+        sym = self.symbols.get(canonical(name_tok.text)) if self.symbols is not None else None
+        if sym is None or len(sym.dims) != 1:
+            raise XmileError(f"{name_tok.text}[...]: a computed index needs a one-dimensional variable",
+                             variable=self.variable, construct="computed subscript")
+        elems = self.dimensions.get(canonical(sym.dims[0]), ())
+        kk = Call("int", (k,))
+        out: Node = Num(math.nan)
+        for i in range(len(elems) - 1, -1, -1):
+            out = IfElse(Bin("==", kk, Num(float(i + 1))), Index(node, elems[i]), out)
+        return out
+
+    def element_lookup(self, gf_tok: _Tok, sub: _Tok, arg: Node) -> Node:
+        """``LOOKUP(tables[e], x)`` (element e's table) or ``LOOKUP(tables[Dim], x)`` (each element's)."""
+        sym = self.symbols.get(canonical(gf_tok.text)) if self.symbols is not None else None
+        tables = dict(sym.element_gfs) if sym is not None else {}
+        key = canonical(sub.text)
+        if not tables and sym is not None and sym.gf is not None:
+            return Call(sym.gf, (arg,))  # one table shared by every element
+        if not tables:
+            raise XmileError(f"LOOKUP({gf_tok.text}[{sub.text}], ...): {gf_tok.text!r} has no graphical function "
+                             "per element", variable=self.variable, construct="arrayed graphical function")
+        if key in tables:
+            return Call(tables[key], (arg,))
+        own = canonical(sym.dims[0]) if sym.dims else None
+        if key == own and self.reindex is not None:
+            return self.reindex(own, [Call(tables[canonical(e)], (arg,)) for e in self.dimensions[own]])
+        raise XmileError(f"LOOKUP({gf_tok.text}[{sub.text}], ...): {sub.text!r} is not an element of "
+                         f"{gf_tok.text!r}", variable=self.variable)
+
+    def remap(self, node: Node, name: str, own: str, to: str) -> Node:
+        """``x`` (over ``own``) seen over dimension ``to``, element by element by name: ``to`` must be a
+        subrange of ``own`` (its elements are among own's) or have the same elements."""
+        eo, et = self.dimensions[own], self.dimensions[to]
+        by_key = {canonical(e): e for e in eo}
+        if not all(canonical(e) in by_key for e in et):
+            # Vensim's mappings (DimB -> DimA) do not survive conversion to XMILE (xmutil drops them)
+            # and XMILE 1.0 has no syntax for them: matching by position would silently give wrong
+            # numbers for any other mapping (SDEverywhere's multimap maps B1..B3 to A3..A1)
+            raise XmileError(f"{name}[...] over {own!r} used over {to!r}: the elements of {to!r} are not "
+                             f"elements of {own!r} and the file does not say which element maps to which",
+                             variable=self.variable, construct="subscript mapping")
+        pairs = [by_key[canonical(e)] for e in et]
+        return self.reindex(to, [Index(node, e) for e in pairs])
+
+    def size_of(self, tok: _Tok) -> Node:
+        """``SIZE(Dim)``, ``SIZE(x)``, ``SIZE(x[*])``: the number of elements (1 for a scalar), a number."""
+        self.expect("op", "(")
+        arg = self.next()
+        if arg.kind not in ("name", "qname"):
+            raise self.error("SIZE expects a dimension or an arrayed variable", arg)
+        key = canonical(arg.text)
+        if key in self.dimensions and self.accept("op", ")"):
+            return Num(float(len(self.dimensions[key])))
+        sym = self.symbols.get(key) if self.symbols is not None else None
+        if sym is None:
+            raise XmileError(f"SIZE({arg.text}): {arg.text!r} is neither a dimension nor a variable",
+                             variable=self.variable)
+        if self.accept("op", "["):
+            while not self.accept("op", "]"):
+                t = self.next()
+                if t.kind == "end":
+                    raise self.error("expected ']'")
+                if t.kind == "name" and canonical(t.text) not in self.dimensions or t.kind == "num":
+                    raise XmileError(f"SIZE of a selection ({arg.text}[...]) is not supported",
+                                     variable=self.variable, construct="SIZE")
+        self.expect("op", ")")
+        n = 1
+        for d in sym.dims:
+            n *= len(self.dimensions.get(canonical(d), ()))
+        return Num(float(n))
+
+    def dotted(self, first: _Tok) -> _Tok:
+        """``module.var`` (or ``a.b.c``): one name token holding the qualified name."""
+        parts = [canonical(first.text)]
+        while self.peek().kind == "op" and self.peek().text == "." and \
+                self.toks[self.i + 1].kind in ("name", "qname"):
+            self.i += 1
+            parts.append(canonical(self.next().text))
+        return _Tok("name", ".".join(parts), first.pos)
+
     # name resolution
     def reference(self, tok: _Tok) -> Node:
         key = canonical(tok.text)
         if self.symbols is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key in CONSTANT_NAMES:
+                return Num(CONSTANT_NAMES[key])
             return Var(identifier(key))
         sym = self.symbols.get(key)
+        if sym is None and "." in key:
+            dim, _, elem = key.partition(".")
+            if dim in self.dimensions:
+                els = [canonical(e) for e in self.dimensions[dim]]
+                if elem in els:
+                    return Num(float(els.index(elem) + 1))  # Dim.element: its position, 1-based
         if sym is None:
             if key in SPECIAL_NAMES:
                 return Var(SPECIAL_NAMES[key])
+            if key in self.dimensions and self.reindex is not None and key in self.target:
+                # a dimension's name in an equation over it: the position of the element (1-based)
+                return self.reindex(key, [Num(float(i + 1)) for i in range(len(self.dimensions[key]))])
+            if key == "self" and self.self_ident:
+                return Var(self.self_ident)  # Stella's SELF: the variable being defined (in PREVIOUS)
+            if key in CONSTANT_NAMES:
+                return Num(CONSTANT_NAMES[key])
+            words = [tok.text]
+            j = self.i
+            while self.toks[j].kind == "name":
+                words.append(self.toks[j].text)
+                j += 1
+            if len(words) > 1 and self.toks[j].kind == "op" and self.toks[j].text == "(":
+                fname = " ".join(words)
+                raise XmileError(f"unknown function {fname!r} in equation {self.text!r} (not an XMILE builtin "
+                                 "regsim knows, nor a graphical function or macro defined in the file)",
+                                 variable=self.variable, construct=fname)
             raise XmileError(f"unknown name {tok.text!r} in equation {self.text!r}", variable=self.variable)
         if sym.kind == "gf":
             raise XmileError(f"graphical function {tok.text!r} used as a value (call it: {tok.text}(x))",
@@ -426,8 +695,21 @@ class _Parser:
         subs = []
         while True:
             tok = self.next()
+            nxt = self.peek()
+            if not (tok.kind in ("name", "qname", "num") and nxt.kind == "op" and nxt.text in ("]", ",")) \
+                    and not (tok.kind == "op" and tok.text == "*"):
+                # a computed (1-based) index: x[INT(TIME MOD 5) + 1]
+                self.i -= 1
+                if subs:
+                    raise self.error(f"computed index in a multi-dimensional subscript of {name_tok.text!r}")
+                return self.computed_index(node, name_tok, self.expr())
             if tok.kind in ("name", "qname", "num"):
                 subs.append(tok.text)
+            elif tok.kind == "op" and tok.text == "*" and self.accept("op", ":"):
+                rng = self.next()  # *:SubA -- every element of the subrange SubA
+                if rng.kind not in ("name", "qname") or canonical(rng.text) not in self.dimensions:
+                    raise self.error(f"expected a dimension after '*:' in a subscript of {name_tok.text!r}", rng)
+                subs.append("*:" + rng.text)
             elif tok.kind == "op" and tok.text == "*":
                 subs.append("*")
             else:
@@ -435,17 +717,37 @@ class _Parser:
             if self.accept("op", "]"):
                 break
             if self.accept("op", ","):
-                raise XmileError(f"multi-dimensional subscript of {name_tok.text!r} (only one dimension is "
-                                 "supported)", variable=self.variable, construct="array")
+                continue
             raise self.error("expected ']'")
+        if len(subs) > 1 or (self.symbols is not None and len(getattr(self.symbols.get(canonical(name_tok.text)),
+                                                                        "dims", ())) > 1):
+            return self.subscript_nd(node, name_tok, subs)
         sub = subs[0]
         key = canonical(sub)
-        if sub == "*" or key in self.dimensions:
-            return node  # the whole (single) dimension
         dims = None
         if self.symbols is not None:
             sym = self.symbols.get(canonical(name_tok.text))
             dims = sym.dims if sym else None
+        if sub == "*":
+            return node  # the whole (single) dimension
+        if sub.startswith("*:"):
+            own = canonical(dims[0]) if dims else None
+            rng = canonical(sub[2:])
+            if own is None or self.reindex is None or own not in self.dimensions:
+                raise XmileError(f"{name_tok.text}[{sub}]: a subrange of a variable that is not arrayed",
+                                 variable=self.variable, construct="subrange")
+            return node if rng == own else self.remap(node, name_tok.text, own, rng)
+        if key in self.dimensions:
+            own = canonical(dims[0]) if dims else None
+            if own is None or self.reindex is None or own not in self.dimensions:
+                return node
+            if key != own:
+                to = key  # x[Sub]: x over its subrange Sub, or over a dimension it maps to
+            elif len(self.target) == 1 and own not in self.target and not self.in_reduction:
+                to = self.target[0]  # x[Dim] in a variable over another dimension
+            else:
+                return node
+            return self.remap(node, name_tok.text, own, to)
         if dims:
             elems = self.dimensions.get(canonical(dims[0]), ())
             match = [e for e in elems if canonical(e) == key]
@@ -459,6 +761,22 @@ class _Parser:
         return Index(node, sub)
 
     def call(self, tok: _Tok, args: list[Node]) -> Node:
+        node = self._call(tok, args)
+        # SUM(x[a, *]): reduce over the dimensions written as * (the others stay, aligned by name)
+        if isinstance(node, Call) and node.func in ("sum", "mean", "min", "max", "prod", "stddev") \
+                and len(node.args) == 1 and self.starred:
+            from simulator.engine.expr import Str, walk
+
+            dims: list[str] = []
+            for n in walk(node.args[0]):
+                for d in self.starred.get(id(n), ()):
+                    if d not in dims:
+                        dims.append(d)
+            if dims:
+                return Call(node.func, (node.args[0], *(Str(d) for d in dims)))
+        return node
+
+    def _call(self, tok: _Tok, args: list[Node]) -> Node:
         key = canonical(tok.text)
         sym = self.symbols.get(key) if self.symbols is not None else None
         if sym is not None and sym.gf is not None:
@@ -476,14 +794,22 @@ class _Parser:
                 raise XmileError(f"{tok.text.upper()}: the order n must be a number in equation {self.text!r}",
                                  variable=self.variable, construct=tok.text.upper())
             return build(args)
-        if key in UNSUPPORTED_BUILTINS:
+        if key in ENGINE_BUILTINS and engine_has(ENGINE_BUILTINS[key][0]):
+            name, lo, hi = ENGINE_BUILTINS[key]
+            if not lo <= len(args) <= hi:
+                want = f"{lo}" if lo == hi else f"{lo} to {hi}"
+                raise XmileError(f"{tok.text.upper()} takes {want} arguments, got {len(args)} in equation "
+                                 f"{self.text!r}", variable=self.variable, construct=tok.text.upper())
+            return Call(name, tuple(args))
+        if key in UNSUPPORTED_BUILTINS or key in ENGINE_BUILTINS:
             raise XmileError(f"builtin {tok.text.upper()} is not supported", variable=self.variable,
                              construct=tok.text.upper())
         if sym is not None:
             raise XmileError(f"{tok.text!r} is not a graphical function and cannot be called",
                              variable=self.variable)
-        raise XmileError(f"unknown function {tok.text!r} (macros are not supported) in equation {self.text!r}",
-                         variable=self.variable, construct="function")
+        raise XmileError(f"unknown function {tok.text!r} in equation {self.text!r} (not an XMILE builtin regsim "
+                         "knows, nor a graphical function or macro defined in the file)",
+                         variable=self.variable, construct=tok.text)
 
 
 _IDENT_BAD = re.compile(r"\W", re.UNICODE)
@@ -504,7 +830,8 @@ def identifier(key: str) -> str:
 
 def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
                    dimensions: Mapping[str, Sequence[str]] | None = None,
-                   variable: str | None = None) -> Node:
+                   variable: str | None = None, target_dims: Sequence[str] = (),
+                   reindex: Callable | None = None, self_ident: str | None = None) -> Node:
     """Parse one XMILE equation into a regsim expression tree.
 
     Parameters
@@ -518,6 +845,13 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         Dimension name -> element names, to resolve subscripts.
     variable : str, optional
         The variable being parsed, named in error messages.
+    target_dims : sequence of str
+        Dimensions of the variable being defined (to read ``x[Dim]`` of an x over another dimension).
+    reindex : callable, optional
+        ``reindex(dim, nodes)`` -> an expression over dimension ``dim`` whose element i is
+        ``nodes[i]``; enables subranges (the reader supplies it).
+    self_ident : str, optional
+        The regsim name of the variable being defined (Stella's ``SELF``).
 
     Raises
     ------
@@ -528,15 +862,27 @@ def parse_equation(text: str, symbols: Mapping[str, Symbol] | None = None, *,
         raise XmileError(f"equation must be text, not {type(text).__name__}", variable=variable)
     if len(text) > _MAX_EQUATION_CHARS:
         raise XmileError(f"equation longer than {_MAX_EQUATION_CHARS} characters", variable=variable)
+    if text.strip() and not text.strip().strip("?"):
+        raise XmileError(f"the equation is the placeholder {text.strip()!r}: the converter that wrote the file could "
+                         "not translate this variable", variable=variable, construct="placeholder equation '???'")
     try:
-        return _Parser(text, symbols, dimensions, variable).parse()
+        node = _Parser(text, symbols, dimensions, variable, target_dims, reindex, self_ident).parse()
     except RecursionError:
         raise XmileError("equation nested too deeply", variable=variable) from None
+    from ..limits import _node_children, limit, tree_depth
+
+    depth, cap = tree_depth(node, _node_children), limit("MAX_EXPRESSION_DEPTH")
+    if depth > cap:  # refuse before any recursive walk (issue 11: bounded recursion everywhere)
+        raise XmileError(f"equation nested {depth} levels deep (a chain of {depth} operations); regsim handles at "
+                         f"most {cap}: split it into several auxiliaries", variable=variable)
+    return node
 
 
 def parse_number_list(text: str) -> list[float] | None:
     """``'1, 2, 3'`` -> ``[1.0, 2.0, 3.0]``; ``None`` if ``text`` is not a plain list of numbers."""
     parts = [p.strip() for p in re.split(r"[,;]", text)]
+    while parts and not parts[-1]:  # "0.1, 0.2;\n 0.3, 0.4;" (rows ended by ';')
+        parts.pop()
     if len(parts) < 2:
         return None
     try:

@@ -14,22 +14,25 @@ def with_constants(res: Results, model, params: Mapping[str, object] | None = No
     """A copy of ``res`` that also holds the model's visible constants, held over time.
 
     The engine saves stocks, flows and auxiliaries; XMILE tools also report
-    constants, so the XMILE layer adds them (``(N, T)`` or ``(N, T, n)``).
+    constants, so the XMILE layer adds them (``(N, T)`` or ``(N, T, n1, n2, ...)``).
     """
     import numpy as np
 
     params = dict(params or {})
     data, units, dims, docs = dict(res.data), dict(res.units), dict(res.dims), dict(res.docs)
-    N, T = res.n_runs, res.times.size
+    # a model whose variables are all constants has no saved data: the run count is in the metadata
+    N, T = int(res.metadata.get("n_runs") or res.n_runs or 1), res.times.size
     for c in model.components:
         if c.kind != "constant" or c.name in data or c.name.startswith("_"):
             continue
-        size = model.size(c.name)
-        v = np.asarray(params[c.name], dtype=float) if c.name in params else c.array(size)
-        if size is None:
+        shape = tuple(len(model.dimensions[d]) for d in c.dims)
+        v = np.asarray(params[c.name] if c.name in params else c.value, dtype=float)
+        if not shape:
             v = np.broadcast_to(v.reshape(-1, 1) if v.ndim == 1 else v, (N, T))
         else:
-            v = np.broadcast_to(v.reshape((-1, 1, size)), (N, T, size))
+            if v.ndim == 0:
+                v = np.full(shape, float(v))
+            v = np.broadcast_to(v.reshape((-1, 1) + shape), (N, T) + shape)
         data[c.name] = np.array(v, dtype=float)
         units[c.name], dims[c.name], docs[c.name] = c.units, c.dims, c.doc
     return Results(data, res.times, units, dims, res.coords, dict(res.metadata), docs)
@@ -44,6 +47,26 @@ def rename_results(res: Results, names: Mapping[str, str]) -> Results:
         {ren[k]: v for k, v in res.dims.items() if k in ren},
         res.coords, dict(res.metadata), {ren[k]: v for k, v in res.docs.items() if k in ren},
     )
+
+
+def simulate_read(xm: XmileModel, params: Mapping[str, object] | None = None, settings=None,
+                  metadata: Mapping[str, object] | None = None) -> Results:
+    """Simulate a model read from XMILE; what the engine refuses at run time becomes an
+    :class:`XmileError` naming the file and the construct (e.g. a DELAY shorter than one step)."""
+    from simulator.engine import ModelError
+
+    st = settings if settings is not None else xm.settings()
+    # the file's own variables only (not the reader's hidden helpers: per-element scalars, indices)
+    save = [n for n in xm.names if n in xm.model and xm.model[n].kind in ("stock", "flow", "aux")]
+    try:
+        return simulate(xm.model, params, st, save=save, metadata=dict(metadata or {}))
+    except ModelError as exc:
+        msg = " ".join(str(exc).split())
+        ident, _, rest = msg.partition(": ")
+        construct = "DELAY with a delay time shorter than one step" if "DELAY time" in msg else "run-time check"
+        variable = xm.names.get(ident) if rest else None
+        raise XmileError(f"{xm.source}: {rest if variable else msg}", variable=variable,
+                         construct=construct) from None
 
 
 def run_xmile(path, params: Mapping[str, object] | None = None, *, settings=None,
@@ -85,7 +108,6 @@ def run_xmile(path, params: Mapping[str, object] | None = None, *, settings=None
         if xm.model[ident].kind != "constant":
             raise XmileError(f"{k!r} is computed by an equation, not a constant: it cannot be set", variable=k)
         overrides[ident] = v
-    st = settings if settings is not None else xm.settings()
-    res = simulate(xm.model, overrides, st, metadata={"source": str(path)})
+    res = simulate_read(xm, overrides, settings, metadata={"source": str(path)})
     res = with_constants(res, xm.model, overrides)
     return rename_results(res, xm.names) if file_names else res

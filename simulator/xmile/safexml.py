@@ -109,14 +109,18 @@ def parse_bytes(data: bytes, *, source: str = "<bytes>", max_bytes: int = MAX_BY
 
 def parse_file(path, *, max_bytes: int = MAX_BYTES) -> ET.Element:
     """Read and parse the XML file at ``path`` safely (see :func:`parse_bytes`)."""
+    from ..inputfiles import InputFileError, check_regular, read_bytes
+
     path = os.fspath(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise XmileError(f"cannot read {path}: {exc.strerror}") from None
+    try:  # regular files only: a FIFO or a device (/dev/zero) is refused before it is opened
+        size = check_regular(path, what="model file")
+    except InputFileError as exc:
+        raise XmileError(str(exc)) from None
     if size > max_bytes:
         raise XmileError(f"{path}: {size} bytes exceeds the {max_bytes}-byte limit for model files "
                          "(pass max_bytes= to raise it)", construct="size")
-    with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
+    try:  # opened non-blocking, never read past the cap even if the file grows meanwhile
+        data = read_bytes(path, what="model file", max_bytes=max_bytes)
+    except InputFileError as exc:
+        raise XmileError(str(exc), construct="size" if "limit" in exc.problem else None) from None
     return parse_bytes(data, source=path, max_bytes=max_bytes)

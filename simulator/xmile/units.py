@@ -333,7 +333,7 @@ class _Checker:
         if isinstance(node, IfElse):
             self.units(node.cond)
             return self.same(self.units(node.then), self.units(node.orelse), "IF branches")
-        if isinstance(node, Index):
+        if isinstance(node, Index) or type(node).__name__ == "Subscript":  # selections keep the units
             return self.units(node.operand)
         if isinstance(node, Call):
             return self.call(node)

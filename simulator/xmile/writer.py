@@ -23,9 +23,8 @@ Mapping (regsim -> XMILE):
 
 What cannot be represented (see docs/xmile.md): the save period and the
 ``on_nonfinite`` policy (XMILE saves every ``dt``); ``hidden`` flags and
-``group`` labels; regsim's ``int`` (floor) and ``mod`` (floored) are written
-as XMILE ``INT`` and ``MOD``, which tools (and regsim's reader, following the
-conformance suite) evaluate by truncation: they differ for negative arguments.
+``group`` labels. regsim's ``int`` (floor) and ``mod`` (floored) are written
+as XMILE ``INT`` and ``MOD``, which mean the same in XMILE (and in regsim's reader).
 """
 
 from __future__ import annotations
@@ -34,12 +33,19 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
+import numpy as np
+
 from simulator.engine.components import Aux, Constant, Flow, Lookup, Model, Stock, TimeSeries
 from simulator.engine.expr import Bin, Call, IfElse, Index, Node, Num, Str, Unary, Var
 
 from .equations import BUILTINS, canonical
 from .errors import XmileError
 from .reader import XMILE_NS
+
+try:  # the engine's positional subscript (arrays of several dimensions), when it has one
+    from simulator.engine.expr import Subscript as _SUBSCRIPT
+except ImportError:  # pragma: no cover - engine without multi-dimensional arrays
+    _SUBSCRIPT = None
 
 _SPECIAL = {"time": "TIME", "dt": "DT", "initial_time": "STARTTIME", "final_time": "STOPTIME"}
 _SIMPLE = {f: f.upper() for f in ("abs", "exp", "ln", "log10", "sqrt", "sin", "cos", "tan", "arcsin",
@@ -75,19 +81,26 @@ class _Equations:
         dims = {c.name: c.dims for c in self.model.components}
         return infer_dims(node, dims, self.model, "export")
 
-    def text(self, node: Node, owner: str, elementwise: bool, at: str | None = None) -> str:
-        """XMILE text of ``node``; arrayed variables become ``x[dim]`` if ``elementwise``,
-        or ``x[at]`` when rendering one element ``at`` (inside a written-out reduction)."""
+    def subs(self, name: str, at: Mapping[str, str] | None, elementwise: bool) -> str:
+        """``x``, ``x[d1, d2]`` (element-wise) or ``x[e1, d2]`` (elements fixed by ``at``)."""
+        d = self.model[name].dims if name in self.model else ()
+        if not d or not (elementwise or at):
+            return name
+        return f"{name}[{', '.join((at or {}).get(x, x) for x in d)}]"
+
+    def text(self, node: Node, owner: str, elementwise: bool, at: Mapping[str, str] | None = None) -> str:
+        """XMILE text of ``node``; arrayed variables become ``x[dim, ...]`` if ``elementwise``,
+        with the elements of ``at`` (dimension -> element) where one element is rendered (inside a
+        written-out reduction or one element of a non-apply-to-all variable)."""
+        if isinstance(at, str):  # one-dimensional shorthand
+            raise TypeError("at must map dimension -> element")
         t = lambda n, ew=elementwise: self.text(n, owner, ew, at)  # noqa: E731
         if isinstance(node, Num):
             return _num(node.value)
         if isinstance(node, Var):
             if node.name in self.special:
                 return self.special[node.name]
-            d = self.model[node.name].dims if node.name in self.model else ()
-            if d and at is not None:
-                return f"{node.name}[{at}]"
-            return f"{node.name}[{d[0]}]" if d and elementwise else node.name
+            return self.subs(node.name, at, elementwise)
         if isinstance(node, Str):
             raise XmileError(f"string literal {node.value!r} outside a subscript", variable=owner)
         if isinstance(node, Unary):
@@ -100,23 +113,62 @@ class _Equations:
             if not isinstance(node.operand, Var):
                 raise XmileError("element selection of an expression (only of a variable) cannot be written",
                                  variable=owner)
-            return f"{node.operand.name}[{node.element}]"
+            name = node.operand.name
+            dims = self.model[name].dims if name in self.model else ()
+            hits = [d for d in dims if node.element in self.model.dimensions[d]]
+            if len(dims) <= 1 or len(hits) != 1:
+                return f"{name}[{node.element}]"
+            return self.subs(name, {**(at or {}), hits[0]: node.element}, True)
+        if _SUBSCRIPT is not None and isinstance(node, _SUBSCRIPT):
+            return self.subscript(node, owner, at)
         if isinstance(node, Call):
             return self.call(node, owner, elementwise, at)
         raise XmileError(f"cannot write expression {node!r}", variable=owner)
 
-    def call(self, node: Call, owner: str, elementwise: bool, at: str | None = None) -> str:
+    def subscript(self, node, owner: str, at, star: tuple[str, ...] = ()) -> str:
+        """A positional ``Subscript`` of a variable: elements, dimensions (or subranges), ``*`` for
+        the dimensions in ``star`` (reduced by the enclosing SUM/MEAN/...)."""
+        if not isinstance(node.operand, Var):
+            raise XmileError("a subscript of an expression (only of a variable) cannot be written", variable=owner)
+        name = node.operand.name
+        dims = self.model[name].dims
+        items = list(node.items) + [None] * (len(dims) - len(node.items))
+        out = []
+        for d, it in zip(dims, items):
+            if it is None or it.kind == "all":
+                out.append("*" if d in star else (at or {}).get(d, d))
+            elif it.kind == "element":
+                out.append(it.name)
+            else:
+                out.append(("*:" + it.name) if it.name in star else (at or {}).get(it.name, it.name))
+        return f"{name}[{', '.join(out)}]"
+
+    def call(self, node: Call, owner: str, elementwise: bool, at: Mapping[str, str] | None = None) -> str:
         f, args = node.func, node.args
         t = lambda n: self.text(n, owner, elementwise, at)  # noqa: E731
         if f in self.lookups:
             return f"{f}({t(args[0])})"
-        if f in ("sum", "mean") or (f in ("min", "max") and len(args) == 1):
-            # written element by element ((x[a]*w[a]) + (x[b]*w[b]) ...): every XMILE reader understands it
+        reducing = f in ("sum", "mean", "prod", "stddev") or (f in ("min", "max") and
+                                                             (len(args) == 1 or isinstance(args[1], Str)))
+        if reducing:
             a = args[0]
             d = self.dims_of(a)
+            over = tuple(x.value for x in args[1:]) if len(args) > 1 else tuple(d)
             if not d:
                 return t(a)  # of a scalar: the scalar itself (as the engine computes it)
-            parts = [self.text(a, owner, False, e) for e in self.model.dimensions[d[0]]]
+            star_ok = isinstance(a, Var) or (_SUBSCRIPT is not None and isinstance(a, _SUBSCRIPT))
+            if star_ok and (len(d) > 1 or len(args) > 1 or f in ("prod", "stddev")):
+                inner = (self.subs_star(a.name, over, at) if isinstance(a, Var)
+                         else self.subscript(a, owner, at, over))
+                name = {"sum": "SUM", "mean": "MEAN", "min": "MIN", "max": "MAX", "prod": "PROD",
+                        "stddev": "STDDEV"}[f]
+                return f"{name}({inner})"
+            if len(over) != 1 or f in ("prod", "stddev"):
+                raise XmileError(f"{f}() of an expression over {len(over)} dimensions cannot be written "
+                                 "(only of a variable)", variable=owner)
+            # written element by element ((x[a]*w[a]) + (x[b]*w[b]) ...): every XMILE reader understands it
+            parts = [self.text(a, owner, elementwise, {**(at or {}), over[0]: e})
+                     for e in self.model.dimensions[over[0]]]
             if f in ("min", "max"):
                 out = parts[-1]
                 for p in reversed(parts[:-1]):
@@ -140,6 +192,10 @@ class _Equations:
         if f in _SIMPLE:
             return f"{_SIMPLE[f]}({', '.join(t(a) for a in args)})"
         raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner)
+
+    def subs_star(self, name: str, over: tuple[str, ...], at) -> str:
+        d = self.model[name].dims
+        return f"{name}[{', '.join('*' if x in over else (at or {}).get(x, x) for x in d)}]"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib) -> ET.Element:
@@ -206,17 +262,44 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
     def common(el, c, dims=True):
         if dims and c.dims:
             de = _sub(el, q("dimensions"))
-            _sub(de, q("dim"), name=c.dims[0])
+            for d in c.dims:
+                _sub(de, q("dim"), name=d)
         if c.units:
             _sub(el, q("units"), c.units)
         if c.doc:
             _sub(el, q("doc"), c.doc)
 
+    def elem_name(e: str) -> str:
+        return e.replace("_", " ") if pysd_compat else e
+
+    def equations(el, c, default, per):
+        """``<eqn>`` (apply-to-all) or one ``<element>`` per element (non-apply-to-all: the
+        element's own equation, else the default rendered for that element)."""
+        if not per:
+            _sub(el, q("eqn"), eqs.text(default, c.name, bool(c.dims)))
+            return
+        import itertools
+
+        own = {tuple(k) if isinstance(k, tuple) else (k,): v for k, v in per}
+        for key in itertools.product(*(model.dimensions[d] for d in c.dims)):
+            at = dict(zip(c.dims, key))
+            node = own.get(key)
+            if node is None and default is None:
+                raise XmileError(f"element [{', '.join(key)}] has no equation", variable=c.name)
+            ee = _sub(el, q("element"), subscript=", ".join(elem_name(x) for x in key))
+            _sub(ee, q("eqn"), eqs.text(node if node is not None else default, c.name, False, at))
+
+    def per_element(c):
+        items = getattr(c, "elements", ()) or ()
+        from simulator.engine.expr import parse as _parse
+
+        return [(k, e if not isinstance(e, (str, int, float)) else _parse(e)) for k, e in items]
+
     for c in model.components:
-        ew = bool(c.dims)
+
         if isinstance(c, Stock):
             el = _sub(variables, q("stock"), name=c.name)
-            _sub(el, q("eqn"), eqs.text(c.initial_node, c.name, ew))
+            equations(el, c, c.initial_node if c.initial is not None else None, per_element(c))
             for f in c.inflows:
                 _sub(el, q("inflow"), f)
             for f in c.outflows:
@@ -226,25 +309,29 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
             common(el, c)
         elif isinstance(c, Flow):
             el = _sub(variables, q("flow"), name=c.name)
-            _sub(el, q("eqn"), eqs.text(c.node, c.name, ew))
+            equations(el, c, c.node if c.equation is not None else None, per_element(c))
             if c.non_negative:
                 _sub(el, q("non_negative"))
             common(el, c)
         elif isinstance(c, Aux):
             el = _sub(variables, q("aux"), name=c.name)
-            _sub(el, q("eqn"), eqs.text(c.node, c.name, ew))
+            equations(el, c, c.node if c.equation is not None else None, per_element(c))
             common(el, c)
         elif isinstance(c, Constant):
             el = _sub(variables, q("aux"), name=c.name)
-            size = model.size(c.name)
-            v = c.array(size)
+            shape = tuple(len(model.dimensions[d]) for d in c.dims)
+            v = np.asarray(c.value, dtype=float)
             common(el, c)
-            if size is None:
+            if not shape:
                 _sub(el, q("eqn"), _num(float(v)))
             else:
-                for e, x in zip(model.dimensions[c.dims[0]], v):
-                    ee = _sub(el, q("element"), subscript=e.replace("_", " ") if pysd_compat else e)
-                    _sub(ee, q("eqn"), _num(float(x)))
+                import itertools
+
+                v = np.broadcast_to(v, shape) if v.ndim == 0 else v.reshape(shape)
+                for idx in itertools.product(*(range(n) for n in shape)):
+                    key = [model.dimensions[d][i] for d, i in zip(c.dims, idx)]
+                    ee = _sub(el, q("element"), subscript=", ".join(elem_name(x) for x in key))
+                    _sub(ee, q("eqn"), _num(float(v[idx])))
         elif isinstance(c, (Lookup, TimeSeries)):
             if c.dims:
                 raise XmileError("arrayed graphical functions cannot be written", variable=c.name)
