@@ -162,7 +162,8 @@ PHRASES = {
                    "has every parameter at its central value. Payback years count the runs that pay back; the "
                    "shares say how many do.",
                    "基于 {n} 次本情景与对照情景配对运行的中位数及90%区间（所有不确定参数按其分布抽样，"
-                   "拉丁超立方，随机种子 {seed}；{mech}）；中心参数运行取各参数的中心值。回收年份只统计实现回收的运行，比例说明实现回收的运行占比。"),
+                   "拉丁超立方，随机种子 {seed}；{mech}）；中心参数运行取各参数的中心值。"
+                   "回收年份只统计实现回收的运行，比例说明实现回收的运行占比。"),
     "mech_sampled": ("the lever-mechanism parameters are sampled too", "政策工具机制参数同样抽样"),
     "mech_as_designed": ("the lever-mechanism parameters are fixed at their central values: the policy as designed",
                          "政策工具机制参数固定在中心值：按设计实施的政策"),
