@@ -207,10 +207,11 @@ def format_band(p5: float, p50: float, p95: float, unit: str = "") -> str:
     def f(x):
         if x is None or not np.isfinite(x):
             return "n/a"
+        x = float(x) + 0.0  # no "-0"
         if unit in ("year",) or "payback_year" in unit:
             return f"{x:.0f}"
         if unit.startswith("person-years") or unit == "persons":
-            return f"{x:,.0f}"
+            return f"{round(x) + 0:,.0f}"
         if unit == "share of members":
             return f"{x:.0%}"
         if unit.startswith("%"):

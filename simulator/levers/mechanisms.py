@@ -67,6 +67,27 @@ MECHANISM: dict[str, tuple[str, ...]] = {
 }
 
 
+#: mechanism parameters that scale an effect whose size (or existence) evaluations leave open: their ranges include
+#: zero (and negative values where evaluations find them). The others are magnitudes whose existence the evidence
+#: establishes (delays, unit costs, the Russian side's matching, adoption shares, saturation points).
+EFFECT_SIZES = (
+    "capex_cost_overrun", "construction_escalation_slope", "admin_capacity_slope",
+    "port_investment_public_capital_share", "public_capital_elasticity", "delay_trade_semi_elasticity_imports",
+    "digital_subsidy_additionality", "digital_tfp_level_per_10pp_adoption",
+    "industry_transfer_but_for_share", "industry_transfer_national_gain_share", "supplier_spillover_semi_elasticity",
+    "horizontal_spillover_semi_elasticity",
+    "finance_rationed_gap_closure_max", "finance_clustering_premium_reduction_max", "finance_tfp_elasticity",
+    "credit_investment_elasticity",
+    "ftz_export_gain_max", "ftz_import_gain_max",
+    "rd_regional_rate_of_return", "innovation_crowd_out",
+    "industrial_chains_additionality",
+    "producer_services_cost_reduction_max", "producer_services_productivity_gain_max",
+)
+#: of those, the ones evaluations find negative somewhere (their ranges reach below zero)
+NEGATIVE_FOUND = ("capex_cost_overrun", "horizontal_spillover_semi_elasticity", "ftz_import_gain_max",
+                  "rd_regional_rate_of_return")
+
+
 def lever_mechanism_parameters() -> frozenset[str]:
     """Every lever-mechanism parameter (all levers and the shared limits)."""
     return frozenset(SHARED_MECHANISM).union(*MECHANISM.values())
@@ -178,7 +199,32 @@ class OutsideRange:
 
 #: levers whose median return (all parameters sampled) lies outside GENERIC_RANGE (written after running the
 #: ensembles; tests/test_lever_returns.py checks the side and docs/levers.md prints the reason)
-OUTSIDE_RANGE: dict[str, OutsideRange] = {}
+OUTSIDE_RANGE: dict[str, OutsideRange] = {
+    "port_investment": OutsideRange("below", (
+        "HLJ's crossings are not congested: the new bridges carry 0.2-0.4 of their design and the Russian "
+        "checkpoints bind (Nizhneleninskoe 5.5 Mt/yr against a 21 Mt bridge; Kani-Kurgan 250-270 vehicles a day "
+        "against 630), so extra Chinese-side capacity saves little border time, and time is the only channel through "
+        "which capacity raises trade (about 1% of trade per day, Djankov, Freund & Pham 2010). Ansar et al. (2016) "
+        "find that the typical large Chinese transport project fails a risk-adjusted return. The literature's "
+        "0.3-1.0 for the construction phase rests on local multipliers of about 0.6 measured in counties with idle "
+        "labour, which Heilongjiang's labour market does not have from the mid-2020s, and 60% of the money comes "
+        "from bonds and budget reallocation that cut other provincial spending. No parameter was moved.")),
+    "digital_infrastructure": OutsideRange("below", (
+        "No evaluation gives GDP per yuan of public digital spending; what the evaluations say puts the return near "
+        "zero in Heilongjiang: half the outlay replaces investment the state-owned operators would make anyway (a "
+        "thin prior, analogue Boeing 2016), users take up only about 40% of the coverage made available (Whitacre "
+        "et al. 2015), and the province is past the introduction phase the cross-country growth effects measure "
+        "(Czernich et al. 2011), so the adoption gain is small; the equipment is largely bought outside the "
+        "province, and 90% of the outlay is financed by bonds and reallocation that cut other provincial spending "
+        "with more local value added. No parameter was moved.")),
+    "ftz_opening": OutsideRange("below", (
+        "The deepening is a reform: its evaluated effect is on exports (inland and border FTZs, Zhou & Su 2021; Zou, "
+        "Li & Dai 2025; no magnitude in the abstracts, a thin prior of a few per cent), not on imports, and "
+        "Heilongjiang's exports are a sixth of its trade, much of it goods from other provinces in transit with "
+        "little local content. Its administration is 90% paid by reallocating the provincial budget, so the "
+        "outlay adds no net demand. The median is inside the FTZ-specific range the literature supports (0-1.0) but "
+        "below the generic band for spending levers. No parameter was moved.")),
+}
 
 _CONSTRUCTION_JOBS = ("about 230-250 direct worker-years per 100m yuan of construction output (NBS construction labour "
                       "productivity 2020-2023, derived), before multipliers; in a labour market at its frictional floor "
@@ -222,4 +268,46 @@ CHANNEL_OFF: dict[str, dict[str, float]] = {
 }
 
 #: lever id -> why the model's return sits where it does (mechanisms and evidence, not a tuning note)
-POSITION: dict[str, str] = {}
+POSITION: dict[str, str] = {
+    "port_investment": (
+        "Switching the crossing and feeder-road channels off leaves about zero: the construction demand is offset by "
+        "the other spending its financing displaces; what remains comes from the feeder roads' public capital and a "
+        "trade gain of a few tenths of a per cent. The return would rise only in a scenario with congested "
+        "crossings (a border closure, a trade surge): the trade effect is several times larger then "
+        "(tests/test_lever_returns.py)."),
+    "digital_infrastructure": (
+        "Switching the TFP channel off changes the return by only a few hundredths: the sign is set by the spending "
+        "and its financing, the asset adds little."),
+    "industry_transfer": (
+        "The incentive itself buys nothing (a transfer); the return is the relocated plants: about 0.6 yuan of capex "
+        "per yuan at the central but-for share and subsidy rate (Bartik's 12.7% over a 20% subsidy), with the markets "
+        "they bring. The band is wide because the but-for share runs from 0 to 25%. The national view is much lower: "
+        "three quarters of the relocated capacity is displaced from other provinces at the central value (Kline & "
+        "Moretti)."),
+    "finance_clustering": (
+        "At the lower edge of the generic band and inside the finance-specific range (0-0.5). The support is a "
+        "transfer paid wholly from the provincial budget, so the spending alone is negative; what it buys back comes "
+        "from a small cut of the regional risk premium (a thin prior: the premium prices borrower risk) and from "
+        "closing part of the credit gap where credit lags the target. The band (from below zero to above 2) is the "
+        "honest width of a prior without evaluations. No margin is counted as output, and above 100% credit/GDP more "
+        "credit does not raise productivity (Arcand, Berkes & Panizza)."),
+    "ftz_opening": (
+        "The export effect is most of the return in the central run (compare the channel-off line); the rest is the "
+        "administration's own wages and purchases, high in local value added but almost wholly financed by cutting "
+        "other provincial spending."),
+    "innovation_chain": (
+        "At the lower end, as a regional rate of return of about 10% a year on R&D with 15% obsolescence and a "
+        "three-year lag implies (about 0.3 at 8%, before the spending's own demand, which its financing offsets); a "
+        "quarter of the outlay displaces business R&D (Boeing 2016). Jobs fall slightly: higher productivity needs "
+        "fewer workers in a labour-bound economy."),
+    "industrial_chains": (
+        "At the top of the range: at the central additionality (0.4) and subsidy rate (0.25) each yuan of subsidy "
+        "induces about 1.6 yuan of extra capital spending in the target sectors, which enters investment demand; the "
+        "capacity then competes for demand it has not got (other firms invest less, Barwick et al.'s idle capacity), "
+        "and no TFP gain is credited (Criscuolo et al.). Both priors are thin, so the band is wide (0.2 to almost 4)."),
+    "producer_services": (
+        "Part of the return is the services the programme buys (high local value added: the channel-off line); the "
+        "rest is small TFP gains, capped well below the national services-liberalisation estimates (Arnold et al. 2016) because "
+        "producer services raise manufacturing TFP only above a city-size threshold most Chinese cities have not "
+        "reached."),
+}

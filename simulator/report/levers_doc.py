@@ -131,6 +131,28 @@ def _where(median: float, lo: float, hi: float) -> str:
     return "below" if median < lo else ("above" if median > hi else "inside")
 
 
+#: levers whose outlay builds physical works (cost overruns, construction escalation)
+PHYSICAL = ("port_investment", "digital_infrastructure")
+
+
+def _param_table(names, ps) -> list[str]:
+    out = ["| parameter | value | unit | prior (sampled) | source |", "|---|---|---|---|---|"]
+    for name in names:
+        p = ps[name]
+        where = "" if p.block == "levers" else f" (`params/{p.block}.toml`)"
+        out.append(f"| `{name}`{where} | {_num(p.value)} | {_one_line(p.unit)} | {_prior(p)} | {_one_line(p.source)} |")
+    return out + [""]
+
+
+def _shared_section(ps) -> list[str]:
+    from ..levers.mechanisms import SHARED_MECHANISM
+
+    return ["## Shared limits", "",
+            "Parameters of the limits all programmes compete for (levers block of `docs/model.md`), sampled like the "
+            "levers' own mechanisms. The labour market has no lever parameter: it is the core's (`labour_market`).",
+            ""] + _param_table(SHARED_MECHANISM, ps)
+
+
 def _lever_section(lid: str, t, ps) -> list[str]:
     from ..analysis.returns import MULTIPLIER_EVIDENCE_SHORT
     from ..levers import LEVERS
@@ -142,7 +164,6 @@ def _lever_section(lid: str, t, ps) -> list[str]:
         MECHANISM,
         OUTSIDE_RANGE,
         POSITION,
-        SHARED_MECHANISM,
         TRADE_EVIDENCE,
     )
 
@@ -161,12 +182,11 @@ def _lever_section(lid: str, t, ps) -> list[str]:
     fin = "/".join(f"{100 * float(ps[f'{lid}_financing_{k}'].value):.0f}" for k in ("central", "bonds", "reallocation"))
     out += [f"**What a yuan buys** (commodity vector, `params/levers.toml`, fixed accounting): {', '.join(parts)}. "
             f"**Default financing** (policy setting): central / bonds / reallocation = {fin}%.", ""]
-    out += ["| parameter | value | unit | prior (sampled) | source |", "|---|---|---|---|---|"]
-    for name in (*MECHANISM[lid], *SHARED_MECHANISM):
-        p = ps[name]
-        shared = " (shared limit)" if name in SHARED_MECHANISM else ("" if p.block == "levers" else f" (`{p.block}`)")
-        out.append(f"| `{name}`{shared} | {_num(p.value)} | {_one_line(p.unit)} | {_prior(p)} | {_one_line(p.source)} |")
-    out.append("")
+    out += _param_table(MECHANISM[lid], ps)
+    out += ["What this lever builds is also subject to the shared limits: the cost-overrun prior, construction cost "
+            "escalation and administrative capacity (section *Shared limits*)." if lid in PHYSICAL else
+            "The administrative limit applies to what this lever builds, and construction cost escalation to any "
+            "civil works it buys (section *Shared limits*).", ""]
     cols = list(MODES)
     out += [f"**Returns** (against the baseline; median [5%, 95%] over {int(t['n_members'].iloc[0])} paired runs, seed "
             f"{int(t['seed'].iloc[0])}; *all uncertain*: every uncertain parameter sampled, lever mechanisms included; "
@@ -280,9 +300,10 @@ def _package_section(t) -> list[str]:
                f"yuan at 8% {band} (all uncertain), {des} (as designed).")
     if full is not None and all(p is not None for p in parts):
         s = sum(float(p["p50"]) for p in parts)
-        out.append(f" In the central run the package's PV of GDP gained is {float(full['p50']):,.0f} (100m yuan, 8%), "
+        out[-1] += (f" In the central run the package's PV of GDP gained is {float(full['p50']):,.0f} (100m yuan, 8%), "
                    f"against {s:,.0f} for the eight levers run one at a time: the package is "
-                   f"{100 * (float(full['p50']) / s - 1):+.1f}% from the sum of its parts, because the programmes "
+                   f"{abs(100 * (float(full['p50']) / s - 1)):.1f}% "
+                   f"{'below' if float(full['p50']) < s else 'above'} the sum of its parts, because the programmes "
                    "share the labour market, the administrative capacity and, where public investment passes the "
                    "threshold, construction capacity (tests/test_lever_returns.py checks it with scarce labour).")
     return out + [""]
@@ -312,6 +333,7 @@ def render(table, params=None) -> str:
                    f"{_where(m, lit.lo, lit.hi)} (generic {GENERIC_RANGE[0]:g}-{GENERIC_RANGE[1]:g}: "
                    f"{_where(m, *GENERIC_RANGE)}) |")
     out.append("")
+    out += _shared_section(ps)
     out += _package_section(t)
     for lid in LEVERS:
         out += _lever_section(lid, t, ps)
