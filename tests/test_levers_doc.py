@@ -164,3 +164,21 @@ def test_readme_shows_the_lever_returns_with_their_bands(table):
     paid = table[(table["metric"] == "fiscal_payback_share") & (table["mode"] == "all uncertain")]
     if "No lever pays back its fiscal cost by 2050" in readme:
         assert (paid[paid["scenario"].isin(list(LEVERS))]["p50"] == 0).all()
+
+
+def test_sensitivity_ranks_lever_mechanisms_unless_as_designed(tmp_path):
+    pytest.importorskip("SALib")
+    from simulator.cli.ensemble_cmds import sensitivity
+
+    scen = ROOT / "scenarios"
+    rows = {}
+    for flag in ([], ["--policy-as-designed"]):
+        out = tmp_path / f"s{len(flag)}"
+        r = CliRunner().invoke(sensitivity, [str(scen / "innovation_chain.toml"), "--method", "morris", "-n", "2",
+                                             "--output", "gdp_real@2035", "--seed", "1", "-o", str(out), "-q", *flag])
+        assert r.exit_code == 0, r.output
+        rows[bool(flag)] = set(pd.read_csv(out / "morris.csv")["parameter"])
+        table = pd.read_csv(out / "parameters.csv")
+        assert bool(table.set_index("parameter").loc["rd_regional_rate_of_return", "sampled"]) is not bool(flag)
+    assert "rd_regional_rate_of_return" in rows[False] and "rd_regional_rate_of_return" not in rows[True]
+    assert rows[False] - rows[True] <= set(table[table["role"] == "lever mechanism"]["parameter"])
