@@ -233,8 +233,9 @@ _CONSTRUCTION_JOBS = ("about 230-250 direct worker-years per 100m yuan of constr
 #: lever id -> what the evidence says about jobs per 100m yuan (beside job_years_pv_per_100m)
 JOBS_EVIDENCE = {
     "port_investment": _CONSTRUCTION_JOBS,
-    "digital_infrastructure": "no estimate for digital spending; equipment is mostly bought outside HLJ; "
-                              "Broadband China: +0.14% firm employment per +1 pp of fixed-line users (provincial DID)",
+    "digital_infrastructure": "no estimate for digital spending; equipment is mostly bought outside HLJ; a "
+                              "provincial internet-speed reform (2000): +0.14% firm employment and -0.06% average wage "
+                              "per +1 pp of fixed-line users (continuous-treatment DID, abstract)",
     "industry_transfer": "UK investment subsidies: about US$6,300 per job created (Criscuolo et al. 2019, WP version); "
                          "relocated plants need workers the tight labour market must supply",
     "finance_clustering": "no evaluation found",
