@@ -411,3 +411,30 @@ def test_lookup_modes_and_one_elements_table():
     np.testing.assert_allclose(value(res, "g"), value(res, "c"))
     np.testing.assert_allclose(value(res, "f"), [0.0, 0.0, 10.0, 10.0, 5.0, 5.0])
     np.testing.assert_allclose(value(res, "h"), np.interp(u, (0.0, 1.0), (7.0, 8.0)))
+
+
+def test_apply_to_all_variable_in_an_element_cycle_is_split_per_element():
+    # b is apply-to-all (b = 2 * a element-wise); a[s2] needs b[s1], b[s1] needs a[s1]: no real loop
+    res = run([
+        Aux("a", dims=("s",), equation="1", elements={"s2": "b['s1'] + 10", "s3": "b['s2'] + sum(c, 'p')"}),
+        Aux("b", dims=("s",), equation="2 * a"),
+        Constant("c", value=A_SP, dims=("s", "p")),
+    ])
+    a1 = 1.0
+    b1 = 2 * a1
+    a2 = b1 + 10
+    b2 = 2 * a2
+    a3 = b2 + A_SP.sum(axis=1)[2]
+    np.testing.assert_allclose(value(res, "a"), [a1, a2, a3], rtol=1e-12)
+    np.testing.assert_allclose(value(res, "b"), [b1, b2, 2 * a3], rtol=1e-12)
+    with pytest.raises(AlgebraicLoopError, match=r"a\[s2\]|b\[s2\]"):
+        run([Aux("a", dims=("s",), equation="1", elements={"s2": "b['s2'] + 10"}),
+             Aux("b", dims=("s",), equation="2 * a")])
+
+
+def test_apply_to_all_cycle_through_other_elements_is_no_loop():
+    res = run([Aux("a", dims=("s",), equation="b['s2'] + 1"),
+               Aux("b", dims=("s",), equation="5 + 0 * time", elements={"s1": "a['s3']"})])
+    # b[s2] = 5, a = b[s2] + 1 = 6 everywhere, b[s1] = a[s3] = 6, b[s3] = 5
+    np.testing.assert_allclose(value(res, "a"), [6.0, 6.0, 6.0])
+    np.testing.assert_allclose(value(res, "b"), [6.0, 5.0, 5.0])

@@ -123,14 +123,14 @@ def test_delay_time_that_changes_during_the_run_and_per_member():
         np.testing.assert_allclose(res["y"][j], np.where(t - lag >= 0, t - lag, 0.0), rtol=1e-12, atol=1e-12)
 
 
-def test_delay_shorter_than_a_step_reads_between_the_last_step_and_now():
+def test_delay_shorter_than_a_step_or_zero_acts_as_one_step():
+    # Stella and Vensim (SDEverywhere delayfixed references): DELAY(x, 0) is one dt late
     st = SimSettings(0, 3, 1, save_every=1)
-    res = simulate(Model("d", [Aux("x", equation="time"), Aux("y", equation="delay(x, 0.2, 0)"),
+    res = simulate(Model("d", [Aux("x", equation="time"), Aux("y", equation="delay(x, 0.2, -1)"),
                                Aux("z", equation="delay(x, 0)"),
                                Aux("loop", equation="delay(loop, 0.2, 0) + 1")]), settings=st)
-    np.testing.assert_allclose(res["y"][0], [0.0, 0.8, 1.8, 2.8], rtol=1e-12)
-    np.testing.assert_allclose(res["z"][0], res["x"][0])          # delay time 0: the input itself
-    # when the input depends on the delay's output, the delay reads the last step (one step)
+    np.testing.assert_allclose(res["y"][0], [-1.0, 0.0, 1.0, 2.0], rtol=1e-12)
+    np.testing.assert_allclose(res["z"][0], [0.0, 0.0, 1.0, 2.0])     # x0 defaults to x(start) = 0
     np.testing.assert_allclose(res["loop"][0], [1.0, 2.0, 3.0, 4.0])
 
 
@@ -159,7 +159,9 @@ def test_delayn_order_3_with_stage_time_shorter_than_dt_runs_at_a_stable_order()
     res = simulate(m, settings=st)
     x = -1 + np.where(res.times >= 5, 5.0, 0.0)
     np.testing.assert_allclose(res["d3"][0], _delay_chain(x, 1.25, 2, 6.0, dt), rtol=1e-12)
-    np.testing.assert_allclose(res["d3b"][0], res["d3"][0], rtol=1e-12)
+    # delay3 keeps its three stages (Vensim DELAY3, SDEverywhere 'delay' reference) and oscillates
+    np.testing.assert_allclose(res["d3b"][0], _delay_chain(x, 1.25, 3, 6.0, dt), rtol=1e-12)
+    assert np.any(np.diff(res["d3b"][0][res.times <= 5]) > 0)
     np.testing.assert_allclose(res["d2"][0], _delay_chain(x, 1.25, 2, 6.0, dt), rtol=1e-12)
     np.testing.assert_allclose(res["ok"][0], _delay_chain(x, 3.0, 3, 6.0, dt), rtol=1e-12)
     # no oscillation: the output moves monotonically towards the input after each step change
@@ -279,3 +281,21 @@ def test_stochastic_ensemble_is_identical_for_any_chunking():
     # member 4 alone (as the fifth member of any run) draws the same numbers
     alone = simulate(m, params={"mu": samples["mu"].iloc[4]}, settings=st, first_member=4)
     np.testing.assert_array_equal(alone["n"][0], a.data["n"][4])
+
+
+def test_stateful_helpers_take_the_dimensions_of_input_time_and_initial_value():
+    # a scalar input with an arrayed initial value or delay time, in an arrayed variable
+    dims = {"r": ("a", "b")}
+    m = Model("d", [
+        Constant("x0", value=[1.0, 2.0], dims=("r",)), Constant("T", value=[1.0, 4.0], dims=("r",)),
+        Aux("inp", equation="5"),
+        Aux("d1", equation="delay1(inp, 2, x0)", dims=("r",)),
+        Aux("sm", equation="smooth(inp, T)", dims=("r",)),
+        Aux("tr", equation="trend(inp, T, 0.1)", dims=("r",)),
+    ], dimensions=dims)
+    res = simulate(m, settings=SimSettings(0, 2, 0.5, save_every=0.5))
+    np.testing.assert_allclose(res["d1"][0, 0], [1.0, 2.0])
+    np.testing.assert_allclose(res["sm"][0, 0], [5.0, 5.0])
+    g = res["tr"][0]
+    np.testing.assert_allclose(g[0], [0.1, 0.1])                  # the initial trend, per element
+    assert np.all(g[1:, 1] > g[1:, 0]) and np.all(g > 0)          # the longer averaging time forgets it slower

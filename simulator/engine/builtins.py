@@ -19,20 +19,22 @@ other stock and vectorise over the ensemble axis for free:
 - ``delay1(x, T[, x0])``: first-order material delay. Stock ``L`` with inflow ``x`` and
   outflow ``L/T``; the output is ``L/T``; ``L(t0) = x0 * T``.
 - ``delay3(x, T[, x0])`` / ``delayn(x, T, n[, x0])``: ``n`` first-order delays in series,
-  each ``T/n``: mean transit time ``T``. When a stage would be shorter than one time step
-  (``T/n < dt`` at the start, per member and element), the delay runs with order
-  ``max(1, floor(T/dt))`` instead (the extra stages pass their input through): explicit
-  integration of a stage shorter than ``dt`` overshoots and oscillates. This is what the
-  reference output of the SDXorg ``delay_pipeline`` test does.
+  each ``T/n``: mean transit time ``T``. For ``delayn``, when a stage would be shorter than
+  one time step (``T/n < dt`` at the start, per member and element), the delay runs with
+  order ``max(1, floor(T/dt))`` instead (the extra stages pass their input through):
+  explicit integration of a stage shorter than ``dt`` overshoots and oscillates. This is
+  what Vensim's DELAY N does (reference output of the SDXorg ``delay_pipeline`` test);
+  ``delay3`` keeps its three stages, as Vensim's DELAY3 does (SDEverywhere ``delay``
+  reference), and oscillates when ``T/3 < dt``.
 - ``delay(x, T[, x0])``: pipeline (fixed) delay, XMILE ``DELAY`` / Vensim ``DELAY FIXED``:
   the input history, recorded at every step and interpolated linearly, read at ``t - T``;
   ``x0`` (default ``x(start)``) while ``t - T`` is before the start. ``T`` may vary in
-  time, per member and per element. When the input does not depend on the delay's output,
-  the history includes the input's current value (so ``T = 0`` gives the input itself and
-  a ``T`` shorter than ``dt`` interpolates between the last step and now); when it does (the
-  delay breaks a loop), a read after the last recorded step takes that step's value. Within
-  an RK4 step the output uses the history up to the previous step (and the current input).
-  Vensim's ``DELAY FIXED`` instead rounds ``T`` to a whole number of steps.
+  time, per member and per element. The history holds the steps before the current one, so
+  the output never depends on the input at the same time (a delay breaks loops) and a ``T``
+  shorter than one step, ``T = 0`` included, acts as one step, as in Stella and Vensim (the
+  SDEverywhere ``delayfixed`` references). Within an RK4 step the output uses the history up
+  to the previous step. Vensim's ``DELAY FIXED`` rounds ``T`` to a whole number of steps;
+  Stella, and regsim, interpolate.
 - ``previous(x[, x0])``: the value of ``x`` at the previous step (``x0``, default 0, at the
   start); breaks loops (``previous(y, 0) + 1`` in ``y`` counts steps).
 - ``init(x)``: the value of ``x`` at the start time, held constant.
@@ -265,7 +267,7 @@ def s_pulse(time, dt, magnitude, first, interval=0.0):
     if interval <= 0:
         on = since >= -eps and since < dt - eps
     else:
-        on = since >= -eps and math.fmod(since + eps, interval) % interval < dt
+        on = since >= -eps and (since + eps) % interval < dt
     return magnitude / dt if on else 0.0
 
 
@@ -364,3 +366,117 @@ def draw(kind: str, gens, n_steps: int, shape: tuple[int, ...]) -> np.ndarray:
         else:
             out[j] = g.standard_exponential(size)
     return out
+
+
+# ---------------------------------------------------------------------------
+# runtime helpers of histories (pipeline delay, previous): called by generated code
+# ---------------------------------------------------------------------------
+def _snap(p):
+    pr = np.rint(p)
+    return np.where(np.abs(p - pr) < 1e-9, pr, p)
+
+
+def pipe_out(H, t, T, t0, dt, i, init, shape, cur=None):
+    """Vector pipeline-delay output at time ``t``.
+
+    The input's history is ``H[0 .. i-1]`` (values at the step times ``t0 + j dt``) and,
+    when ``cur`` is given, its value ``cur`` at ``t`` itself; linear interpolation at
+    ``t - T``; ``init`` before the start. Without ``cur`` a read after the last recorded
+    step takes that step's value.
+    """
+    full = (H.shape[1],) + tuple(shape)
+    init = np.broadcast_to(init, full)
+    p = _snap(np.broadcast_to((t - T - t0) / dt, full))
+    before = p < 0
+    if cur is not None:
+        pc = _snap(np.float64((t - t0) / dt))
+        cur = np.broadcast_to(cur, full)
+        if i == 0:
+            return np.where(before, init, cur)
+    elif i == 0:
+        return init
+    last = i - 1
+    q = np.minimum(np.maximum(p, 0.0), last)
+    j = np.floor(q)
+    w = q - j
+    j = j.astype(np.intp)
+    j1 = np.minimum(j + 1, last)
+    a = np.take_along_axis(H, j[None], 0)[0]
+    b = np.take_along_axis(H, j1[None], 0)[0]
+    val = np.where(w == 0, a, a + w * (b - a))
+    if cur is not None:
+        hl = H[last]
+        wc = np.where(pc > last, (np.minimum(p, pc) - last) / np.where(pc > last, pc - last, 1.0), 0.0)
+        val = np.where(p > last, np.where(wc >= 1, cur, hl + wc * (cur - hl)), val)
+    return np.where(before, init, val)
+
+
+def pipe_static(box, H, t, T, t0, dt, i, init, shape, cur, step):
+    """:func:`pipe_out` for a delay time fixed for the run: when every ``T/dt`` is a whole
+    number of steps, a step's output is the recorded row ``i - T/dt`` (the same value the
+    general formula gives, without interpolation work)."""
+    info = box.get(0)
+    if info is None:
+        full = (H.shape[1],) + tuple(shape)
+        off = np.broadcast_to(np.asarray(T, dtype=float) / dt, full)
+        n = np.rint(off)
+        integral = bool(np.all(np.abs(off - n) < 1e-9) and np.all(n >= 0))
+        uniform = integral and bool(np.all(n == n.flat[0]))
+        info = box[0] = (integral, uniform, int(n.flat[0]) if uniform else (n.astype(np.intp) if integral else None))
+    integral, uniform, n = info
+    if not (integral and step):
+        return pipe_out(H, t, T, t0, dt, i, init, shape, cur)
+    full = (H.shape[1],) + tuple(shape)
+    if uniform:
+        if n == 0:
+            if cur is not None:
+                return np.broadcast_to(cur, full)
+            return H[i - 1] if i > 0 else np.broadcast_to(init, full)
+        return H[i - n] if i >= n else np.broadcast_to(init, full)
+    src = i - n
+    val = np.take_along_axis(H, np.clip(src, 0, max(i - 1, 0))[None], 0)[0]
+    if cur is not None:
+        val = np.where(n == 0, np.broadcast_to(cur, full), val)
+    elif i == 0:
+        return np.broadcast_to(init, full)
+    return np.where(src < 0, np.broadcast_to(init, full), val)
+
+
+def s_pipe(H, t, T, t0, dt, i, init, cur=None):
+    """Scalar twin of :func:`pipe_out` (same formula)."""
+    p = (t - T - t0) / dt
+    pr = round(p)
+    if abs(p - pr) < 1e-9:
+        p = float(pr)
+    if p < 0:
+        return init
+    if cur is not None:
+        pc = (t - t0) / dt
+        pr = round(pc)
+        if abs(pc - pr) < 1e-9:
+            pc = float(pr)
+        if i == 0:
+            return cur
+    elif i == 0:
+        return init
+    last = i - 1
+    if p > last:
+        if cur is None:
+            return H[last]
+        wc = ((p if p < pc else pc) - last) / (pc - last) if pc > last else 0.0
+        hl = H[last]
+        return cur if wc >= 1 else hl + wc * (cur - hl)
+    j = math.floor(p)
+    w = p - j
+    a = H[j]
+    if w == 0:
+        return a
+    b = H[min(j + 1, last)]
+    return a + w * (b - a)
+
+
+def prev_out(H, i, init, shape):
+    """Vector ``previous``: row ``(i - 1) % 2`` of the two-row history, ``init`` at step 0."""
+    if i == 0:
+        return np.broadcast_to(init, (H.shape[1],) + tuple(shape))
+    return H[(i - 1) % 2]

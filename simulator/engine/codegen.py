@@ -18,7 +18,7 @@ with the vector variant, which then reports or propagates NaN/inf exactly as num
 Safety of the generated code
 ----------------------------
 No user text is ever executed. The source is assembled only from: generated identifiers
-(``v12``, ``c3``, ``t_4``: indices into the compiler's tables, never component names),
+(``v12``, ``c3``, ``h4``: indices into the compiler's tables, never component names),
 integer literals (array positions and sizes), ``repr`` of finite Python floats (which
 round-trips exactly), operators, and a fixed set of helper names bound in the module's
 namespace. Element names, dimension names, units, documentation and every other string of
@@ -70,7 +70,7 @@ class Slots:
 
     def literal(self, v: float) -> str:
         """An ``np.float64`` constant (variables never hold Python floats in the vector code)."""
-        return self.get(("lit", float(v) if not math.isnan(v) else "nan"), np.float64(v))
+        return self.get(("lit", repr(float(v))), np.float64(v))
 
 
 def num_text(v: float) -> str | None:
@@ -103,13 +103,29 @@ class Ctx:
     slots: Slots
     where: str = ""
     target: Layout = ()
-    sizes: dict[str, int] = field(default_factory=dict)
     #: names whose value is fixed for the whole run (constants, static auxiliaries)
     static_names: frozenset = frozenset()
     #: in the dynamic phase: ``hoist(code) -> name`` moves a static sub-expression to the static phase
     hoist: object = None
     #: source names holding static values (for hoisting their broadcast forms)
     static_codes: set = field(default_factory=set)
+    #: ``spill(code) -> name`` assigns a deeply nested sub-expression to a local first
+    spill: object = None
+
+
+def too_deep(code: str, limit: int = 30) -> bool:
+    """True if ``code`` nests brackets more than ``limit`` deep (Python's parser stops at 200)."""
+    if len(code) < 2 * limit:
+        return False
+    depth = top = 0
+    for ch in code:
+        if ch in "([{":
+            depth += 1
+            if depth > top:
+                top = depth
+        elif ch in ")]}":
+            depth -= 1
+    return top > limit
 
 
 def _err(ctx: Ctx, msg: str) -> ModelError:
@@ -138,6 +154,18 @@ _VRED = {"sum": "_sum", "mean": "_mean", "min": "_amin", "max": "_amax", "prod":
 def merge(a: Layout, b: Layout) -> Layout:
     """``a`` followed by the dims of ``b`` it lacks."""
     return a + tuple(d for d in b if d not in a)
+
+
+def _order(dims: list[Layout]) -> Layout:
+    """Dimension order of an element-wise result: that of the operand with the most
+    dimensions (the first such), then the others' remaining dimensions in order."""
+    if not dims:
+        return ()
+    widest = max(range(len(dims)), key=lambda j: (len(dims[j]), -j))
+    out = dims[widest]
+    for d in dims:
+        out = merge(out, d)
+    return out
 
 
 class VecGen:
@@ -200,23 +228,31 @@ class VecGen:
 
     # -- expressions ---------------------------------------------------------------
     def is_static(self, node: Node) -> bool:
-        """True if ``node`` depends on nothing that changes during a run."""
-        from .expr import walk
+        """True if ``node`` depends on nothing that changes during a run (memoised per node)."""
+        from .expr import children
 
-        ok = self.ctx.static_names
-        for n in walk(node):
-            if isinstance(n, Var) and n.name not in ok and n.name not in ("dt", "initial_time", "final_time"):
-                if not (n.name in self.ctx.comps and isinstance(self.ctx.comps[n.name], Lookup)):
-                    return False
-            if isinstance(n, Call) and (n.func in B.TIME_DEPENDENT or n.func.startswith("_")):
-                return False
-        return True
+        memo = self.__dict__.setdefault("_static_memo", {})
+        key = id(node)
+        hit = memo.get(key)
+        if hit is not None:
+            return hit[0]
+        if isinstance(node, Var):
+            ok = (node.name in self.ctx.static_names or node.name in ("dt", "initial_time", "final_time")
+                  or isinstance(self.ctx.comps.get(node.name), Lookup))
+        elif isinstance(node, Call) and (node.func in B.TIME_DEPENDENT or node.func.startswith("_")):
+            ok = False
+        else:
+            ok = all(self.is_static(c) for c in children(node))
+        memo[key] = (ok, node)   # keep the node alive so its id is not reused
+        return ok
 
     def expr(self, node: Node) -> Val:
         v = self._expr(node)
         if (self.ctx.hoist is not None and v.lit is None and not isinstance(node, (Var, Num, Str))
                 and self.is_static(node)):
             v = Val(self.ctx.hoist(v.code), v.layout, v.logical)
+        elif self.ctx.spill is not None and v.lit is None and too_deep(v.code):
+            v = Val(self.ctx.spill(v.code), v.layout, v.logical)
         return v
 
     def _expr(self, node: Node) -> Val:
@@ -237,11 +273,11 @@ class VecGen:
         if isinstance(node, Bin):
             a, b = self.expr(node.left), self.expr(node.right)
             if a.lit is not None and b.lit is not None:
-                return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
-            lay, log = merge(a.layout, b.layout), merge(a.logical, b.logical)
-            lay = tuple(d for d in log if d in lay)
-            a2 = self.to_order(a, log)
-            code = _VBIN[node.op].format(a=self.align(a2, lay), b=self.align(b, lay))
+                with np.errstate(all="ignore"):
+                    return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
+            log = _order([a.logical, b.logical])
+            lay = tuple(d for d in log if d in a.layout or d in b.layout)
+            code = _VBIN[node.op].format(a=self.align(a, lay), b=self.align(b, lay))
             return Val(code, lay, log)
         if isinstance(node, IfElse):
             parts = [self.expr(n) for n in (node.cond, node.then, node.orelse)]
@@ -255,12 +291,8 @@ class VecGen:
         raise _err(ctx, f"unsupported expression {node!r}")
 
     def elementwise(self, fmt: str, parts: list[Val], as_values: bool = False) -> Val:
-        log: Layout = ()
-        lay: Layout = ()
-        for p in parts:
-            log = merge(log, p.logical)
-            lay = merge(lay, p.layout)
-        lay = tuple(d for d in log if d in lay)
+        log = _order([p.logical for p in parts])
+        lay = tuple(d for d in log if any(d in p.layout for p in parts))
         codes = []
         for p in parts:
             if as_values and p.lit is not None:
@@ -640,7 +672,13 @@ class ScalarGen:
     def num(self, v: float) -> str:
         return num_text(v) or self.ctx.slots.get(("flit", repr(v)), float(v))
 
-    def expr(self, node: Node) -> str:  # noqa: C901 - one branch per node type / builtin
+    def expr(self, node: Node) -> str:
+        code = self._expr(node)
+        if self.ctx.spill is not None and too_deep(code):
+            code = self.ctx.spill(code)
+        return code
+
+    def _expr(self, node: Node) -> str:  # noqa: C901 - one branch per node type / builtin
         ctx = self.ctx
         if isinstance(node, Num):
             return self.num(node.value)
@@ -655,7 +693,9 @@ class ScalarGen:
             return f"(-{a})" if node.op == "-" else f"(0.0 if {a} else 1.0)"
         if isinstance(node, Bin):
             if isinstance(node.left, Num) and isinstance(node.right, Num):
-                return self.num(float(_FOLD[node.op](np.float64(node.left.value), np.float64(node.right.value))))
+                with np.errstate(all="ignore"):
+                    v = float(_FOLD[node.op](np.float64(node.left.value), np.float64(node.right.value)))
+                return self.num(v)
             return _SBIN[node.op].format(a=self.expr(node.left), b=self.expr(node.right))
         if isinstance(node, IfElse):
             return f"({self.expr(node.then)} if {self.expr(node.cond)} else {self.expr(node.orelse)})"
@@ -715,18 +755,6 @@ class ScalarGen:
         raise _err(ctx, f"unknown function {f!r}")
 
 
-def scalar_supported(node: Node) -> bool:
-    """Whether the scalar emitter handles every construct of ``node``."""
-    from .expr import walk
-
-    for n in walk(node):
-        if isinstance(n, (Index, Subscript, Str)) and not isinstance(n, Str):
-            return False
-        if isinstance(n, Call) and n.func in ("matmul", "inverse", "identity", "rename"):
-            return False
-    return True
-
-
 # ---------------------------------------------------------------------------
 # namespace of the generated module
 # ---------------------------------------------------------------------------
@@ -741,13 +769,20 @@ def _bfull(x, sizes):
     return np.broadcast_to(x, np.broadcast_shapes(x.shape, (1,) + tuple(sizes)))
 
 
+def _dview(d, a: int, b: int, shape):
+    """Columns ``a:b`` of the C-contiguous ``(N, n_state)`` array ``d`` as an ``(N, *shape)`` view."""
+    v = d[:, a:b].view()
+    v.shape = (d.shape[0],) + tuple(shape)   # raises rather than copying if no view is possible
+    return v
+
+
 def _s_safediv(a, b, alt):
     return a / b if b != 0 else alt
 
 
 NAMESPACE = {
     "_np": np, "_asarray": np.asarray, "_transpose": np.transpose, "_take": np.take,
-    "_where": np.where, "_power": np.power, "_mod": np.mod,
+    "_where": np.where, "_power": np.power, "_mod": np.mod, "_add": np.add, "_subtract": np.subtract,
     "_lt": _cmp(np.less), "_le": _cmp(np.less_equal), "_gt": _cmp(np.greater), "_ge": _cmp(np.greater_equal),
     "_eq": _cmp(np.equal), "_ne": _cmp(np.not_equal),
     "_land": lambda a, b: np.logical_and(a, b).astype(float),
@@ -758,7 +793,7 @@ NAMESPACE = {
     "_floor": np.floor, "_sign": np.sign, "_round": B.round_half_away,
     "_minimum": np.minimum, "_maximum": np.maximum,
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
-    "_interp": np.interp, "_interp_el": B.interp_elements, "_lookup_mode": B.lookup_mode,
+    "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
     "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul,
     "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
@@ -770,6 +805,7 @@ NAMESPACE = {
     "_matan": math.atan, "_mfloor": math.floor, "_s_sign": B.s_sign, "_s_round": B.s_round,
     "_s_min": B.s_min, "_s_max": B.s_max, "_s_rootn": B.s_rootn, "_s_interp": B.s_interp,
     "_s_step": B.s_step, "_s_ramp": B.s_ramp, "_s_pulse": B.s_pulse, "_s_safediv": _s_safediv,
+    "_pipe_out": B.pipe_out, "_pipe_static": B.pipe_static, "_s_pipe": B.s_pipe, "_prev_out": B.prev_out,
 }
 
 _CODE_CACHE: dict[str, object] = {}
@@ -786,590 +822,3 @@ def build(source: str, entry: str):
     ns = dict(NAMESPACE)
     exec(code, ns)  # noqa: S102 - generated from validated trees only (module docstring)
     return ns[entry]
-
-
-# ---------------------------------------------------------------------------
-# runtime helpers of histories (pipeline delay, previous)
-# ---------------------------------------------------------------------------
-def _snap(p):
-    pr = np.rint(p)
-    return np.where(np.abs(p - pr) < 1e-9, pr, p)
-
-
-def pipe_out(H, t, T, t0, dt, i, init, shape, cur=None):
-    """Vector pipeline-delay output at time ``t``.
-
-    The input's history is ``H[0 .. i-1]`` (values at the step times ``t0 + j dt``) and,
-    when ``cur`` is given, its value ``cur`` at ``t`` itself; linear interpolation at
-    ``t - T``; ``init`` before the start. Without ``cur`` a read after the last recorded
-    step takes that step's value.
-    """
-    full = (H.shape[1],) + tuple(shape)
-    init = np.broadcast_to(init, full)
-    p = _snap(np.broadcast_to((t - T - t0) / dt, full))
-    before = p < 0
-    if cur is not None:
-        pc = _snap(np.float64((t - t0) / dt))
-        cur = np.broadcast_to(cur, full)
-        if i == 0:
-            return np.where(before, init, cur)
-    elif i == 0:
-        return init
-    last = i - 1
-    q = np.minimum(np.maximum(p, 0.0), last)
-    j = np.floor(q)
-    w = q - j
-    j = j.astype(np.intp)
-    j1 = np.minimum(j + 1, last)
-    a = np.take_along_axis(H, j[None], 0)[0]
-    b = np.take_along_axis(H, j1[None], 0)[0]
-    val = np.where(w == 0, a, a + w * (b - a))
-    if cur is not None:
-        hl = H[last]
-        wc = np.where(pc > last, (np.minimum(p, pc) - last) / np.where(pc > last, pc - last, 1.0), 0.0)
-        val = np.where(p > last, np.where(wc >= 1, cur, hl + wc * (cur - hl)), val)
-    return np.where(before, init, val)
-
-
-def pipe_static(box, H, t, T, t0, dt, i, init, shape, cur, step):
-    """:func:`pipe_out` for a delay time fixed for the run: when every ``T/dt`` is a whole
-    number of steps, a step's output is the recorded row ``i - T/dt`` (the same value the
-    general formula gives, without interpolation work)."""
-    info = box.get(0)
-    if info is None:
-        full = (H.shape[1],) + tuple(shape)
-        off = np.broadcast_to(np.asarray(T, dtype=float) / dt, full)
-        n = np.rint(off)
-        integral = bool(np.all(np.abs(off - n) < 1e-9) and np.all(n >= 0))
-        uniform = integral and bool(np.all(n == n.flat[0]))
-        info = box[0] = (integral, uniform, int(n.flat[0]) if uniform else (n.astype(np.intp) if integral else None))
-    integral, uniform, n = info
-    if not (integral and step):
-        return pipe_out(H, t, T, t0, dt, i, init, shape, cur)
-    full = (H.shape[1],) + tuple(shape)
-    if uniform:
-        if n == 0:
-            if cur is not None:
-                return np.broadcast_to(cur, full)
-            return H[i - 1] if i > 0 else np.broadcast_to(init, full)
-        return H[i - n] if i >= n else np.broadcast_to(init, full)
-    src = i - n
-    val = np.take_along_axis(H, np.clip(src, 0, max(i - 1, 0))[None], 0)[0]
-    if cur is not None:
-        val = np.where(n == 0, np.broadcast_to(cur, full), val)
-    elif i == 0:
-        return np.broadcast_to(init, full)
-    return np.where(src < 0, np.broadcast_to(init, full), val)
-
-
-def s_pipe(H, t, T, t0, dt, i, init, cur=None):
-    """Scalar twin of :func:`pipe_out` (same formula)."""
-    p = (t - T - t0) / dt
-    pr = round(p)
-    if abs(p - pr) < 1e-9:
-        p = float(pr)
-    if p < 0:
-        return init
-    if cur is not None:
-        pc = (t - t0) / dt
-        pr = round(pc)
-        if abs(pc - pr) < 1e-9:
-            pc = float(pr)
-        if i == 0:
-            return cur
-    elif i == 0:
-        return init
-    last = i - 1
-    if p > last:
-        if cur is None:
-            return H[last]
-        wc = ((p if p < pc else pc) - last) / (pc - last) if pc > last else 0.0
-        hl = H[last]
-        return cur if wc >= 1 else hl + wc * (cur - hl)
-    j = math.floor(p)
-    w = p - j
-    a = H[j]
-    if w == 0:
-        return a
-    b = H[min(j + 1, last)]
-    return a + w * (b - a)
-
-
-def prev_out(H, i, init, shape):
-    """Vector ``previous``: row ``(i - 1) % 2`` of the two-row history, ``init`` at step 0."""
-    if i == 0:
-        return np.broadcast_to(init, (H.shape[1],) + tuple(shape))
-    return H[(i - 1) % 2]
-
-
-NAMESPACE.update({"_pipe_out": pipe_out, "_pipe_static": pipe_static, "_s_pipe": s_pipe, "_prev_out": prev_out})
-
-
-# ---------------------------------------------------------------------------
-# whole programs
-# ---------------------------------------------------------------------------
-class _Lines:
-    def __init__(self):
-        self.lines: list[str] = []
-
-    def __call__(self, depth: int, text: str) -> None:
-        self.lines.append("    " * depth + text)
-
-
-def _undeclared(c, v: Val, where: str, what: str = "equation") -> None:
-    extra = [d for d in v.logical if d not in c.dims]
-    if extra:
-        declared = ", ".join(repr(d) for d in c.dims) or "none (scalar)"
-        raise ModelError(f"{where}: {what} has dimension {extra[0]!r}, which is not declared on the variable "
-                         f"(declared: {declared}); sum over it (sum(..., {extra[0]!r})), select one of its elements, or "
-                         f"rename it")
-
-
-class VectorProgram:
-    """Generated numpy code of one compiled model (see the module docstring).
-
-    ``factory(save)`` returns ``_make(R) -> (static, init, evaluate)``; ``slot_keys`` tells
-    :func:`simulate` what to put in ``R``.
-    """
-
-    def __init__(self, cm):
-        from .compiler import Noise, Pipe, Prev
-
-        self.cm = cm
-        self.slots = Slots()
-        comps = cm.components
-        self.names: dict[str, str] = {}
-        for j, n in enumerate(comps):
-            if comps[n].kind == "constant":
-                self.names[n] = self.slots.get(("const", n))
-            else:
-                self.names[n] = f"v{j}"
-        self.N = self.slots.get(("N",))
-        self.Pipe, self.Prev, self.Noise = Pipe, Prev, Noise
-        logical = {n: tuple(c.dims) for n, c in comps.items() if c.kind != "lookup"}
-        base = {n: tuple(c.dims) for n, c in comps.items() if c.kind == "constant"}
-        base.update({n: () for n in cm.timeseries})
-        self.logical = logical
-        self.static_set = frozenset(n for n, c in comps.items() if c.kind == "constant")
-        self.static_codes: set[str] = set()
-        self.hoisted: dict[str, str] = {}
-        self.static_names_extra: list[str] = []
-        # static phase
-        self.static_lines = _Lines()
-        lay = dict(base)
-        self.static_names = []
-        for item in cm.static:
-            self.emit_item(item, "static", lay, self.static_lines, 2)
-            if item[1] not in self.static_names:
-                self.static_names.append(item[1])
-        self.after_static = dict(lay)
-        self.static_set = frozenset(self.static_set | set(self.static_names))
-        self.static_codes = {self.names[n] for n in self.static_set}
-        # init phase
-        self.init_lines = _Lines()
-        lay = dict(self.after_static)
-        static_set = set(self.static_names)
-        for n in cm.noises:
-            lay[n] = tuple(comps[n].dims)
-        for item in cm.init_order:
-            if item[1] in static_set:
-                continue
-            self.emit_item(item, "init", lay, self.init_lines, 2)
-        for s in cm.stocks:
-            self.fill_stock(s, lay)
-        # dynamic phase
-        self.dyn_lines = _Lines()
-        lay = dict(self.after_static)
-        for s in cm.stocks:
-            lay[s] = tuple(comps[s].dims)
-        for n in cm.noises + cm.pipes + cm.prevs:
-            lay[n] = tuple(comps[n].dims)
-        self.dyn_names = []
-        for item in cm.dynamic:
-            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2, hoist=True)
-            if item[1] not in self.dyn_names:
-                self.dyn_names.append(item[1])
-        self.dyn_layouts = lay
-        self.deriv_lines = _Lines()
-        for s in cm.stocks:
-            self.derivative(s, lay)
-        self.rec_lines = _Lines()
-        for p in cm.pipes + cm.prevs:
-            c = comps[p]
-            x = self.val(c.inp, lay)
-            H = self.slots.get(("hist", p))
-            row = "i" if p in cm.pipes else "i % 2"
-            self.rec_lines(3, f"{H}[{row}] = {self.gen(c.inp, lay).align(x, tuple(c.dims))}")
-        self.debug_names = list(cm.stocks) + self.static_names + self.dyn_names
-        self._factories: dict[tuple, object] = {}
-
-    # -- emission ---------------------------------------------------------------
-    def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False) -> VecGen:
-        cm = self.cm
-        c = cm.components.get(n)
-        ctx = Ctx(model=cm.model, comps=cm.components, layouts=layouts, logical=self.logical, names=self.names,
-                  slots=self.slots, where=where or cm.display(n),
-                  target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
-                  static_names=self.static_set, hoist=self.hoist if hoist else None,
-                  static_codes=self.static_codes if hoist else set())
-        return VecGen(ctx)
-
-    def hoist(self, code: str) -> str:
-        """Compute a static sub-expression of a dynamic equation once, in the static phase."""
-        name = self.hoisted.get(code)
-        if name is None:
-            name = f"h{len(self.hoisted)}"
-            self.hoisted[code] = name
-            self.static_lines(2, f"{name} = {code}")
-            self.static_names_extra.append(name)
-            self.static_codes.add(name)
-        return name
-
-    def val(self, n: str, layouts: dict) -> Val:
-        return Val(self.names[n], layouts[n], self.logical[n])
-
-    def emit_item(self, item, phase: str, lay: dict, out: _Lines, depth: int, hoist: bool = False) -> None:
-        cm = self.cm
-        n = item[1]
-        c = cm.components[n]
-        name = self.names[n]
-        if isinstance(c, (self.Pipe, self.Prev)):
-            if phase == "init":
-                out(depth, f"{name} = {self.names[c.init]}")
-                lay[n] = lay[c.init]
-                return
-            g = self.gen(n, lay)
-            init = g.align(self.val(c.init, lay), tuple(c.dims))
-            H = self.slots.get(("hist", n))
-            shape = cm.shapes[n]
-            if isinstance(c, self.Pipe):
-                T = g.align(self.val(c.time, lay), tuple(c.dims))
-                t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
-                cur = g.align(self.val(c.inp, lay), tuple(c.dims)) if n in cm.pipes_current else "None"
-                if c.time in self.static_set:
-                    box = self.slots.get(("box", n))
-                    out(depth, f"{name} = _pipe_static({box}, {H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur}, rec)")
-                else:
-                    out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
-            else:
-                out(depth, f"{name} = _prev_out({H}, i, {init}, {shape})")
-            lay[n] = tuple(c.dims)
-            return
-        if isinstance(c, self.Noise):
-            Z = self.slots.get(("noise", n))
-            out(depth, f"{name} = {Z}[:, {'0' if phase == 'init' else 'i'}]")
-            lay[n] = tuple(c.dims)
-            return
-        stock = c.kind == "stock"
-        if stock:
-            node, pieces, what = c.initial_node, cm.init_pieces.get(n), "initial value"
-        else:
-            node, pieces, what = c.node, cm.pieces.get(n), "equation"
-        where = cm.display(n) + (" (initial value)" if stock else "")
-        g = self.gen(n, lay, where=where, hoist=hoist)
-        if pieces is None:
-            v = g.expr(node)
-            _undeclared(c, v, where, what)
-            v = g.to_order(v, tuple(c.dims))
-            code = g.as_value(v)
-            if c.kind == "flow" and c.non_negative:
-                code = f"_maximum({code}, 0.0)"
-            out(depth, f"{name} = {code}")
-            lay[n] = v.layout
-            return
-        full = tuple(c.dims)
-        allocated = getattr(self, "_allocated", None)
-        if allocated is None:
-            allocated = self._allocated = set()
-        key = (phase, n)
-        if item[0] == "whole" or key not in allocated:
-            out(depth, f"{name} = _empty(({self.N},) + {pieces.shape})")
-            allocated.add(key)
-        parts = ([("default", pieces.default)] if pieces.default is not None else []) + list(pieces.overrides)
-        if item[0] == "piece":
-            parts = [p for p in parts if p[0] == item[2]]
-        for pid, pnode in parts:
-            v = g.expr(pnode)
-            _undeclared(c, v, where, what)
-            if pid == "default":
-                mask = self.slots.get(("mask", phase, n), pieces.mask)
-                src = g.as_value(v) if v.lit is not None else g.align(g.to_order(v, full), full)
-                out(depth, f"_copyto({name}, {src}, where={mask})")
-            else:
-                v = g.to_order(v, full)
-                if v.lit is not None:
-                    src = num_text(v.lit) or g.as_value(v)
-                elif v.layout:
-                    src = f"{v.code}[:, {', '.join(str(pid[full.index(d)]) for d in v.layout)}]"
-                else:
-                    src = v.code
-                if c.kind == "flow" and c.non_negative:
-                    src = f"_maximum({src}, 0.0)"
-                out(depth, f"{name}[:, {', '.join(str(x) for x in pid)}] = {src}")
-        if pieces.default is not None and c.kind == "flow" and c.non_negative and item[0] == "whole":
-            out(depth, f"_maximum({name}, 0.0, out={name})")
-        lay[n] = full
-
-    def fill_stock(self, s: str, lay: dict) -> None:
-        cm = self.cm
-        c = cm.components[s]
-        sl = cm.slices[s]
-        g = self.gen(s, lay)
-        code = g.align(self.val(s, lay), tuple(c.dims)) if lay[s] != tuple(c.dims) or not c.dims else self.names[s]
-        if not c.dims:
-            self.init_lines(2, f"S[:, {sl.start}] = _broadcast_to({code}, ({self.N},))")
-        elif len(c.dims) == 1:
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
-        else:
-            shape = cm.shapes[s]
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
-                               f".reshape({self.N}, {sl.stop - sl.start})")
-
-    def derivative(self, s: str, lay: dict) -> None:
-        cm = self.cm
-        c = cm.components[s]
-        if not c.inflows and not c.outflows:
-            return
-        g = self.gen(s, lay)
-        full = tuple(c.dims)
-        acc = "0.0"
-        for f in c.inflows:
-            acc += f" + {g.align(self.val(f, lay), full)}"
-        for f in c.outflows:
-            acc += f" - {g.align(self.val(f, lay), full)}"
-        sl = cm.slices[s]
-        if not c.dims:
-            self.deriv_lines(2, f"d[:, {sl.start}] = {acc}")
-        elif len(c.dims) == 1:
-            self.deriv_lines(2, f"d[:, {sl.start}:{sl.stop}] = {acc}")
-        else:
-            self.deriv_lines(2, f"d[:, {sl.start}:{sl.stop}] = _broadcast_to({acc}, ({self.N},) + {cm.shapes[s]})"
-                                f".reshape({self.N}, {sl.stop - sl.start})")
-
-    # -- assembly --------------------------------------------------------------------
-    def source(self, save: tuple[str, ...]) -> str:
-        cm = self.cm
-        L = _Lines()
-        save_lines = _Lines()
-        for n in save:
-            slot = self.slots.get(("out", n))
-            v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
-            code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            save_lines(3, f"{slot}[:, k] = {code}")
-        L(0, "def _make(R):")
-        for j in range(len(self.slots.keys)):
-            L(1, f"c{j} = R[{j}]")
-        cells = [self.names[n] for n in self.static_names] + self.static_names_extra
-        for name in cells:
-            L(1, f"{name} = None")
-        L(1, "def static():")
-        if cells:
-            L(2, "nonlocal " + ", ".join(cells))
-        L.lines += self.static_lines.lines
-        L(2, "return None")
-        L(1, "def init(S, time, row):")
-        L(2, "i = 0")
-        for j, n in enumerate(cm.timeseries):
-            L(2, f"{self.names[n]} = row[{j}]")
-        L.lines += self.init_lines.lines
-        L(2, "return None")
-        L(1, "def evaluate(t, s, d, row, i, k, rec, dbg):")
-        L(2, "time = t")
-        for st in cm.stocks:
-            sl, c = cm.slices[st], cm.components[st]
-            if not c.dims:
-                L(2, f"{self.names[st]} = s[:, {sl.start}]")
-            elif len(c.dims) == 1:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}]")
-            else:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[st]})")
-        for j, n in enumerate(cm.timeseries):
-            L(2, f"{self.names[n]} = row[{j}]")
-        L.lines += self.dyn_lines.lines
-        L.lines += self.deriv_lines.lines
-        if self.rec_lines.lines:
-            L(2, "if rec:")
-            L.lines += self.rec_lines.lines
-        if save_lines.lines:
-            L(2, "if k >= 0:")
-            L.lines += save_lines.lines
-        L(2, "if dbg:")
-        L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
-        L(2, "return None")
-        L(1, "return static, init, evaluate")
-        return "\n".join(L.lines) + "\n"
-
-    def factory(self, save: tuple[str, ...]):
-        f = self._factories.get(save)
-        if f is None:
-            f = build(self.source(save), "_make")
-            self._factories[save] = f
-        return f
-
-
-def scalar_possible(cm) -> bool:
-    """Whether the scalar (Python float) variant can run ``cm``: no arrays anywhere."""
-    from .expr import walk
-
-    for c in cm.components.values():
-        if c.dims or getattr(c, "elements", ()):
-            return False
-        node = c.node if c.kind in ("aux", "flow") else (c.initial_node if c.kind == "stock" else None)
-        if node is not None:
-            for x in walk(node):
-                if isinstance(x, (Index, Subscript)):
-                    return False
-                if isinstance(x, Call) and (x.func in ("matmul", "inverse", "identity", "rename")
-                                            or (x.func in B.REDUCTIONS and len(x.args) > 1)):
-                    return False
-    return True
-
-
-class ScalarProgram:
-    """Generated Python-float code of a model without arrays: the whole run in one function."""
-
-    def __init__(self, cm, method: str, save: tuple[str, ...]):
-        from .compiler import Noise, Pipe, Prev
-
-        self.cm = cm
-        self.slots = Slots()
-        comps = cm.components
-        names: dict[str, str] = {}
-        for j, n in enumerate(comps):
-            c = comps[n]
-            if c.kind == "constant":
-                names[n] = self.slots.get(("const", n))
-            elif c.kind == "stock":
-                names[n] = f"s{j}"
-            else:
-                names[n] = f"v{j}"
-        self.names = names
-        ctx = Ctx(model=cm.model, comps=comps, layouts={}, logical={}, names=names, slots=self.slots)
-        gen = ScalarGen(ctx)
-        L = _Lines()
-        L(0, "def _run(R, n_steps, stride, t0, dt):")
-        body = _Lines()
-        dt_slot = self.slots.get(("sys", "dt"))
-        t0_slot = self.slots.get(("sys", "initial_time"))
-
-        def item_code(n, depth, out, phase, stage_names=None):
-            c = comps[n]
-            nm = names[n]
-            ctx.where = cm.display(n)
-            if isinstance(c, Pipe):
-                if phase == "init":
-                    out(depth, f"{nm} = {names[c.init]}")
-                else:
-                    H = self.slots.get(("hist", n))
-                    cur = names[c.inp] if n in cm.pipes_current else "None"
-                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]}, "
-                               f"{cur})")
-                return
-            if isinstance(c, Prev):
-                if phase == "init":
-                    out(depth, f"{nm} = {names[c.init]}")
-                return
-            if isinstance(c, Noise):
-                Z = self.slots.get(("noise", n))
-                out(depth, f"{nm} = {Z}[{'0' if phase == 'init' else 'i'}]")
-                return
-            node = c.initial_node if c.kind == "stock" else c.node
-            code = gen.expr(node)
-            if c.kind == "flow" and c.non_negative:
-                code = f"_s_max({code}, 0.0)"
-            out(depth, f"{nm} = {code}")
-
-        static = {it[1] for it in cm.static}
-        for it in cm.static:
-            item_code(it[1], 1, body, "static")
-        body(1, "t = t0")
-        body(1, "i = 0")
-        for n in cm.timeseries:
-            body(1, f"{names[n]} = {self.slots.get(('ts', 0, n))}[0]")
-        for it in cm.init_order:
-            if it[1] not in static:
-                item_code(it[1], 1, body, "init")
-        for s in cm.stocks:
-            if comps[s].non_negative:
-                body(1, f"{names[s]} = _s_max({names[s]}, 0.0)")
-        for p in cm.prevs:
-            body(1, f"r{cm.prevs.index(p)} = {names[p]}")
-        outs = []
-        for n in save:
-            a = self.slots.get(("out", n))
-            outs.append((a, names[n]))
-        stocks = cm.stocks
-        body(1, "h = dt")
-        body(1, "h2 = h / 2")
-        body(1, "h6 = h / 6")
-        body(1, "k = 0")
-        body(1, "chk = 0.0")
-        body(1, "for i in range(n_steps + 1):")
-        body(2, "ti = t0 + i * dt")
-        body(2, "t = ti")
-
-        def stage(depth, ts_key, stock_map):
-            saved = {}
-            for s in stocks:
-                saved[s] = names[s]
-                names[s] = stock_map[s]
-            for n in cm.timeseries:
-                body(depth, f"{names[n]} = {self.slots.get(('ts', ts_key, n))}[i]")
-            for it in cm.dynamic:
-                item_code(it[1], depth, body, "dynamic")
-            ders = []
-            for s in stocks:
-                c = comps[s]
-                if not c.inflows and not c.outflows:
-                    ders.append("0.0")
-                    continue
-                acc = "0.0" + "".join(f" + {names[f]}" for f in c.inflows) + "".join(f" - {names[f]}" for f in c.outflows)
-                ders.append(f"({acc})")
-            for s in stocks:
-                names[s] = saved[s]
-            return ders
-
-        ders = stage(2, 0, {s: names[s] for s in stocks})
-        for p in cm.pipes:
-            body(2, f"{self.slots.get(('hist', p))}.append({names[comps[p].inp]})")
-        for p in cm.prevs:
-            body(2, f"r{cm.prevs.index(p)} = {names[comps[p].inp]}")
-        body(2, "if i % stride == 0:")
-        for a, nm in outs:
-            body(3, f"{a}({nm})")
-        if not outs:
-            body(3, "pass")
-        body(2, "if i == n_steps:")
-        body(3, "break")
-        if method == "euler":
-            for j in range(len(stocks)):
-                body(2, f"d{j} = {ders[j]}")
-            for j, s in enumerate(stocks):
-                body(2, f"{names[s]} = {names[s]} + dt * d{j}")
-        else:
-            for j in range(len(stocks)):
-                body(2, f"k1_{j} = {ders[j]}")
-            for stage_no, (tcode, ts_key, scale, src) in enumerate(
-                    [("ti + h2", 1, "h2", "k1_"), ("ti + h2", 1, "h2", "k2_"), ("ti + h", 2, "h", "k3_")]):
-                m = {s: f"z{j}" for j, s in enumerate(stocks)}
-                for j, s in enumerate(stocks):
-                    body(2, f"z{j} = {names[s]} + {scale} * {src}{j}")
-                body(2, f"t = {tcode}")
-                d2 = stage(2, ts_key, m)
-                for j in range(len(stocks)):
-                    body(2, f"k{stage_no + 2}_{j} = {d2[j]}")
-            for j, s in enumerate(stocks):
-                body(2, f"{names[s]} = {names[s]} + h6 * (k1_{j} + 2 * k2_{j} + 2 * k3_{j} + k4_{j})")
-        for s in stocks:
-            if comps[s].non_negative:
-                body(2, f"{names[s]} = _s_max({names[s]}, 0.0)")
-        for p in cm.prevs:
-            body(2, f"{names[p]} = r{cm.prevs.index(p)}")
-        if stocks:
-            body(2, "chk = chk + " + " + ".join(names[s] for s in stocks))
-        body(1, "return chk")
-        for j in range(len(self.slots.keys)):
-            L(1, f"c{j} = R[{j}]")
-        L.lines += body.lines
-        self.source = "\n".join(L.lines) + "\n"
-        self.run = build(self.source, "_run")

@@ -43,9 +43,7 @@ from .components import (
     Stock,
     TimeSeries,
 )
-from .expr import Bin, Call, IfElse, Index, Node, Num, Subscript, Unary, Var, children, names, walk
-
-Fn = Callable[[dict], object]
+from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Subscript, Unary, Var, children, names, walk
 
 
 # ---------------------------------------------------------------------------
@@ -178,9 +176,11 @@ class _Expander:
                 g0 = args[2] if len(args) > 2 else None
             s = self.fresh("trend", owner)
             init = x if g0 is None else Bin("/", x, Bin("+", Num(1.0), Bin("*", T, g0)))
-            self._add(Flow(s + "_adj", equation=Bin("/", Bin("-", x, Var(s)), T), dims=d, hidden=True), owner)
-            self._add(Stock(s, initial=init, inflows=(s + "_adj",), dims=d, hidden=True, doc=f"TREND in {who}"),
+            target = self.dims.get(owner, ())
+            dt_ = _merge_dims(_merge_dims(d, self.layout(T, owner), target), self.layout(init, owner), target)
+            self._add(Stock(s, initial=init, inflows=(s + "_adj",), dims=dt_, hidden=True, doc=f"TREND in {who}"),
                       owner)
+            self._add(Flow(s + "_adj", equation=Bin("/", Bin("-", x, Var(s)), T), dims=dt_, hidden=True), owner)
             trend = Call("safediv", (Bin("-", x, Var(s)), Bin("*", Call("abs", (Var(s),)), T)))
             if func == "trend":
                 return trend
@@ -206,21 +206,23 @@ class _Expander:
         else:
             n = {"smooth": 1, "smooth1": 1, "smooth3": 3, "delay1": 1, "delay3": 3}[func]
             x0 = args[2] if len(args) > 2 else None
+        target = self.dims.get(owner, ())
         if func.startswith("smooth"):
             Tn = T if n == 1 else Bin("/", T, Num(float(n)))
             prev = x
             init = x0 if x0 is not None else x
+            ds = _merge_dims(_merge_dims(d, self.layout(Tn, owner), target), self.layout(init, owner), target)
             for _ in range(n):
                 s = self.fresh("smooth", owner)
                 f = s + "_adj"
-                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=d, hidden=True), owner)
-                self._add(Stock(s, initial=init, inflows=(f,), dims=d, hidden=True, doc=f"{func} in {who}"), owner)
+                self._add(Stock(s, initial=init, inflows=(f,), dims=ds, hidden=True, doc=f"{func} in {who}"), owner)
+                self._add(Flow(f, equation=Bin("/", Bin("-", prev, Var(s)), Tn), dims=ds, hidden=True), owner)
                 prev = Var(s)
             return prev
         # material delays: n stages; with stages shorter than dt the order is reduced (builtins docstring)
         init_rate = x0 if x0 is not None else x
-        if n == 1:
-            Tn: Node = T
+        if func != "delayn" or n == 1:
+            Tn: Node = T if n == 1 else Bin("/", T, Num(float(n)))
             order = None
         else:
             o = self.fresh("order", owner)
@@ -232,7 +234,7 @@ class _Expander:
             order = Var(o)
             Tn = Bin("/", T, order)
         prev = x
-        dd = _merge_dims(d, self.layout(Tn, owner), self.dims.get(owner, ()))
+        dd = _merge_dims(_merge_dims(d, self.layout(Tn, owner), target), self.layout(init_rate, owner), target)
         for j in range(1, n + 1):
             s = self.fresh("delay", owner)
             out = s + "_out"
@@ -498,10 +500,96 @@ def _elem_refs(node: Node, dims_of: dict, model: Model) -> dict[str, set | None]
     return out
 
 
+def _coord(dim: str, coords: dict[str, str], model: Model) -> str | None:
+    if dim in coords:
+        return coords[dim]
+    for sub, parent in model.subranges.items():
+        if parent == dim and sub in coords:
+            return coords[sub]
+    return None
+
+
+def specialise(node: Node, coords: dict[str, str], dims_of: dict, model: Model, comps: dict) -> Node | None:
+    """``node`` as computed for one element (``coords``: dimension -> element name): every
+    reference along those dimensions is subscripted with the element. None if some construct
+    (matrix functions, arrayed lookups, positional subscripts) cannot be specialised."""
+    from .expr import Sub
+
+    def rec(n: Node, co: dict[str, str]) -> Node | None:
+        if isinstance(n, (Num, Str)):
+            return n
+        if isinstance(n, Var):
+            d = dims_of.get(n.name) or ()
+            items = [(_coord(dim, co, model)) for dim in d]
+            if not any(e is not None for e in items):
+                return n
+            return Subscript(n, tuple(Sub("all") if e is None else Sub("element", e) for e in items))
+        if isinstance(n, (Index, Subscript)):
+            if not isinstance(n.operand, Var):
+                return None
+            d = dims_of.get(n.operand.name) or ()
+            if isinstance(n, Index):
+                hits = [j for j, dim in enumerate(d) if n.element in model.dimensions[dim]]
+                if len(hits) != 1:
+                    return None
+                given = [Sub("element", n.element) if j == hits[0] else Sub("all") for j in range(len(d))]
+            else:
+                given = list(n.items) + [Sub("all")] * (len(d) - len(n.items))
+            out = []
+            for dim, it in zip(d, given):
+                if it.kind == "element":
+                    out.append(it)
+                elif it.kind == "all" or (it.kind == "dim" and it.name == dim):
+                    e = _coord(dim, co, model)
+                    out.append(Sub("all") if e is None else Sub("element", e))
+                else:
+                    return None
+            return Subscript(n.operand, tuple(out))
+        if isinstance(n, Unary):
+            a = rec(n.operand, co)
+            return None if a is None else Unary(n.op, a)
+        if isinstance(n, Bin):
+            a, b = rec(n.left, co), rec(n.right, co)
+            return None if a is None or b is None else Bin(n.op, a, b)
+        if isinstance(n, IfElse):
+            parts = [rec(x, co) for x in (n.cond, n.then, n.orelse)]
+            return None if any(p is None for p in parts) else IfElse(*parts)
+        if isinstance(n, Call):
+            f, args = n.func, n.args
+            if f in B.REDUCTIONS and (len(args) == 1 or isinstance(args[1], Str)):
+                if len(args) == 1:
+                    inner = {}
+                else:
+                    gone = {a.value for a in args[1:] if isinstance(a, Str)}
+                    inner = {k: v for k, v in co.items() if k not in gone}
+                a = rec(args[0], inner)
+                return None if a is None else Call(f, (a,) + tuple(args[1:]))
+            if f == "rename" and len(args) == 3 and all(isinstance(a, Str) for a in args[1:]):
+                src, dst = args[1].value, args[2].value
+                inner = {k: v for k, v in co.items() if k != dst}
+                if dst in co:
+                    inner[src] = model.dimensions[src][model.dimensions[dst].index(co[dst])]
+                a = rec(args[0], inner)
+                return None if a is None else Call(f, (a,) + tuple(args[1:]))
+            if f in ("matmul", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
+                return None
+            lk = comps.get(f)
+            if isinstance(lk, Lookup) and lk.dims:
+                return None
+            parts = [rec(a, co) for a in args]
+            return None if any(p is None for p in parts) else Call(f, tuple(parts))
+        return None
+
+    return rec(node, dict(coords))
+
+
 def order_with_elements(deps: dict[str, set[str]], pieces: dict[str, Pieces], dims_of: dict, model: Model,
-                        label: Callable[[str], str], elem_label) -> list:
-    """Dependency order of variables; variables with per-element equations that sit in a
-    cycle are split into pieces ordered element by element.
+                        label: Callable[[str], str], elem_label, splitter=None) -> list:
+    """Dependency order of variables; variables that sit in a cycle and can be computed
+    element by element are split into pieces ordered per element.
+
+    ``splitter(name)`` gives the fully split :class:`Pieces` of a variable (one piece per
+    element) or None; split variables are written into ``pieces``.
 
     Returns a list of items ``("whole", name)`` or ``("piece", name, pid)`` (``pid``:
     ``"default"`` or an element index tuple).
@@ -510,7 +598,13 @@ def order_with_elements(deps: dict[str, set[str]], pieces: dict[str, Pieces], di
         return [("whole", n) for n in toposort(deps, label=label)]
     except AlgebraicLoopError:
         pass
-    split = {n for n in _cyclic(deps) if n in pieces}
+    cyclic = _cyclic(deps)
+    if splitter is not None and any(dims_of.get(n) for n in cyclic):
+        for n in sorted(cyclic):
+            p = splitter(n)
+            if p is not None:
+                pieces[n] = p
+    split = {n for n in cyclic if n in pieces}
     graph: dict[tuple, set] = {}
 
     def targets(ref: str, els) -> set:
@@ -642,7 +736,6 @@ class CompiledModel:
     init_pieces: dict[str, Pieces] = field(default_factory=dict)
     nonneg_cols: np.ndarray | None = None
     pipes: list[str] = field(default_factory=list)
-    pipes_current: list[str] = field(default_factory=list)
     prevs: list[str] = field(default_factory=list)
     noises: list[str] = field(default_factory=list)
     vector: object = None   # codegen.VectorProgram
@@ -656,7 +749,18 @@ class CompiledModel:
 
 def compile_model(model: Model) -> CompiledModel:
     """Expand, check, order and generate code for ``model`` (see module docstring)."""
-    from . import codegen
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))   # trees are walked recursively: long sums are deep
+    try:
+        return _compile_model(model)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _compile_model(model: Model) -> CompiledModel:
+    from . import codegen, programs
 
     ex = _expand(model)
     comps = ex.out
@@ -725,18 +829,38 @@ def compile_model(model: Model) -> CompiledModel:
     def elem_label(name, idx):
         return ",".join(model.dimensions[d][i] for d, i in zip(comps[name].dims, idx))
 
+    def splitter(phase_pieces):
+        def split(n):
+            """One specialised piece per element of ``n`` (None if not possible)."""
+            c = comps[n]
+            if not c.dims or not isinstance(c, (Aux, Stock)):
+                return None
+            if isinstance(c, Stock) and phase_pieces is cm.pieces:
+                return None
+            shape = cm.shapes[n]
+            old = phase_pieces.get(n)
+            default = old.default if old is not None else (c.initial_node if isinstance(c, Stock) else c.node)
+            over = dict(old.overrides) if old is not None else {}
+            out = []
+            for idx in np.ndindex(*shape):
+                if idx in over:
+                    out.append((idx, over[idx]))
+                    continue
+                co = {d: model.dimensions[d][i] for d, i in zip(c.dims, idx)}
+                node = specialise(default, co, dims, model, comps)
+                if node is None:
+                    return old
+                out.append((idx, node))
+            return Pieces(shape, None, out, None)
+        return split
+
     # dynamic ordering: auxiliaries and the outputs of pipeline delays / previous / noise
     deps: dict[str, set[str]] = {n: aux_deps(n) for n in auxes}
     for p in cm.pipes:
-        # a pipeline delay reads its input's current value when that makes no loop
-        deps[p] = {comps[p].time, comps[p].inp}
+        deps[p] = {comps[p].time}
     for p in cm.prevs + cm.noises:
         deps[p] = set()
-    looped = _cyclic(deps) & set(cm.pipes)
-    for p in looped:
-        deps[p] = {comps[p].time}
-    cm.pipes_current = [p for p in cm.pipes if p not in looped]
-    order = order_with_elements(deps, cm.pieces, dims, model, label, elem_label)
+    order = order_with_elements(deps, cm.pieces, dims, model, label, elem_label, splitter(cm.pieces))
     sources = ({"time"} | set(stocks) | set(cm.timeseries) | set(cm.pipes) | set(cm.prevs) | set(cm.noises))
     dynamic_set: set[str] = set()
     for item in order:
@@ -760,8 +884,13 @@ def compile_model(model: Model) -> CompiledModel:
         init_deps[p] = set()
     all_pieces = dict(cm.pieces)
     all_pieces.update(cm.init_pieces)
-    cm.init_order = order_with_elements(init_deps, all_pieces, dims, model, label, elem_label)
+    cm.init_order = order_with_elements(init_deps, all_pieces, dims, model, label, elem_label, splitter(all_pieces))
+    for n, p in all_pieces.items():
+        if isinstance(comps[n], Stock):
+            cm.init_pieces[n] = p
+        elif n not in cm.pieces or p is not cm.pieces[n]:
+            cm.pieces[n] = p
 
-    cm.vector = codegen.VectorProgram(cm)
-    cm.scalar_ok = codegen.scalar_possible(cm)
+    cm.vector = programs.VectorProgram(cm)
+    cm.scalar_ok = programs.scalar_possible(cm)
     return cm

@@ -330,11 +330,30 @@ def _sys(st: SimSettings) -> dict:
     return {"dt": np.float64(st.dt), "initial_time": np.float64(st.start), "final_time": np.float64(st.stop)}
 
 
-def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n_save, noise, progress):
+def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n_save, noise, progress,
+                each_step: bool = False):
+    """Integrate with the generated numpy program.
+
+    Non-finite values are looked for once at the end (a NaN or infinity in the state stays
+    there; saved values are all checked); only if one is found is the run repeated with a
+    check after every step (``each_step``), which raises :class:`NonFiniteError` at the first
+    step and variable, as a check at every step would have.
+    """
     prog = cm.vector
-    factory = prog.factory(tuple(visible))
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        factory = prog.factory(tuple(visible))
+    finally:
+        sys.setrecursionlimit(limit)
     sysv = _sys(st)
-    out = {n: np.empty((N, n_save) + cm.shapes[n]) for n in visible}
+    from .programs import time_major
+
+    tm = {n: time_major(cm, n) for n in visible}
+    buf = {n: np.empty((n_save, N) + cm.shapes[n]) if tm[n] else np.empty((N, n_save) + cm.shapes[n])
+           for n in visible}
     R = []
     for j, key in enumerate(prog.slots.keys):
         kind = key[0]
@@ -347,7 +366,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         elif kind == "N":
             R.append(N)
         elif kind == "out":
-            R.append(out.get(key[1]))
+            R.append(buf.get(key[1]))
         elif kind == "hist":
             rows = n_steps + 1 if key[1] in cm.pipes else 2
             R.append(np.zeros((rows, N) + cm.shapes[key[1]]))
@@ -357,63 +376,95 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             R.append({})
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
-    static, init, evaluate = factory(R)
+    static, init, evaluate, save_static = factory(R)
     static()
+    save_static()
     step_times = st.start + np.arange(n_steps + 1) * st.dt
     ts = _timeseries_rows(cm, step_times)
     state = np.zeros((N, cm.n_state))
     init(state, np.float64(st.start), ts[0])
-    if cm.nonneg_cols is not None:
-        state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
+    nonneg = cm.nonneg_cols
+    if nonneg is not None:
+        state[:, nonneg] = np.maximum(state[:, nonneg], 0.0)
     rk4 = st.method == "rk4"
     h = st.dt
+    tmp = np.empty((N, cm.n_state))
     if rk4:
         ts_half = _timeseries_rows(cm, np.asarray([t + h / 2 for t in step_times]))
         ts_end = _timeseries_rows(cm, np.asarray([t + h for t in step_times]))
         k2, k3, k4 = (np.zeros((N, cm.n_state)) for _ in range(3))
+        h2, h6 = h / 2, h / 6
     d = np.zeros((N, cm.n_state))
-    check = st.on_nonfinite == "raise"
-    outs = [out[n] for n in visible]
+    outs = [(buf[n], tm[n]) for n in visible]
+    mul, add = np.multiply, np.add
     k_save = 0
     report_every = max(1, n_steps // 50)
     for i in range(n_steps + 1):
         t = st.start + i * st.dt
         k = k_save if i % stride == 0 else -1
         evaluate(np.float64(t), state, d, ts[i], i, k, True, False)
-        if check and (not np.isfinite(state).all() or (k >= 0 and not all(np.isfinite(o[:, k]).all() for o in outs))):
+        if each_step and (not np.isfinite(state).all() or (k >= 0 and not all(
+                np.isfinite(o[k] if t_major else o[:, k]).all() for o, t_major in outs))):
             _raise_nonfinite(cm, evaluate, state, d, ts[i], i, t)
         if k >= 0:
             k_save += 1
         if i == n_steps:
             break
         if not rk4:
-            state = state + st.dt * d
+            mul(d, h, out=tmp)                      # state + dt * d, in place
+            add(state, tmp, out=state)
         else:
-            evaluate(np.float64(t + h / 2), state + (h / 2) * d, k2, ts_half[i], i, -1, False, False)
-            evaluate(np.float64(t + h / 2), state + (h / 2) * k2, k3, ts_half[i], i, -1, False, False)
-            evaluate(np.float64(t + h), state + h * k3, k4, ts_end[i], i, -1, False, False)
-            state = state + (h / 6) * (d + 2 * k2 + 2 * k3 + k4)
-        if cm.nonneg_cols is not None:
-            state[:, cm.nonneg_cols] = np.maximum(state[:, cm.nonneg_cols], 0.0)
+            add(state, mul(d, h2, out=tmp), out=tmp)
+            evaluate(np.float64(t + h / 2), tmp, k2, ts_half[i], i, -1, False, False)
+            add(state, mul(k2, h2, out=tmp), out=tmp)
+            evaluate(np.float64(t + h / 2), tmp, k3, ts_half[i], i, -1, False, False)
+            add(state, mul(k3, h, out=tmp), out=tmp)
+            evaluate(np.float64(t + h), tmp, k4, ts_end[i], i, -1, False, False)
+            # state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4), same order of operations
+            add(d, mul(k2, 2, out=tmp), out=tmp)
+            add(tmp, mul(k3, 2, out=k3), out=tmp)
+            add(tmp, k4, out=tmp)
+            add(state, mul(tmp, h6, out=tmp), out=state)
+        if nonneg is not None:
+            state[:, nonneg] = np.maximum(state[:, nonneg], 0.0)
         if progress is not None and i % report_every == 0:
             progress(i / n_steps)
+    if (not each_step and st.on_nonfinite == "raise"
+            and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o, _ in outs))):
+        return _run_vector(cm, overrides, N, st, visible, n_steps, stride, n_save, noise, progress, each_step=True)
     if progress is not None:
         progress(1.0)
+    return {n: _member_major(buf[n]) if tm[n] else buf[n] for n in visible}
+
+
+def _member_major(buf: np.ndarray, block: int = 128) -> np.ndarray:
+    """``(T, N, ...)`` -> C-contiguous ``(N, T, ...)``, copied in cache-sized blocks."""
+    T, N = buf.shape[:2]
+    if buf.size < 100_000:
+        return np.ascontiguousarray(np.swapaxes(buf, 0, 1))
+    out = np.empty((N, T) + buf.shape[2:])
+    for i in range(0, T, block):
+        for j in range(0, N, block):
+            out[j:j + block, i:i + block] = np.swapaxes(buf[i:i + block, j:j + block], 0, 1)
     return out
 
 
 def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_save, noise):
     """Single run of a model without arrays in Python floats; None when the vector path must run it."""
-    from .codegen import ScalarProgram
+    from .programs import ScalarProgram
 
     key = (st.method, tuple(visible))
     progs = cm.__dict__.setdefault("_scalar_programs", {})
     prog = progs.get(key)
     if prog is None:
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))
         try:
             prog = ScalarProgram(cm, st.method, tuple(visible))
-        except ModelError:
-            raise
+        finally:
+            sys.setrecursionlimit(limit)
         progs[key] = prog
     sysv = {k: float(v) for k, v in _sys(st).items()}
     step_times = st.start + np.arange(n_steps + 1) * st.dt

@@ -47,10 +47,6 @@ KNOWN_FAILURES = {
         "canonical output is Vensim's, whose INTEGER truncates toward zero (INT(-9.9) = -9) and whose MODULO "
         "takes the sign of the dividend; the file says INT and MOD, which in XMILE (Stella, simlin, regsim) are "
         "the floor (INT(-9.9) = -10) and the floored remainder (-10 MOD 3 = 2)",
-    "delay_zero.xmile":
-        "DELAY(x, 0) must be x one step late (the initial value at the start), as Stella's and Vensim's outputs "
-        "for SDEverywhere's delayfixed model show; the engine of issue 12 returns x itself (reported to the "
-        "engine's author)",
     "tests/zeroled_decimals/test_zeroled_decimals.xmile":
         "the file asks for RK4 but its canonical output was computed by Vensim with Euler; regsim honours the "
         "file (RK4) and passes when run with method='euler'",

@@ -59,7 +59,7 @@ def pysd_crosscheck(model: Model, settings: SimSettings, *, params: Mapping[str,
     Parameters
     ----------
     model : Model
-        Any regsim model (scalar or arrayed over one dimension).
+        Any regsim model (scalars and arrays of any rank; PySD names a cell ``x[a,b]``).
     settings : SimSettings
         Start, stop and dt of both runs; the method is forced to Euler (PySD's
         only integrator) and results are compared at every ``save_every``.
@@ -90,12 +90,13 @@ def pysd_crosscheck(model: Model, settings: SimSettings, *, params: Mapping[str,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pm = pysd.read_xmile(str(path))
-            out = pm.run(return_timestamps=list(own.times))
+            out = pm.run(return_timestamps=list(own.times), return_columns=list(names))
         times = out.index.to_numpy(dtype=float)
         max_abs, failures = {}, {}
         for n in names:
             arr = own[n][0]
-            cols = [(n, arr)] if arr.ndim == 1 else [(f"{n}[{e.replace('_', ' ')}]", arr[:, j])
+            flat = arr.reshape(arr.shape[0], -1)  # cells in C order, as own.elements(n) labels them
+            cols = [(n, arr)] if arr.ndim == 1 else [(f"{n}[{e.replace('_', ' ')}]", flat[:, j])
                                                       for j, e in enumerate(own.elements(n))]
             for col, x in cols:
                 if col not in out.columns:

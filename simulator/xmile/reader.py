@@ -767,9 +767,10 @@ class _Reader:
             # on x[e2]) is ordered element by element rather than seen as a loop of x on itself;
             # references x[e] anywhere in the model are rewritten to the scalar (see rewrite_elements)
             scalars = []
+            units = (_text(_child(v.el, "units")) or "").strip()  # the variable's, for the units checker
             for e, n in zip(elems, nodes):
                 h = self.fresh(f"_{v.ident}__{identifier(canonical(e))}")
-                self._extra.append(Aux(h, equation=n, hidden=True, doc=f"{v.name}[{e}]"))
+                self._extra.append(Aux(h, equation=n, hidden=True, units=units, doc=f"{v.name}[{e}]"))
                 self.scalar_of[(v.ident, canonical(e))] = h
                 self.element_names[h] = f"{v.name}[{e}]"
                 scalars.append(Var(h))

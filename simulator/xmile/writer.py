@@ -15,11 +15,19 @@ Mapping (regsim -> XMILE):
 - Builtins: ``smooth``/``smooth3``/``smoothn`` -> ``SMTH1``/``SMTH3``/``SMTHN``;
   ``delay1``/``delay3``/``delayn``/``delay`` -> ``DELAY1``/``DELAY3``/``DELAYN``/``DELAY``;
   ``init`` -> ``INIT``; ``step``/``ramp``/``pulse`` -> ``STEP``/``RAMP``/``PULSE``;
-  ``sum``/``mean`` and one-argument ``min``/``max`` of an arrayed expression are
-  written element by element (``((x[a] * w[a]) + (x[b] * w[b]))``, ``MAX(x[a], x[b])``);
-  ``min``/``max`` of more than two arguments are nested; ``clip`` and ``sign``
-  are written out with ``MIN``/``MAX`` and ``IF``. Every operation is
-  parenthesised so no tool's precedence rules matter.
+  reductions (``sum``, ``mean``, ``prod``, ``stddev``, one-argument ``min``/``max``, over
+  all dimensions or named ones) are written element by element over the reduced
+  dimensions (``(a[c1, s] + a[c2, s])``, ``MAX(x[a], x[b])``); ``matmul(A, x)`` is an
+  apply-to-all sum over the contracted dimension (``(A[c, s1] * x[s1]) + ...``);
+  ``trend``/``forcst`` are written out with ``SMTH1``; ``min``/``max`` of more than two
+  arguments are nested; ``clip`` and ``sign`` are written out with ``MIN``/``MAX`` and
+  ``IF``. Every operation is parenthesised so no tool's precedence rules matter.
+- Positional relabellings (``rename(x, 'a', 'b')``, a subscript naming another dimension of
+  the same length) have no apply-to-all form: a variable whose equation has one is written
+  element by element, each element naming the element of ``a`` at its position.
+- ``identity`` and ``inverse`` are rewritten first (:mod:`.lowering`): a constant array, and
+  Gauss-Jordan elimination as auxiliaries, checked against the engine's inverse on a run of
+  the settings being written (refused, naming the variable, when it cannot be reproduced).
 
 What cannot be represented (see docs/xmile.md): the save period and the
 ``on_nonfinite`` policy (XMILE saves every ``dt``); ``hidden`` flags and
@@ -40,6 +48,7 @@ from simulator.engine.expr import Bin, Call, IfElse, Index, Node, Num, Str, Unar
 
 from .equations import BUILTINS, canonical
 from .errors import XmileError
+from .lowering import check_inverses, hoist_stateful_for_pysd, lower_for_xmile
 from .reader import XMILE_NS
 
 try:  # the engine's positional subscript (arrays of several dimensions), when it has one
@@ -67,31 +76,56 @@ def _num(v: float) -> str:
     return f"({s})" if v < 0 else s
 
 
+class _NeedElements(Exception):
+    """An apply-to-all equation that can only be written element by element: it relabels one
+    dimension as another by position (``rename``, a positional subscript), which XMILE has no
+    apply-to-all form for."""
+
+
 class _Equations:
-    """Render expression trees as XMILE equation text for one model."""
+    """Render expression trees as XMILE equation text for one model.
+
+    ``at`` maps dimension -> element where an element is fixed (inside a written-out reduction
+    or matrix product, or one element of a variable written element by element); the other
+    dimensions of an apply-to-all equation are written by name (``x[d1, d2]``).
+    """
 
     def __init__(self, model: Model, special: Mapping[str, str] | None = None):
         self.model = model
         self.special = dict(_SPECIAL, **(special or {}))
         self.lookups = {c.name for c in model.components if isinstance(c, Lookup)}
+        self._dims = {c.name: c.dims for c in model.components}
+        self._comps = {c.name: c for c in model.components}
 
     def dims_of(self, node: Node) -> tuple[str, ...]:
         from simulator.engine.compiler import infer_dims
 
-        dims = {c.name: c.dims for c in self.model.components}
-        return infer_dims(node, dims, self.model, "export")
+        return infer_dims(node, self._dims, self.model, "export", comps=self._comps)
+
+    def position(self, dim: str, element: str) -> int:
+        return self.model.dimensions[dim].index(element)
 
     def subs(self, name: str, at: Mapping[str, str] | None, elementwise: bool) -> str:
         """``x``, ``x[d1, d2]`` (element-wise) or ``x[e1, d2]`` (elements fixed by ``at``)."""
         d = self.model[name].dims if name in self.model else ()
         if not d or not (elementwise or at):
             return name
-        return f"{name}[{', '.join((at or {}).get(x, x) for x in d)}]"
+        return f"{name}[{', '.join(self.fixed(x, at) for x in d)}]"
+
+    def fixed(self, dim: str, at: Mapping[str, str] | None) -> str:
+        """The element ``at`` fixes for ``dim`` (directly, or through a subrange of it: an operand
+        over the parent in an equation over the subrange), else the dimension's name."""
+        at = at or {}
+        if dim in at:
+            return at[dim]
+        for k, v in at.items():
+            if self.model.subranges.get(k) == dim:
+                return v
+        return dim
 
     def text(self, node: Node, owner: str, elementwise: bool, at: Mapping[str, str] | None = None) -> str:
         """XMILE text of ``node``; arrayed variables become ``x[dim, ...]`` if ``elementwise``,
-        with the elements of ``at`` (dimension -> element) where one element is rendered (inside a
-        written-out reduction or one element of a non-apply-to-all variable)."""
+        with the elements of ``at`` (dimension -> element) where one element is rendered."""
         if isinstance(at, str):  # one-dimensional shorthand
             raise TypeError("at must map dimension -> element")
         t = lambda n, ew=elementwise: self.text(n, owner, ew, at)  # noqa: E731
@@ -125,23 +159,36 @@ class _Equations:
             return self.call(node, owner, elementwise, at)
         raise XmileError(f"cannot write expression {node!r}", variable=owner)
 
-    def subscript(self, node, owner: str, at, star: tuple[str, ...] = ()) -> str:
-        """A positional ``Subscript`` of a variable: elements, dimensions (or subranges), ``*`` for
-        the dimensions in ``star`` (reduced by the enclosing SUM/MEAN/...)."""
+    def subscript(self, node, owner: str, at) -> str:
+        """A positional ``Subscript`` of a variable: elements, dimensions, subranges, and
+        positional relabellings (a same-length dimension named where another stands), which are
+        written with the element at the same position (the owner is then written element by element)."""
         if not isinstance(node.operand, Var):
             raise XmileError("a subscript of an expression (only of a variable) cannot be written", variable=owner)
+        at = at or {}
         name = node.operand.name
         dims = self.model[name].dims
         items = list(node.items) + [None] * (len(dims) - len(node.items))
         out = []
         for d, it in zip(dims, items):
             if it is None or it.kind == "all":
-                out.append("*" if d in star else (at or {}).get(d, d))
+                out.append(self.fixed(d, at))
             elif it.kind == "element":
                 out.append(it.name)
-            else:
-                out.append(("*:" + it.name) if it.name in star else (at or {}).get(it.name, it.name))
+            elif it.name == d or self.model.subranges.get(it.name) == d or it.name not in self.model.dimensions:
+                out.append(at.get(it.name, it.name))
+            else:  # positional relabelling: the element of d at the position of it.name's element
+                if it.name not in at:
+                    raise _NeedElements(f"{name}[...] relabels {d!r} as {it.name!r}")
+                out.append(self.model.dimensions[d][self.position(it.name, at[it.name])])
         return f"{name}[{', '.join(out)}]"
+
+    def expand(self, node: Node, owner: str, elementwise: bool, at, over: tuple[str, ...]) -> list[str]:
+        """``node`` written once per element of the dimensions ``over`` (row-major)."""
+        import itertools
+
+        return [self.text(node, owner, elementwise, {**(at or {}), **dict(zip(over, key))})
+                for key in itertools.product(*(self.model.dimensions[d] for d in over))]
 
     def call(self, node: Call, owner: str, elementwise: bool, at: Mapping[str, str] | None = None) -> str:
         f, args = node.func, node.args
@@ -151,31 +198,57 @@ class _Equations:
         reducing = f in ("sum", "mean", "prod", "stddev") or (f in ("min", "max") and
                                                              (len(args) == 1 or isinstance(args[1], Str)))
         if reducing:
+            # written element by element (x[a, s] + x[b, s] + ...): every XMILE reader (PySD included,
+            # which has no x[*, s]) understands it
             a = args[0]
-            d = self.dims_of(a)
-            over = tuple(x.value for x in args[1:]) if len(args) > 1 else tuple(d)
-            if not d:
-                return t(a)  # of a scalar: the scalar itself (as the engine computes it)
-            star_ok = isinstance(a, Var) or (_SUBSCRIPT is not None and isinstance(a, _SUBSCRIPT))
-            if star_ok and (len(d) > 1 or len(args) > 1 or f in ("prod", "stddev")):
-                inner = (self.subs_star(a.name, over, at) if isinstance(a, Var)
-                         else self.subscript(a, owner, at, over))
-                name = {"sum": "SUM", "mean": "MEAN", "min": "MIN", "max": "MAX", "prod": "PROD",
-                        "stddev": "STDDEV"}[f]
-                return f"{name}({inner})"
-            if len(over) != 1 or f in ("prod", "stddev"):
-                raise XmileError(f"{f}() of an expression over {len(over)} dimensions cannot be written "
-                                 "(only of a variable)", variable=owner)
-            # written element by element ((x[a]*w[a]) + (x[b]*w[b]) ...): every XMILE reader understands it
-            parts = [self.text(a, owner, elementwise, {**(at or {}), over[0]: e})
-                     for e in self.model.dimensions[over[0]]]
+            if any(not isinstance(x, Str) for x in args[1:]):
+                raise XmileError(f"{f}(): dimension names must be given in quotes", variable=owner)
+            over = tuple(x.value for x in args[1:]) if len(args) > 1 else tuple(self.dims_of(a))
+            if not over:  # of a scalar: the scalar itself (as the engine computes it)
+                return f"(0 * {t(a)})" if f == "stddev" else t(a)
+            parts = self.expand(a, owner, elementwise, at, over)
             if f in ("min", "max"):
                 out = parts[-1]
                 for p in reversed(parts[:-1]):
                     out = f"{f.upper()}({p}, {out})"
                 return out
-            total = "(" + " + ".join(parts) + ")"
-            return total if f == "sum" else f"({total} / {len(parts)})"
+            if f == "prod":
+                return "(" + " * ".join(parts) + ")"
+            mean = f"(({' + '.join(parts)}) / {len(parts)})"
+            if f == "stddev":  # population standard deviation (numpy's default, as the engine)
+                return f"SQRT((({' + '.join(f'(({p} - {mean}) ^ 2)' for p in parts)}) / {len(parts)}))"
+            return "(" + " + ".join(parts) + ")" if f == "sum" else mean
+        if f == "rename":
+            if len(args) != 3 or not all(isinstance(x, Str) for x in args[1:]):
+                raise XmileError("rename() takes a value and two dimension names in quotes", variable=owner)
+            a, b = args[1].value, args[2].value
+            if b not in (at or {}):
+                raise _NeedElements(f"rename(..., {a!r}, {b!r})")
+            inner = {k: v for k, v in (at or {}).items() if k not in (a, b)}
+            inner[a] = self.model.dimensions[a][self.position(b, at[b])]
+            return self.text(args[0], owner, elementwise, inner)
+        if f == "matmul":
+            # sum over the contracted dimension, written element by element
+            if len(args) != 2:
+                raise XmileError("matmul() takes two arrays", variable=owner)
+            da, dx = self.dims_of(args[0]), self.dims_of(args[1])
+            if not da or not dx:
+                raise XmileError("matmul() of a scalar", variable=owner)
+            k, j = da[-1], dx[0]
+            ek, ej = self.model.dimensions[k], self.model.dimensions[j]
+            parts = [f"({self.text(args[0], owner, elementwise, {**(at or {}), k: a})} * "
+                     f"{self.text(args[1], owner, elementwise, {**(at or {}), j: b})})" for a, b in zip(ek, ej)]
+            return "(" + " + ".join(parts) + ")"
+        if f in ("trend", "forcst"):
+            # written out with SMTH1, as the engine defines them: tools disagree on TREND itself
+            # (PySD returns 0 below |avg| T = 1e-6; some use avg instead of |avg|)
+            x, big_t = t(args[0]), t(args[1])
+            g0 = args[3 if f == "forcst" else 2] if len(args) > (3 if f == "forcst" else 2) else None
+            init = x if g0 is None else f"({x} / (1 + ({big_t} * {t(g0)})))"
+            avg = f"SMTH1({x}, {big_t}, {init})"
+            den = f"(ABS({avg}) * {big_t})"
+            trend = f"(IF ({den} = 0) THEN 0 ELSE (({x} - {avg}) / {den}))"
+            return trend if f == "trend" else f"({x} * (1 + ({trend} * {t(args[2])})))"
         if f in ("min", "max"):
             out = t(args[-1])
             for a in reversed(args[:-1]):
@@ -191,11 +264,7 @@ class _Equations:
             return f"({t(args[0])} MOD {t(args[1])})"
         if f in _SIMPLE:
             return f"{_SIMPLE[f]}({', '.join(t(a) for a in args)})"
-        raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner)
-
-    def subs_star(self, name: str, over: tuple[str, ...], at) -> str:
-        d = self.model[name].dims
-        return f"{name}[{', '.join('*' if x in over else (at or {}).get(x, x) for x in d)}]"
+        raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner, construct=f)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib) -> ET.Element:
@@ -224,11 +293,16 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
     """The model as an XMILE ``<xmile>`` element (see :func:`write`)."""
     if params:
         model = model.with_constants(params)
-    _check_names(model)
     if settings is None:
         from simulator.engine import SimSettings
 
         settings = SimSettings()
+    lowered = lower_for_xmile(model)
+    check_inverses(lowered, settings)
+    model = lowered.model
+    if pysd_compat:
+        model = hoist_stateful_for_pysd(model)
+    _check_names(model)
     ET.register_namespace("", XMILE_NS)
     q = lambda tag: f"{{{XMILE_NS}}}{tag}"  # noqa: E731
     root = ET.Element(q("xmile"), {"version": "1.0"})
@@ -276,8 +350,14 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
         """``<eqn>`` (apply-to-all) or one ``<element>`` per element (non-apply-to-all: the
         element's own equation, else the default rendered for that element)."""
         if not per:
-            _sub(el, q("eqn"), eqs.text(default, c.name, bool(c.dims)))
-            return
+            try:
+                text = eqs.text(default, c.name, bool(c.dims))
+            except _NeedElements as why:
+                if not c.dims:
+                    raise XmileError(f"cannot write {why} in a scalar equation", variable=c.name) from None
+            else:
+                _sub(el, q("eqn"), text)
+                return
         import itertools
 
         own = {tuple(k) if isinstance(k, tuple) else (k,): v for k, v in per}
@@ -286,8 +366,11 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
             node = own.get(key)
             if node is None and default is None:
                 raise XmileError(f"element [{', '.join(key)}] has no equation", variable=c.name)
-            ee = _sub(el, q("element"), subscript=", ".join(elem_name(x) for x in key))
-            _sub(ee, q("eqn"), eqs.text(node if node is not None else default, c.name, False, at))
+            ee = _sub(el, q("element"), subscript=",".join(elem_name(x) for x in key))
+            try:
+                _sub(ee, q("eqn"), eqs.text(node if node is not None else default, c.name, False, at))
+            except _NeedElements as why:  # pragma: no cover - every dimension is fixed here
+                raise XmileError(f"cannot write {why}", variable=c.name) from None
 
     def per_element(c):
         items = getattr(c, "elements", ()) or ()
@@ -330,7 +413,7 @@ def to_element(model: Model, settings=None, *, params: Mapping[str, object] | No
                 v = np.broadcast_to(v, shape) if v.ndim == 0 else v.reshape(shape)
                 for idx in itertools.product(*(range(n) for n in shape)):
                     key = [model.dimensions[d][i] for d, i in zip(c.dims, idx)]
-                    ee = _sub(el, q("element"), subscript=", ".join(elem_name(x) for x in key))
+                    ee = _sub(el, q("element"), subscript=",".join(elem_name(x) for x in key))
                     _sub(ee, q("eqn"), _num(float(v[idx])))
         elif isinstance(c, (Lookup, TimeSeries)):
             if c.dims:

@@ -1,0 +1,526 @@
+"""Whole generated programs of a compiled model (see :mod:`simulator.engine.codegen`).
+
+:class:`VectorProgram` assembles the numpy program (``static()``, ``init()``, ``evaluate()``
+and ``save_static()`` of one model, for any ensemble size); :class:`ScalarProgram` the
+Python-float program of a single run of a model without arrays (the whole time loop in one
+function). Both write only generated identifiers, integers and ``repr`` of finite floats into
+the source (the safety argument is in the codegen module's docstring).
+"""
+
+from __future__ import annotations
+
+from . import builtins as B
+from .codegen import Ctx, ScalarGen, Slots, Val, VecGen, build, num_text
+from .components import ModelError
+from .expr import Call, Index, Str, Subscript
+
+
+# ---------------------------------------------------------------------------
+# whole programs
+# ---------------------------------------------------------------------------
+class _Lines:
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def __call__(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+
+def _undeclared(c, v: Val, where: str, what: str = "equation") -> None:
+    extra = [d for d in v.logical if d not in c.dims]
+    if extra:
+        declared = ", ".join(repr(d) for d in c.dims) or "none (scalar)"
+        raise ModelError(f"{where}: {what} has dimension {extra[0]!r}, which is not declared on the variable "
+                         f"(declared: {declared}); sum over it (sum(..., {extra[0]!r})), select one of its elements, or "
+                         f"rename it")
+
+
+class VectorProgram:
+    """Generated numpy code of one compiled model (see the module docstring).
+
+    ``factory(save)`` returns ``_make(R) -> (static, init, evaluate)``; ``slot_keys`` tells
+    :func:`simulate` what to put in ``R``.
+    """
+
+    def __init__(self, cm):
+        from .compiler import Noise, Pipe, Prev
+
+        self.cm = cm
+        self.slots = Slots()
+        comps = cm.components
+        self.names: dict[str, str] = {}
+        for j, n in enumerate(comps):
+            if comps[n].kind == "constant":
+                self.names[n] = self.slots.get(("const", n))
+            else:
+                self.names[n] = f"v{j}"
+        self.N = self.slots.get(("N",))
+        self.Pipe, self.Prev, self.Noise = Pipe, Prev, Noise
+        logical = {n: tuple(c.dims) for n, c in comps.items() if c.kind != "lookup"}
+        base = {n: tuple(c.dims) for n, c in comps.items() if c.kind == "constant"}
+        base.update({n: () for n in cm.timeseries})
+        self.logical = logical
+        self.static_set = frozenset(n for n, c in comps.items() if c.kind == "constant")
+        self.static_codes: set[str] = set()
+        self._temps = 0
+        self.hoisted: dict[str, str] = {}
+        self.static_names_extra: list[str] = []
+        # static phase
+        self.static_lines = _Lines()
+        lay = dict(base)
+        self.static_names = []
+        for item in cm.static:
+            self.emit_item(item, "static", lay, self.static_lines, 2)
+            if item[1] not in self.static_names:
+                self.static_names.append(item[1])
+        self.after_static = dict(lay)
+        self.static_set = frozenset(self.static_set | set(self.static_names))
+        self.static_codes = {self.names[n] for n in self.static_set}
+        # init phase
+        self.init_lines = _Lines()
+        lay = dict(self.after_static)
+        static_set = set(self.static_names)
+        for n in cm.noises:
+            lay[n] = tuple(comps[n].dims)
+        for item in cm.init_order:
+            if item[1] in static_set:
+                continue
+            self.emit_item(item, "init", lay, self.init_lines, 2)
+        for s in cm.stocks:
+            self.fill_stock(s, lay)
+        # dynamic phase
+        self.dyn_lines = _Lines()
+        lay = dict(self.after_static)
+        for s in cm.stocks:
+            lay[s] = tuple(comps[s].dims)
+        for n in cm.noises + cm.pipes + cm.prevs:
+            lay[n] = tuple(comps[n].dims)
+        self.dyn_names = []
+        for item in cm.dynamic:
+            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2, hoist=True)
+            if item[1] not in self.dyn_names:
+                self.dyn_names.append(item[1])
+        self.dyn_layouts = lay
+        self.deriv_lines = _Lines()
+        for s in cm.stocks:
+            self.derivative(s, lay)
+        self.rec_lines = _Lines()
+        for p in cm.pipes + cm.prevs:
+            c = comps[p]
+            x = self.val(c.inp, lay)
+            H = self.slots.get(("hist", p))
+            row = "i" if p in cm.pipes else "i % 2"
+            self.rec_lines(3, f"{H}[{row}] = {self.gen(c.inp, lay).align(x, tuple(c.dims))}")
+        self.debug_names = list(cm.stocks) + self.static_names + self.dyn_names
+        self._factories: dict[tuple, object] = {}
+
+    # -- emission ---------------------------------------------------------------
+    def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False, out=None, depth=2) -> VecGen:
+        cm = self.cm
+        c = cm.components.get(n)
+        spill = None
+        if out is not None:
+            def spill(code, out=out, depth=depth):
+                self._temps += 1
+                name = f"t{self._temps}"
+                out(depth, f"{name} = {code}")
+                return name
+        ctx = Ctx(model=cm.model, comps=cm.components, layouts=layouts, logical=self.logical, names=self.names,
+                  slots=self.slots, where=where or cm.display(n),
+                  target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
+                  static_names=self.static_set, hoist=self.hoist if hoist else None,
+                  static_codes=self.static_codes if hoist else set(), spill=spill)
+        return VecGen(ctx)
+
+    def hoist(self, code: str) -> str:
+        """Compute a static sub-expression of a dynamic equation once, in the static phase."""
+        name = self.hoisted.get(code)
+        if name is None:
+            name = f"h{len(self.hoisted)}"
+            self.hoisted[code] = name
+            self.static_lines(2, f"{name} = {code}")
+            self.static_names_extra.append(name)
+            self.static_codes.add(name)
+        return name
+
+    def val(self, n: str, layouts: dict) -> Val:
+        return Val(self.names[n], layouts[n], self.logical[n])
+
+    def emit_item(self, item, phase: str, lay: dict, out: _Lines, depth: int, hoist: bool = False) -> None:
+        cm = self.cm
+        n = item[1]
+        c = cm.components[n]
+        name = self.names[n]
+        if isinstance(c, (self.Pipe, self.Prev)):
+            if phase == "init":
+                out(depth, f"{name} = {self.names[c.init]}")
+                lay[n] = lay[c.init]
+                return
+            g = self.gen(n, lay)
+            init = g.align(self.val(c.init, lay), tuple(c.dims))
+            H = self.slots.get(("hist", n))
+            shape = cm.shapes[n]
+            if isinstance(c, self.Pipe):
+                T = g.align(self.val(c.time, lay), tuple(c.dims))
+                t0, dt = self.slots.get(("sys", "initial_time")), self.slots.get(("sys", "dt"))
+                cur = "None"
+                if c.time in self.static_set:
+                    box = self.slots.get(("box", n))
+                    out(depth, f"{name} = _pipe_static({box}, {H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur}, rec)")
+                else:
+                    out(depth, f"{name} = _pipe_out({H}, time, {T}, {t0}, {dt}, i, {init}, {shape}, {cur})")
+            else:
+                out(depth, f"{name} = _prev_out({H}, i, {init}, {shape})")
+            lay[n] = tuple(c.dims)
+            return
+        if isinstance(c, self.Noise):
+            Z = self.slots.get(("noise", n))
+            out(depth, f"{name} = {Z}[:, {'0' if phase == 'init' else 'i'}]")
+            lay[n] = tuple(c.dims)
+            return
+        stock = c.kind == "stock"
+        if stock:
+            node, pieces, what = c.initial_node, cm.init_pieces.get(n), "initial value"
+        else:
+            node, pieces, what = c.node, cm.pieces.get(n), "equation"
+        where = cm.display(n) + (" (initial value)" if stock else "")
+        g = self.gen(n, lay, where=where, hoist=hoist, out=out, depth=depth)
+        if pieces is None:
+            v = g.expr(node)
+            _undeclared(c, v, where, what)
+            v = g.to_order(v, tuple(c.dims))
+            code = g.as_value(v)
+            if c.kind == "flow" and c.non_negative:
+                code = f"_maximum({code}, 0.0)"
+            out(depth, f"{name} = {code}")
+            lay[n] = v.layout
+            return
+        full = tuple(c.dims)
+        allocated = getattr(self, "_allocated", None)
+        if allocated is None:
+            allocated = self._allocated = set()
+        key = (phase, n)
+        if item[0] == "whole" or key not in allocated:
+            out(depth, f"{name} = _empty(({self.N},) + {pieces.shape})")
+            allocated.add(key)
+        parts = ([("default", pieces.default)] if pieces.default is not None else []) + list(pieces.overrides)
+        if item[0] == "piece":
+            parts = [p for p in parts if p[0] == item[2]]
+        for pid, pnode in parts:
+            v = g.expr(pnode)
+            _undeclared(c, v, where, what)
+            if pid == "default":
+                mask = self.slots.get(("mask", phase, n), pieces.mask)
+                src = g.as_value(v) if v.lit is not None else g.align(g.to_order(v, full), full)
+                out(depth, f"_copyto({name}, {src}, where={mask})")
+            else:
+                v = g.to_order(v, full)
+                if v.lit is not None:
+                    src = num_text(v.lit) or g.as_value(v)
+                elif v.layout:
+                    src = f"{v.code}[:, {', '.join(str(pid[full.index(d)]) for d in v.layout)}]"
+                else:
+                    src = v.code
+                if c.kind == "flow" and c.non_negative:
+                    src = f"_maximum({src}, 0.0)"
+                out(depth, f"{name}[:, {', '.join(str(x) for x in pid)}] = {src}")
+        if pieces.default is not None and c.kind == "flow" and c.non_negative and item[0] == "whole":
+            out(depth, f"_maximum({name}, 0.0, out={name})")
+        lay[n] = full
+
+    def fill_stock(self, s: str, lay: dict) -> None:
+        cm = self.cm
+        c = cm.components[s]
+        sl = cm.slices[s]
+        g = self.gen(s, lay)
+        code = g.align(self.val(s, lay), tuple(c.dims)) if lay[s] != tuple(c.dims) or not c.dims else self.names[s]
+        if not c.dims:
+            self.init_lines(2, f"S[:, {sl.start}] = _broadcast_to({code}, ({self.N},))")
+        elif len(c.dims) == 1:
+            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
+        else:
+            shape = cm.shapes[s]
+            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
+                               f".reshape({self.N}, {sl.stop - sl.start})")
+
+    def derivative(self, s: str, lay: dict) -> None:
+        cm = self.cm
+        c = cm.components[s]
+        if not c.inflows and not c.outflows:
+            return
+        g = self.gen(s, lay)
+        full = tuple(c.dims)
+        acc = "0.0"
+        for f in c.inflows:
+            acc += f" + {g.align(self.val(f, lay), full)}"
+        for f in c.outflows:
+            acc += f" - {g.align(self.val(f, lay), full)}"
+        sl = cm.slices[s]
+        # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
+        if not c.dims:
+            col = f"d[:, {sl.start}]"
+        elif len(c.dims) == 1:
+            col = f"d[:, {sl.start}:{sl.stop}]"
+        else:
+            col = f"_dview(d, {sl.start}, {sl.stop}, {cm.shapes[s]})"
+        terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
+                [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
+        first_op, first = terms[0]
+        self.deriv_lines(2, f"dv = {col}")
+        self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
+        for op, code in terms[1:]:
+            self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
+
+    # -- assembly --------------------------------------------------------------------
+    def source(self, save: tuple[str, ...]) -> str:
+        cm = self.cm
+        L = _Lines()
+        save_lines = _Lines()
+        static_saves = _Lines()
+        static = set(self.static_names)
+        for n in save:
+            slot = self.slots.get(("out", n))
+            v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
+            code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
+            if n in static:   # the same value at every saved time: written once
+                if time_major(cm, n):
+                    static_saves(2, f"{slot}[...] = {code}")
+                else:
+                    static_saves(2, f"{slot}[...] = _asarray({code})[:, None]")
+            elif time_major(cm, n):
+                save_lines(3, f"{slot}[k] = {code}")
+            else:
+                save_lines(3, f"{slot}[:, k] = {code}")
+        L(0, "def _make(R):")
+        for j in range(len(self.slots.keys)):
+            L(1, f"c{j} = R[{j}]")
+        cells = [self.names[n] for n in self.static_names] + self.static_names_extra
+        for name in cells:
+            L(1, f"{name} = None")
+        L(1, "def static():")
+        if cells:
+            L(2, "nonlocal " + ", ".join(cells))
+        L.lines += self.static_lines.lines
+        L(2, "return None")
+        L(1, "def init(S, time, row):")
+        L(2, "i = 0")
+        for j, n in enumerate(cm.timeseries):
+            L(2, f"{self.names[n]} = row[{j}]")
+        L.lines += self.init_lines.lines
+        L(2, "return None")
+        L(1, "def evaluate(t, s, d, row, i, k, rec, dbg):")
+        L(2, "time = t")
+        for st in cm.stocks:
+            sl, c = cm.slices[st], cm.components[st]
+            if not c.dims:
+                L(2, f"{self.names[st]} = s[:, {sl.start}]")
+            elif len(c.dims) == 1:
+                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}]")
+            else:
+                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[st]})")
+        for j, n in enumerate(cm.timeseries):
+            L(2, f"{self.names[n]} = row[{j}]")
+        L.lines += self.dyn_lines.lines
+        L.lines += self.deriv_lines.lines
+        if self.rec_lines.lines:
+            L(2, "if rec:")
+            L.lines += self.rec_lines.lines
+        if save_lines.lines:
+            L(2, "if k >= 0:")
+            L.lines += save_lines.lines
+        L(2, "if dbg:")
+        L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
+        L(2, "return None")
+        L(1, "def save_static():")
+        L.lines += static_saves.lines
+        L(2, "return None")
+        L(1, "return static, init, evaluate, save_static")
+        return "\n".join(L.lines) + "\n"
+
+    def factory(self, save: tuple[str, ...]):
+        f = self._factories.get(save)
+        if f is None:
+            f = build(self.source(save), "_make")
+            self._factories[save] = f
+        return f
+
+
+def time_major(cm, name: str) -> bool:
+    """Whether outputs of ``name`` are buffered ``(T, N, ...)`` (values with few elements: one
+    row per step is then a contiguous write) rather than written ``(N, T, ...)`` directly."""
+    return (cm.sizes[name] or 1) < 8
+
+
+def scalar_possible(cm) -> bool:
+    """Whether the scalar (Python float) variant can run ``cm``: no arrays anywhere."""
+    from .expr import walk
+
+    for c in cm.components.values():
+        if c.dims or getattr(c, "elements", ()):
+            return False
+        node = c.node if c.kind in ("aux", "flow") else (c.initial_node if c.kind == "stock" else None)
+        if node is not None:
+            for x in walk(node):
+                if isinstance(x, (Index, Subscript)):
+                    return False
+                if isinstance(x, Call) and (x.func in ("matmul", "inverse", "identity", "rename")
+                                            or (x.func in B.REDUCTIONS and len(x.args) > 1
+                                                and isinstance(x.args[1], Str))):
+                    return False
+    return True
+
+
+class ScalarProgram:
+    """Generated Python-float code of a model without arrays: the whole run in one function."""
+
+    def __init__(self, cm, method: str, save: tuple[str, ...]):
+        from .compiler import Noise, Pipe, Prev
+
+        self.cm = cm
+        self.slots = Slots()
+        comps = cm.components
+        names: dict[str, str] = {}
+        for j, n in enumerate(comps):
+            c = comps[n]
+            if c.kind == "constant":
+                names[n] = self.slots.get(("const", n))
+            elif c.kind == "stock":
+                names[n] = f"s{j}"
+            else:
+                names[n] = f"v{j}"
+        self.names = names
+        ctx = Ctx(model=cm.model, comps=comps, layouts={}, logical={}, names=names, slots=self.slots)
+        gen = ScalarGen(ctx)
+        L = _Lines()
+        L(0, "def _run(R, n_steps, stride, t0, dt):")
+        body = _Lines()
+        dt_slot = self.slots.get(("sys", "dt"))
+        t0_slot = self.slots.get(("sys", "initial_time"))
+
+        temps = [0]
+
+        def item_code(n, depth, out, phase, stage_names=None):
+            c = comps[n]
+            nm = names[n]
+            ctx.where = cm.display(n)
+
+            def spill(code):
+                temps[0] += 1
+                out(depth, f"t{temps[0]} = {code}")
+                return f"t{temps[0]}"
+            ctx.spill = spill
+            if isinstance(c, Pipe):
+                if phase == "init":
+                    out(depth, f"{nm} = {names[c.init]}")
+                else:
+                    H = self.slots.get(("hist", n))
+                    out(depth, f"{nm} = _s_pipe({H}, t, {names[c.time]}, {t0_slot}, {dt_slot}, i, {names[c.init]})")
+                return
+            if isinstance(c, Prev):
+                if phase == "init":
+                    out(depth, f"{nm} = {names[c.init]}")
+                return
+            if isinstance(c, Noise):
+                Z = self.slots.get(("noise", n))
+                out(depth, f"{nm} = {Z}[{'0' if phase == 'init' else 'i'}]")
+                return
+            node = c.initial_node if c.kind == "stock" else c.node
+            code = gen.expr(node)
+            if c.kind == "flow" and c.non_negative:
+                code = f"_s_max({code}, 0.0)"
+            out(depth, f"{nm} = {code}")
+
+        static = {it[1] for it in cm.static}
+        for it in cm.static:
+            item_code(it[1], 1, body, "static")
+        body(1, "t = t0")
+        body(1, "i = 0")
+        for n in cm.timeseries:
+            body(1, f"{names[n]} = {self.slots.get(('ts', 0, n))}[0]")
+        for it in cm.init_order:
+            if it[1] not in static:
+                item_code(it[1], 1, body, "init")
+        for s in cm.stocks:
+            if comps[s].non_negative:
+                body(1, f"{names[s]} = _s_max({names[s]}, 0.0)")
+        for p in cm.prevs:
+            body(1, f"r{cm.prevs.index(p)} = {names[p]}")
+        outs = []
+        for n in save:
+            a = self.slots.get(("out", n))
+            outs.append((a, names[n]))
+        stocks = cm.stocks
+        body(1, "h = dt")
+        body(1, "h2 = h / 2")
+        body(1, "h6 = h / 6")
+        body(1, "k = 0")
+        body(1, "chk = 0.0")
+        body(1, "for i in range(n_steps + 1):")
+        body(2, "ti = t0 + i * dt")
+        body(2, "t = ti")
+
+        def stage(depth, ts_key, stock_map):
+            saved = {}
+            for s in stocks:
+                saved[s] = names[s]
+                names[s] = stock_map[s]
+            for n in cm.timeseries:
+                body(depth, f"{names[n]} = {self.slots.get(('ts', ts_key, n))}[i]")
+            for it in cm.dynamic:
+                item_code(it[1], depth, body, "dynamic")
+            ders = []
+            for s in stocks:
+                c = comps[s]
+                if not c.inflows and not c.outflows:
+                    ders.append("0.0")
+                    continue
+                acc = "0.0" + "".join(f" + {names[f]}" for f in c.inflows) + "".join(f" - {names[f]}" for f in c.outflows)
+                ders.append(f"({acc})")
+            for s in stocks:
+                names[s] = saved[s]
+            return ders
+
+        ders = stage(2, 0, {s: names[s] for s in stocks})
+        for p in cm.pipes:
+            body(2, f"{self.slots.get(('hist', p))}.append({names[comps[p].inp]})")
+        for p in cm.prevs:
+            body(2, f"r{cm.prevs.index(p)} = {names[comps[p].inp]}")
+        body(2, "if i % stride == 0:")
+        for a, nm in outs:
+            body(3, f"{a}({nm})")
+        if not outs:
+            body(3, "pass")
+        body(2, "if i == n_steps:")
+        body(3, "break")
+        if method == "euler":
+            for j in range(len(stocks)):
+                body(2, f"d{j} = {ders[j]}")
+            for j, s in enumerate(stocks):
+                body(2, f"{names[s]} = {names[s]} + dt * d{j}")
+        else:
+            for j in range(len(stocks)):
+                body(2, f"k1_{j} = {ders[j]}")
+            for stage_no, (tcode, ts_key, scale, src) in enumerate(
+                    [("ti + h2", 1, "h2", "k1_"), ("ti + h2", 1, "h2", "k2_"), ("ti + h", 2, "h", "k3_")]):
+                m = {s: f"z{j}" for j, s in enumerate(stocks)}
+                for j, s in enumerate(stocks):
+                    body(2, f"z{j} = {names[s]} + {scale} * {src}{j}")
+                body(2, f"t = {tcode}")
+                d2 = stage(2, ts_key, m)
+                for j in range(len(stocks)):
+                    body(2, f"k{stage_no + 2}_{j} = {d2[j]}")
+            for j, s in enumerate(stocks):
+                body(2, f"{names[s]} = {names[s]} + h6 * (k1_{j} + 2 * k2_{j} + 2 * k3_{j} + k4_{j})")
+        for s in stocks:
+            if comps[s].non_negative:
+                body(2, f"{names[s]} = _s_max({names[s]}, 0.0)")
+        for p in cm.prevs:
+            body(2, f"{names[p]} = r{cm.prevs.index(p)}")
+        if stocks:
+            body(2, "chk = chk + " + " + ".join(names[s] for s in stocks))
+        body(1, "return chk")
+        for j in range(len(self.slots.keys)):
+            L(1, f"c{j} = R[{j}]")
+        L.lines += body.lines
+        self.source = "\n".join(L.lines) + "\n"
+        self.run = build(self.source, "_run")
