@@ -3,7 +3,7 @@
 Final local use of commodity ``c`` (real, 2018 prices) is household consumption, government
 consumption, investment and lever spending, each spread over commodities by its own vector
 (household, government and GFCF columns of the HLJ 2007 input-output table; one vector per lever,
-``d_l`` its real demand per yuan, ``<lever>_demand_factor``, with lever civil works at their escalated
+``d_l`` its real demand per yuan, ``<lever>_demand_factor`` (1 if absent), with lever civil works at their escalated
 unit cost: levers block)::
 
     f_c = C * hh_c + G * gov_c + I * gfcf_c + sum_l spending_l * d_l * lever_vector_l,c
@@ -50,7 +50,10 @@ G = "demand"
 
 def _lever_use() -> str:
     # construction bought at an escalated unit cost buys 1/escalation of the real works (levers block)
-    return " + ".join(f"spending_{lid} * {lid}_demand_factor * (rename({lid}_commodity_share, 'sector', 'commodity')"
+    from .levers import DEMAND_FACTOR
+
+    return " + ".join(f"spending_{lid}{f' * {lid}_demand_factor' if lid in DEMAND_FACTOR else ''}"
+                      f" * (rename({lid}_commodity_share, 'sector', 'commodity')"
                       " * (1 + is_construction_commodity * (1 / construction_cost_escalation - 1))"
                       f" + {lid}_direct_va_share * rename({lid}_host_sector, 'sector', 'commodity'))" for lid in LEVERS)
 

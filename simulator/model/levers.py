@@ -100,9 +100,9 @@ HOST_SECTOR = {
     "industrial_chains": "equipment_mfg", "producer_services": "finance_services",
 }
 
-#: Real demand per yuan of a lever's outlay, relative to its commodity vector: the digital subsidy
-#: partly replaces operators' own investment, public R&D partly displaces business R&D (the
-#: displaced spending would have bought the same commodities).
+#: Real demand per yuan of a lever's outlay, relative to its commodity vector (``<id>_demand_factor``;
+#: 1 for the levers not listed): the digital subsidy partly replaces operators' own investment, public
+#: R&D partly displaces business R&D (the displaced spending would have bought the same commodities).
 DEMAND_FACTOR = {
     "digital_infrastructure": "digital_subsidy_additionality",
     "innovation_chain": "(1 - innovation_crowd_out)",
@@ -141,9 +141,10 @@ def _spending_and_limits() -> list:
         out.append(Aux(f"{lid}_civil_works_share", "1",
                        f"Share of the {lid} lever's outlay spent on construction (civil works)", (), G,
                        equation=f"sum({lid}_commodity_share * is_construction_sector)"))
-        out.append(Aux(f"{lid}_demand_factor", "1",
-                       f"Real demand per yuan of {lid} spending relative to its commodity vector", (), G,
-                       equation=DEMAND_FACTOR.get(lid, "1")))
+        if lid in DEMAND_FACTOR:
+            out.append(Aux(f"{lid}_demand_factor", "1",
+                           f"Real demand per yuan of {lid} spending relative to its commodity vector", (), G,
+                           equation=DEMAND_FACTOR[lid]))
         out.append(Aux(f"{lid}_works_per_yuan", "1",
                        f"Physical assets built per yuan of {lid} spending: the commodity part, less cost overruns,"
                        " construction cost escalation and implementation losses", (), G,
