@@ -9,7 +9,7 @@ mkdir -p "$out" docs/img
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$RS" run scenarios/baseline.toml -o "$tmp/baseline" | sed "s#$tmp#results#g" > "$out/run_baseline.txt"
-"$RS" compare scenarios/baseline.toml scenarios/port_investment.toml scenarios/full_package.toml \
+"$RS" compare scenarios/baseline.toml scenarios/port_investment.toml scenarios/full_package.toml --uncertainty 200 --seed 1 \
     -o "$tmp/compare.csv" | sed "s#$tmp#results#g" > "$out/compare.txt"
 "$RS" plot scenarios/baseline.toml scenarios/port_investment.toml scenarios/digital_infrastructure.toml \
     scenarios/full_package.toml --variables gdp_real,trade_total,employment_total,population \

@@ -88,8 +88,12 @@ def test_uncertainty_writes_tables(runner, tmp_path):
     assert len(s) == 200
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["seed"] == 3 and meta["sampler"] == "lhs" and meta["n_members"] == 200
-    assert meta["not_sampled"] == {"fixed": ["e"], "policy lever": ["port_investment_budget"],
+    assert meta["not_sampled"] == {"fixed": ["e"], "policy setting": ["port_investment_budget"],
                                    "not a model constant": ["not_in_model"]}
+    assert meta["lever_mechanisms_sampled"] is True
+    table = pd.read_csv(out / "parameters.csv")
+    assert table.set_index("parameter").loc["port_investment_budget", "role"] == "policy setting"
+    assert list(table[table["sampled"]]["parameter"]) == sorted(["r", "k", "policy_boost", "shares"])
     assert not list(tmp_path.glob(".u.tmp-*"))
 
 

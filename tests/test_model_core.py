@@ -126,7 +126,9 @@ def test_lever_final_use_equals_spending_times_vectors(model):
     i = yidx(r, 2025)
     direct = float(ps["innovation_chain_direct_va_share"].value)
     non = float(ps["innovation_chain_non_commodity_share"].value)
-    assert r["lever_final_use"][0, i].sum() == pytest.approx(50.0 * (1 - non), rel=1e-6)
+    crowd_out = float(ps["innovation_crowd_out"].value)  # displaced business R&D would have bought the same
+    assert float(r["construction_cost_escalation"][0, i]) == 1.0  # a small programme: no construction limit
+    assert r["lever_final_use"][0, i].sum() == pytest.approx(50.0 * (1 - crowd_out) * (1 - non), rel=1e-6)
     assert direct > 0
 
 

@@ -20,12 +20,12 @@ import simulator.scenarios.apply as apply_mod
 BAD_SCENARIOS = {
     "empty file": ("", "", "empty scenario file"),
     "only comments": ("# nothing here\n\n", "", "empty scenario file"),
-    "typo'd parameter": (HEAD + "[parameters]\ntrade_cost_elastcity = -2.5\n", "parameters.trade_cost_elastcity",
-                         "did you mean trade_cost_elasticity"),
+    "typo'd parameter": (HEAD + "[parameters]\npartner_demand_elastcity = -2.5\n", "parameters.partner_demand_elastcity",
+                         "did you mean partner_demand_elasticity"),
     "wrong-length arrayed value": (HEAD + "[parameters]\nva_2018 = [1, 2, 3]\n", "parameters.va_2018",
                                    "expected 9 values"),
     "scalar for an arrayed value": (HEAD + "[parameters]\nva_2018 = 5\n", "parameters.va_2018", "expected 9"),
-    "list for a scalar": (HEAD + "[parameters]\ntrade_cost_elasticity = [1, 2]\n", "parameters.trade_cost_elasticity",
+    "list for a scalar": (HEAD + "[parameters]\npartner_demand_elasticity = [1, 2]\n", "parameters.partner_demand_elasticity",
                           "expected one number"),
     "save_every = 0": (HEAD + "[horizon]\nsave_every = 0\n", "horizon.save_every", "must be > 0"),
     "NUL in the name": ('name = "a\\u0000b"\ndescription = "d"\n' + LEVER, "name", "U+0000"),
@@ -63,8 +63,8 @@ BAD_SCENARIOS = {
     "unknown horizon key": (HEAD + "[horizon]\nend = 2040\n", "horizon.end", "unknown key"),
     "lever setting out of range": (HEAD + "[levers.port_investment]\nbudget = 5\nramp = 99\n",
                                    "levers.port_investment.ramp", "outside the plausible range"),
-    "parameter out of range": (HEAD + "[parameters]\ntrade_cost_elasticity = 50\n",
-                               "parameters.trade_cost_elasticity", "outside the plausible range"),
+    "parameter out of range": (HEAD + "[parameters]\npartner_demand_elasticity = 50\n",
+                               "parameters.partner_demand_elasticity", "outside the plausible range"),
     "two amounts in a window": (HEAD + "[shocks.oil_price]\nstart = 2025\nend = 2030\nvalue = 9\nmultiplier = 2\n",
                                 "shocks.oil_price", "exactly one of"),
     "capacity_multiplier on another shock": (HEAD + "[shocks.oil_price]\nstart = 2025\nend = 2030\n"
@@ -143,8 +143,8 @@ def params_copy(tmp_path, monkeypatch):
 
 
 PARAM_MUTATIONS = {
-    "typo'd parameter name": ("trade.toml", "[trade_cost_elasticity]", "[trade_cost_elastcity]",
-                              "trade_cost_elastcity", "misspelling"),
+    "typo'd parameter name": ("trade.toml", "[partner_demand_elasticity]", "[partner_demand_elastcity]",
+                              "partner_demand_elastcity", "misspelling"),
     "unknown dims": ("production.toml", 'dims = "sector"', 'dims = "sektor"', "va_2018.dims", "unknown dimension"),
     "wrong length": ("production.toml", "value = [3451.0, 1150.0, 320.0, 740.0, 700.0, 1700.0, 1900.0, 2500.0, 385.5]",
                      "value = [3451.0, 1150.0]", "va_2018", "got 2"),
@@ -176,16 +176,16 @@ def test_parameter_files_validate_as_they_run(tmp_path, params_copy, case):
 
 def test_an_unused_parameter_is_a_warning_in_both(tmp_path, params_copy):
     f = params_copy / "trade.toml"
-    f.write_text(f.read_text() + "\n[trade_cost_elastcity]\nvalue = 1.0\nunit = '1'\nrange = [0, 2]\nsource = 'x'\n")
+    f.write_text(f.read_text() + "\n[partner_demand_elastcity]\nvalue = 1.0\nunit = '1'\nrange = [0, 2]\nsource = 'x'\n")
     run = cli("run", SCEN / "baseline.toml", "-o", tmp_path / "out", "-q")
     val = cli("validate", params_copy)
     for out in (run, val):
         assert_ok(out)
-        assert "trade_cost_elastcity: defined but not used" in out.stderr and str(f) in out.stderr
+        assert "partner_demand_elastcity: defined but not used" in out.stderr and str(f) in out.stderr
 
 
 def test_correlations_typo_is_refused(tmp_path):
-    c = write(tmp_path / "c.toml", "[correlation]\npairs = [['trade_cost_elasticity', 'regional_risk_premium', 0.5]]\n")
+    c = write(tmp_path / "c.toml", "[correlation]\npairs = [['partner_demand_elasticity', 'regional_risk_premium', 0.5]]\n")
     out = cli("uncertainty", SCEN / "baseline.toml", "-n", "4", "--correlations", c, "-o", tmp_path / "u")
     assert_bad_input(out, str(c), "correlation", "unknown table", "did you mean [correlations]")
     assert not (tmp_path / "u").exists()

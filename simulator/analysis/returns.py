@@ -51,7 +51,9 @@ Metrics (``r`` = each discount rate, label ``8pct`` for 8%)
   deflated) against the province's own cost (``lever_debt_service +
   lever_reallocation``, deflated). Debt not repaid by the end of the horizon is
   not counted (a repayment after the horizon flatters the payback).
-- National view: ``national_gdp_pv_gain_<r>`` = PV of GDP gained - ``m`` x PV of
+- National view: ``national_gdp_pv_gain_<r>`` = PV of GDP gained - PV of value added
+  displaced from other provinces (``displaced_value_added``: capacity a lever relocates
+  into HLJ from elsewhere in China; zero when the results do not have it) - ``m`` x PV of
   the additional central transfer (``lever_central_funding``, deflated), with
   ``m`` = :attr:`AppraisalSettings.national_multiplier` (the GDP the same
   central money would have produced elsewhere); ``national_pv_ratio_<r>`` divides
@@ -85,10 +87,11 @@ FISCAL_REVENUE = "fiscal_revenue"          #: own revenue [100m yuan/yr, current
 DEBT_SERVICE = "lever_debt_service"        #: interest + principal on lever bonds [100m yuan/yr, current prices]
 REALLOCATION = "lever_reallocation"        #: lever money cut from other local spending [100m yuan/yr, current]
 CENTRAL_FUNDING = "lever_central_funding"  #: additional central transfer [100m yuan/yr, current prices]
+DISPLACED = "displaced_value_added"        #: value added relocated from other provinces [100m yuan/yr (2018 prices)]
 
 #: every variable the metrics can use (keep these when saving a subset of an ensemble)
 REQUIRED_VARIABLES = (GDP_REAL, SPENDING_STOCK, EMPLOYMENT, TRADE, DEFLATOR, FISCAL_REVENUE, DEBT_SERVICE,
-                      REALLOCATION, CENTRAL_FUNDING)
+                      REALLOCATION, CENTRAL_FUNDING, DISPLACED)
 
 #: local fiscal multipliers estimated for China (evidence-effect-sizes.md, D1-D3), beside the impact multipliers
 MULTIPLIER_EVIDENCE = (
@@ -467,11 +470,12 @@ def member_returns(base, alt, *, settings: AppraisalSettings | None = None, samp
     miss = ([] if S is not None else [SPENDING_STOCK]) + missing(GDP_REAL, CENTRAL_FUNDING, DEFLATOR)
     if not miss:
         Cc = per_year(real_diff(CENTRAL_FUNDING))
+        Dv = per_year(diff(DISPLACED)) if not missing(DISPLACED) else np.zeros_like(Cc)
         m = float(s.national_multiplier)
         out[f"central_funding_pv_{h}"] = np.where(has, pv(Cc, s.rate), np.nan)
-        out[f"national_gdp_pv_gain_{h}"] = np.where(has, pv_g[s.rate] - m * pv(Cc, s.rate), np.nan)
+        out[f"national_gdp_pv_gain_{h}"] = np.where(has, pv_g[s.rate] - pv(Dv, s.rate) - m * pv(Cc, s.rate), np.nan)
         for r in s.discount_rates:
-            out[f"national_pv_ratio_{rate_label(r)}"] = _safe_div(pv_g[r] - m * pv(Cc, r), pv_s[r], ok_s[r])
+            out[f"national_pv_ratio_{rate_label(r)}"] = _safe_div(pv_g[r] - pv(Dv, r) - m * pv(Cc, r), pv_s[r], ok_s[r])
     else:
         for c in nat_cols:
             why[c], lacks[c] = reason(miss), list(miss)

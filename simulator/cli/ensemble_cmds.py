@@ -1,9 +1,12 @@
 """Uncertainty and sensitivity commands: ``regsim uncertainty`` and ``regsim sensitivity``.
 
-Both sample every parameter with a distribution (not ``fixed``, not a policy
-lever, not set by the scenario), run the ensemble vectorised (in-process or on
-Dask) and write their tables atomically: output goes to a temporary directory
-renamed to ``DIR`` only when everything is written.
+Both sample every parameter with a distribution (not ``fixed``, not a lever's policy setting,
+not set by the scenario) -- the lever-mechanism parameters included, unless
+``--policy-as-designed`` fixes them at their central values -- run the ensemble vectorised
+(in-process or on Dask) and write their tables atomically: output goes to a temporary directory
+renamed to ``DIR`` only when everything is written. ``DIR/parameters.csv`` says, for every
+parameter, whether it was sampled, its role (lever mechanism, economy, policy setting, lever
+accounting) and why it was left out.
 """
 
 from __future__ import annotations
@@ -17,9 +20,6 @@ import click
 
 from .._version import __version__
 from .errors import BadInput, echo_err, friendly, note
-
-#: parameter blocks that hold policy settings, never sampled as uncertainties
-
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -100,11 +100,25 @@ def _member_problem(prep, samples, exc, seed) -> str:
     return f"{prep.scenario.path}: {head}"
 
 
-def _uncertain_columns(prep, exclude=()):
+def _uncertain_columns(prep, exclude=(), as_designed: bool = False):
     """(names to sample, {reason: [names]} of parameters left out)."""
     from ..ensemble import uncertain_parameters
 
-    return uncertain_parameters(prep, exclude)
+    return uncertain_parameters(prep, exclude, lever_mechanisms=not as_designed)
+
+
+def _as_designed_option(f):
+    return click.option("--policy-as-designed", "as_designed", is_flag=True,
+                        help="Fix the lever-mechanism parameters at their central values (the policy as designed); "
+                             "by default they are sampled with the economy's parameters.")(f)
+
+
+def _sampled_line(table) -> str:
+    s = table[table["sampled"]]
+    lev = int((s["role"] == "lever mechanism").sum())
+    fixed = int(((table["role"] == "lever mechanism") & ~table["sampled"]).sum())
+    return (f"sampled {len(s)} parameters ({lev} lever mechanisms"
+            + (f"; {fixed} lever mechanisms not sampled" if fixed else "") + "): DIR/parameters.csv lists them")
 
 
 def _correlations(path: Path | None, prep):
@@ -253,6 +267,7 @@ def _check_dask(executor: str, scheduler: str | None):
 @click.option("--correlations", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="TOML file with [correlations] pairs = [[a, b, rho], ...] (rank correlations).")
 @_executor_options
+@_as_designed_option
 @click.option("--parquet", is_flag=True, help="Also keep every member in DIR/members/ (Parquet dataset).")
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
               help="Result directory to write [default: results/<scenario>-uncertainty]. -o names exactly what is "
@@ -262,13 +277,16 @@ def _check_dask(executor: str, scheduler: str | None):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
 @friendly
 def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations, executor, scheduler, workers,
-                chunk_size, parquet, outdir, force, quiet):
+                chunk_size, as_designed, parquet, outdir, force, quiet):
     """Run SCENARIO with every uncertain parameter sampled, and summarise the spread.
 
+    The lever-mechanism parameters (cost overruns, but-for shares, rates of
+    return, ...) are sampled with the economy's unless --policy-as-designed.
     Writes DIR/quantiles.csv (variable, dimension, year, quantile, value for
     p5, p25, p50, p75, p95), DIR/samples.csv (the parameter table, one row per
-    member) and DIR/metadata.json (scenario, seed, sampler, parameter hash,
-    version, timings). With --compare BASE.toml the baseline runs on the very
+    member), DIR/parameters.csv (every parameter: role, distribution, range,
+    sampled or why not) and DIR/metadata.json (scenario, seed, sampler,
+    parameter hash, version, timings). With --compare BASE.toml the baseline runs on the very
     same sample, and DIR/effect_quantiles.csv (scenario - baseline, per member)
     and DIR/effect_probability.csv (p_higher: share of members where the
     scenario is above the baseline) are added.
@@ -287,9 +305,13 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
     seed = _seed(seed, prep)
     vars_ = _variables(variables, prep.model)
     exclude = set(base.params) if base is not None else set()
-    names, skipped = _uncertain_columns(prep, exclude)
+    names, skipped = _uncertain_columns(prep, exclude, as_designed)
     if not names:
-        raise BadInput(f"{scenario}: no uncertain parameters to sample (all fixed, levers or set by the scenario)")
+        raise BadInput(f"{scenario}: no uncertain parameters to sample (all fixed, policy settings or set by the "
+                       "scenario)")
+    from ..ensemble import sampling_table
+
+    table = sampling_table(prep, exclude, lever_mechanisms=not as_designed)
     corr = _correlations(correlations, prep)
     s = sample(prep.parameters, n, seed, sampler, correlations=corr,
                dimensions=prep.model.dimensions, include=names)
@@ -318,7 +340,8 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
         q = ens.quantiles()
         q.to_csv(tmp / "quantiles.csv", index=False)
         _write_table(s, tmp / "samples.csv", index_label="member")
-        files = ["quantiles.csv", "samples.csv"]
+        table.to_csv(tmp / "parameters.csv", index=False)
+        files = ["quantiles.csv", "samples.csv", "parameters.csv"]
         if base is not None:
             results["baseline"].quantiles().to_csv(tmp / "baseline_quantiles.csv", index=False)
             cmp = paired_comparison(ens, results["baseline"])
@@ -332,6 +355,8 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
             "scheduler": scheduler, "settings": ens.metadata["settings"], "variables": ens.variables,
             "units": ens.units, "quantiles": ["p5", "p25", "p50", "p75", "p95"],
             "sampled_parameters": names, "sampled_columns": list(s.columns), "not_sampled": skipped,
+            "lever_mechanisms_sampled": not as_designed,
+            "sampled_lever_mechanisms": table[table["sampled"] & (table["role"] == "lever mechanism")]["parameter"].tolist(),
             "correlations": [list(c) for c in corr],
             "run_seconds": {k: r.metadata["elapsed_s"] for k, r in results.items()},
             "total_seconds": round(time.perf_counter() - t_start, 3),
@@ -345,6 +370,7 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
         click.echo(str(target))
         return
     click.echo(f"{prep.name}: {n} members ({sampler}, seed {seed}) in {meta['total_seconds']:.2f} s -> {target}")
+    click.echo(_sampled_line(table).replace("DIR", str(target)))
     _print_summary(q, ens, cmp.probability if base is not None else None)
 
 
@@ -380,6 +406,7 @@ def _print_summary(q, ens, prob):
               help="One factor per parameter (the elements of an arrayed parameter move together; one row per "
                    "parameter) or one per element (one row per name[element]).")
 @_executor_options
+@_as_designed_option
 @click.option("-o", "--output-dir", "outdir", type=click.Path(path_type=Path), default=None,
               help="Result directory to write [default: results/<scenario>-sensitivity]. -o names exactly what is "
                    "written: the result directory itself. It must not exist, be empty, or be a result directory "
@@ -388,7 +415,7 @@ def _print_summary(q, ens, prob):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the output path.")
 @friendly
 def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, executor, scheduler, workers, chunk_size,
-                outdir, force, quiet):
+                as_designed, outdir, force, quiet):
     """Which uncertain parameters drive one result of SCENARIO (SALib).
 
     Writes DIR/sobol.csv (parameter, S1, S1_conf, ST, ST_conf; ranked by ST)
@@ -403,6 +430,8 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     S1 and ST; Morris: the group's mu_star, with sigma left empty for groups of
     several elements, which SALib does not define). --group-by element makes
     every element its own factor (one row per name[element]; more runs).
+    The lever-mechanism parameters are factors too unless --policy-as-designed;
+    DIR/parameters.csv lists every parameter, its role and whether it was a factor.
     """
     from ..ensemble import parse_output
     from ..ensemble import sensitivity as run_sa
@@ -421,9 +450,12 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     _check_target(target, force, f"{prep.name}-sensitivity")
     n = n if n is not None else (512 if method == "sobol" else 50)
     seed = _seed(seed, prep)
-    names, skipped = _uncertain_columns(prep)
+    names, skipped = _uncertain_columns(prep, (), as_designed)
     if not names:
         raise BadInput(f"{scenario}: no uncertain parameters to analyse")
+    from ..ensemble import sampling_table
+
+    table = sampling_table(prep, lever_mechanisms=not as_designed)
     from ..ensemble import factors, marginals
 
     d = len(factors(marginals(prep.parameters, prep.model.dimensions, include=names), group_by))
@@ -450,12 +482,14 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
         res.table.to_csv(tmp / table_name, index=False)
         _write_table(res.X.assign(**{str(spec): res.Y}), tmp / "samples.csv", index_label="run")
         _bar_chart(res, tmp / "sensitivity.png", prep.name)
+        table.to_csv(tmp / "parameters.csv", index=False)
         meta = {"command": "sensitivity", "regsim_version": __version__, "scenario": prep.name,
                 "scenario_metadata": prep.metadata, "parameter_hash": prep.metadata.get("parameter_hash"),
                 **res.metadata, "executor": executor, "chunk_size": chunk_size, "not_sampled": skipped,
+                "lever_mechanisms_sampled": not as_designed,
                 "total_seconds": round(time.perf_counter() - t_start, 3),
                 "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "files": [table_name, "sensitivity.png", "samples.csv"]}
+                "files": [table_name, "sensitivity.png", "samples.csv", "parameters.csv"]}
         (tmp / "metadata.json").write_text(_json(meta), encoding="utf-8")
     if quiet:
         click.echo(str(target))

@@ -26,6 +26,9 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False, kind: st
 @click.option("--uncertainty", type=click.IntRange(min=0), default=0, show_default=True,
               help="Ensemble size N for fan charts (0 = none; 200-1000 is typical).")
 @click.option("--seed", type=int, default=None, help="Seed of the uncertainty sample (default: the scenario's).")
+@click.option("--policy-as-designed", "as_designed", is_flag=True,
+              help="Fix the lever-mechanism parameters at their central values in the ensembles (the policy as "
+                   "designed); by default they are sampled with the economy's parameters.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of labels and figures.")
 @click.option("--sensitivity", "sens", type=click.Choice(["morris", "oat", "none"]), default="morris", show_default=True,
@@ -41,16 +44,19 @@ def write_atomic(path: Path, text: str | bytes, *, force: bool = False, kind: st
 @click.option("--force", is_flag=True, help="Replace an existing report (and figures) that regsim wrote.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output path.")
 @friendly
-def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, lang: str,
+def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int | None, as_designed: bool, lang: str,
            sens: str, output: Path, figures_dir: Path | None, only: tuple[str, ...], force: bool, quiet: bool) -> None:
     """Write a self-contained HTML report of SCENARIO for planners.
 
     The page embeds every figure (no network needed to view it): levers and
     spending, headline results vs the comparison at 2025/2030/2035/2050,
     trajectories, trade by partner, employment by sector, fan charts (with
-    --uncertainty N), jobs and GDP per 100m yuan, payback, the parameters the
+    --uncertainty N), the appraisal of the spending (GDP per yuan at 8%, jobs per
+    100m yuan, trade effect, payback) as median and 90% band over a paired
+    ensemble (the --uncertainty ensemble, else 100 members), the parameters the
     result is most sensitive to with their sources, the model's validation
-    summary and the run's metadata. --lang zh labels everything in Chinese.
+    summary and the run's metadata. Lever-mechanism parameters are sampled in
+    every ensemble unless --policy-as-designed. --lang zh labels everything in Chinese.
     """
     from ..engine import NonFiniteError
     from ..io import check_output_file
@@ -73,7 +79,7 @@ def report(scenario: Path, compare_to: Path | None, uncertainty: int, seed: int 
             check_output_file(figures_dir / f"{preps[0].name}_{key}_{lang}.png", kind="figure", force=force)
     try:
         data = collect(scenario, compare_to, uncertainty=uncertainty or None, seed=seed,
-                       sensitivity=None if sens == "none" else sens)
+                       sensitivity=None if sens == "none" else sens, lever_mechanisms=not as_designed)
     except NonFiniteError as exc:
         raise BadInput(explain_nonfinite(preps[0], exc)) from None
     from .run_cmds import _print_warnings

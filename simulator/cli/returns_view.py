@@ -76,3 +76,54 @@ def returns_long(table):
     rows = [{"scenario": c, "variable": ind, "diff": r[c], "unit": r["unit"]}
             for c in scen for ind, r in table.iterrows()]
     return pd.DataFrame(rows, columns=["scenario", "variable", "diff", "unit"])
+
+
+def format_return_bands(bands, sampled=None) -> str:
+    """The appraisal as median and 90% band per scenario (``regsim compare --uncertainty``).
+
+    Parameters
+    ----------
+    bands : BandTable
+        :func:`simulator.ensemble.appraisal.return_bands` with the ensemble metadata.
+    sampled : DataFrame, optional
+        :func:`simulator.ensemble.sampling_table`: the line below the table says how many
+        parameters were sampled and how many of them are lever mechanisms.
+    """
+    from ..ensemble.appraisal import format_band
+    from ..levers.mechanisms import GENERIC_RANGE, LITERATURE
+
+    t, meta = bands.table, bands.metadata
+    scen = list(dict.fromkeys(t["scenario"]))
+    metrics = list(dict.fromkeys(t["metric"]))
+    head = ["indicator", "unit", *scen]
+    rows = []
+    for m in metrics:
+        sub = t[t["metric"] == m].set_index("scenario")
+        unit = str(sub["unit"].iloc[0]) if len(sub) else ""
+        cells = [format_band(sub.loc[c, "p5"], sub.loc[c, "p50"], sub.loc[c, "p95"], unit)
+                 if c in sub.index and sub.loc[c, "n_valid"] > 0 else "n/a" for c in scen]
+        rows.append([m, unit, *cells])
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    num = range(2, 2 + len(scen))
+
+    def line(cells):
+        return "  ".join(x.rjust(w) if i in num else x.ljust(w) for i, (x, w) in enumerate(zip(cells, widths))).rstrip()
+
+    mech = "lever mechanisms sampled" if meta.get("lever_mechanisms", True) else \
+        "lever mechanisms fixed at their central values (policy as designed)"
+    out = [f"Appraisal over {meta.get('n')} paired members (seed {meta.get('seed')}, {meta.get('sampler')}; {mech}): "
+           "median [5%, 95%]", line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+    if meta.get("appraisal"):
+        out.append(f"\nDifferences from {meta.get('base')}; {meta['appraisal']}. Payback years count only the members "
+                   "that pay back; the payback shares say how many do.")
+    if sampled is not None and len(sampled):
+        s = sampled[sampled["sampled"]]
+        lev = s[s["role"] == "lever mechanism"]["parameter"].tolist()
+        out.append(f"Sampled: {len(s)} parameters, {len(lev)} of them lever mechanisms"
+                   + (f" ({', '.join(lev[:6])}{' ...' if len(lev) > 6 else ''})" if lev else "")
+                   + "; the full table is in the _sampled.csv file.")
+    lit = [f"{c}: {LITERATURE[c].lo:g}-{LITERATURE[c].hi:g}" for c in scen if c in LITERATURE]
+    if lit:
+        out.append(f"Literature ranges of the PV of GDP per yuan at 8% (docs/levers.md; spending levers generally "
+                   f"{GENERIC_RANGE[0]:g}-{GENERIC_RANGE[1]:g}): " + "; ".join(lit))
+    return "\n".join(out)

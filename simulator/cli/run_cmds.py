@@ -154,8 +154,17 @@ def run(scenario: Path, outdir: Path | None, fmt: str, force: bool, baseline: Pa
               help="CSV file for the full comparison [default: results/compare_<base>.csv]. -o names the file "
                    "written; an existing one is replaced only with --force.")
 @click.option("--force", is_flag=True, help="Replace an existing comparison CSV that regsim wrote.")
+@click.option("--uncertainty", "n_members", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Ensemble size N: the appraisal metrics as median and 90%% band over N paired members "
+                   "(every uncertain parameter sampled, lever mechanisms included); 0 = one run.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the --uncertainty sample (default: the base scenario's, else 20240501).")
+@click.option("--policy-as-designed", "as_designed", is_flag=True,
+              help="With --uncertainty: fix the lever-mechanism parameters at their central values (the policy as "
+                   "designed); only the economy's parameters are sampled.")
 @friendly
-def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, force: bool) -> None:
+def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, force: bool, n_members: int,
+                seed: int | None, as_designed: bool) -> None:
     """Compare ALTERNATIVES against BASE (scenario files).
 
     Prints differences of the headline variables (absolute and %) at key years and,
@@ -164,25 +173,41 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
     Chinese evidence, GDP and fiscal payback, the national view, job-years per 100m
     yuan; see simulator.analysis.returns); writes the comparison as CSV.
     Every scenario and the output file are checked before anything runs.
+
+    With --uncertainty N the appraisal is a paired ensemble: BASE and every
+    alternative run on the same N draws of every uncertain parameter (lever
+    mechanisms included unless --policy-as-designed), and each metric is shown as
+    its median and 90% band [p5, p95]; the bands are also written to
+    <output stem>_bands.csv and the sampled parameters to <output stem>_sampled.csv.
     """
     import pandas as pd
 
     from ..analysis import compare, returns_table
     from ..io import atomic_output_file, check_output_file
-    from .returns_view import format_returns, returns_long
+    from .returns_view import format_return_bands, format_returns, returns_long
 
+    if as_designed and not n_members:
+        raise BadInput("--policy-as-designed needs --uncertainty N (it says which parameters the ensemble samples)")
     bprep = _prepare(base)
     aprep = [(p, _prepare(p)) for p in alternatives]
     out = out or Path("results") / f"compare_{bprep.name}.csv"
-    check_output_file(out, kind="comparison table", force=force)
+    extra = [out.with_name(out.stem + s + ".csv") for s in ("_bands", "_sampled")] if n_members else []
+    for path in (out, *extra):
+        check_output_file(path, kind="comparison table", force=force)
+    if n_members:
+        from .ensemble_cmds import _check_members
+
+        _check_members(n_members, "--uncertainty")
     b = _simulate_prepared(bprep)
     alts = {}
+    preps = {}
     for p, ap in aprep:
         r = _simulate_prepared(ap)
         name = r.metadata["scenario"]
         if name in alts or name == b.metadata["scenario"]:
             name = f"{name} ({p})"
         alts[name] = r
+        preps[name] = ap
     _print_warnings(bprep, *(ap for _, ap in aprep))
     diff = compare(b, alts)
     metrics = returns_table(b, alts)
@@ -195,12 +220,36 @@ def compare_cmd(base: Path, alternatives: tuple[Path, ...], out: Path | None, fo
         t.index.name = f"{name} - {b.metadata['scenario']}"
         click.echo(_fmt_table(t, fine_rows=[v for v, u in b.units.items() if u == "1"]))
         click.echo("")
-    click.echo(format_returns(metrics))
+    bands = sampled = None
+    if n_members:
+        bands, sampled = _compare_bands(bprep, preps, n_members, seed, as_designed)
+        click.echo(format_return_bands(bands, sampled))
+    else:
+        click.echo(format_returns(metrics))
     long_metrics = returns_long(metrics)
     full = pd.concat([diff, long_metrics], ignore_index=True)
     with atomic_output_file(out, kind="comparison table", force=force) as tmp:
         full.to_csv(tmp, index=False)
-    click.echo(f"\nwrote {out}")
+    if bands is not None:
+        for path, table in zip(extra, (bands.table, sampled)):
+            with atomic_output_file(path, kind="comparison table", force=force) as tmp:
+                table.to_csv(tmp, index=False)
+    click.echo(f"\nwrote {', '.join(str(w) for w in (out, *extra))}")
+
+
+def _compare_bands(bprep, preps: dict, n: int, seed: int | None, as_designed: bool):
+    """Paired appraisal ensemble of the alternatives against the base (``regsim compare --uncertainty``)."""
+    from ..ensemble import sampling_table
+    from ..ensemble.appraisal import COMPARE_METRICS, BandTable, paired_returns, return_bands
+
+    s = seed if seed is not None else (bprep.metadata.get("seed") or 20240501)
+    try:
+        pr = paired_returns(bprep, preps, n, int(s), lever_mechanisms=not as_designed)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+    exclude = set(bprep.params).union(*(p.params for p in preps.values()))
+    table = sampling_table(bprep, exclude, lever_mechanisms=not as_designed)
+    return BandTable(return_bands(pr, COMPARE_METRICS), pr.metadata), table
 
 
 @click.command("plot")

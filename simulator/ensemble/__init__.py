@@ -12,6 +12,10 @@ Public names
 - :func:`run_ensemble` -- simulate every sample row, in chunks, in-process or on
   Dask; returns an :class:`EnsembleResult` (quantiles, per-member values);
 - :func:`paired_comparison` -- a scenario's effect against a baseline on the same sample;
+- :func:`uncertain_parameters` / :func:`sampling_table` -- what an analysis samples (lever
+  mechanisms included unless the policy is taken "as designed") and why the rest is left out;
+- :func:`paired_returns` / :func:`return_bands` -- appraisal metrics of scenarios against a base
+  for every member of a paired ensemble, and their median and 90% band;
 - :func:`sensitivity` -- Sobol' indices or Morris screening of ``variable@year`` (SALib), one factor
   per parameter (arrayed parameters as SALib groups) or per element.
 """
@@ -38,11 +42,11 @@ from .sampling import (
     parse_correlations,
     sample,
 )
-from .selection import POLICY_BLOCKS, uncertain_parameters
+from .selection import AS_DESIGNED, sampling_table, uncertain_parameters
 from .sensitivity import GROUP_BY, SA_METHODS, SensitivityResult, analyze_function, factors, sensitivity
 
 __all__ = [
-    "POLICY_BLOCKS", "uncertain_parameters",
+    "AS_DESIGNED", "sampling_table", "uncertain_parameters",
     "EXECUTORS", "GROUP_BY", "METHODS", "QUANTILES", "SA_METHODS", "Comparison", "EnsembleError", "EnsembleResult", "Marginal",
     "OutputSpec", "SamplingError", "SensitivityResult", "analyze_function", "factors", "label_quantile", "load_correlations",
     "marginals", "member_seeds", "paired_comparison", "parse_correlations", "parse_output", "quantile_label",

@@ -8,6 +8,9 @@ ranges and sources live in ``params/levers.toml``. This registry adds what the
 files cannot say: the mechanism in words and the brief section it comes from.
 What a lever touches in the model is *derived* from the model graph
 (:func:`touched_by`), so the description cannot drift from the equations.
+:mod:`.mechanisms` says which parameters are policy settings (fixed), accounting (fixed) and
+uncertain mechanism parameters (sampled by the ensemble commands), and holds the literature's
+ranges of each lever's return that ``docs/levers.md`` compares the model with.
 """
 
 from .registry import COMMON_SETTINGS, LEVERS, Lever, get_lever, lever_settings, touched_by

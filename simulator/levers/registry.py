@@ -36,36 +36,49 @@ class Lever:
 
 LEVERS: dict[str, Lever] = {lv.id: lv for lv in (
     Lever("port_investment", "Border ports and corridors", "(二)一",
-          "Spending builds border-port and corridor capacity after a construction delay (third-order "
-          "delay); capacity relieves the congestion constraint on trade with Russia and Northeast Asia and "
-          "lowers trade costs (Limão & Venables elasticity); construction demand and jobs while building.",
+          "Spending builds Chinese-side crossing capacity after a construction delay (at a unit cost raised by "
+          "the cost-overrun prior and by construction escalation when public investment is high); the Russian "
+          "side matches only part of it with its own checkpoints. Usable capacity lowers trade costs only through "
+          "congestion: border waiting time rises with utilisation (a queue) and each day costs about 1% of border "
+          "trade (Djankov, Freund & Pham), so at low utilisation new capacity saves little time. A share of the "
+          "money builds feeder roads and rail (general public capital, Bom & Ligthart elasticity). Construction "
+          "demand and jobs while building.",
           core=True),
     Lever("digital_infrastructure", "Digital infrastructure", "(二)二",
-          "Spending accumulates digital capital; coverage/adoption follows S-shaped diffusion toward a "
-          "ceiling set by that capital; TFP gains proportional to coverage growth fade as coverage "
-          "saturates (Qiang & Rossotto / Czernich et al. prior); digital-economy output and digital trade.",
+          "The additional part of the spending (operators would build part of it anyway) becomes digital capital "
+          "after a build delay; it raises available coverage, of which users take up only a share and pay for it "
+          "themselves (Whitacre et al.); the adoption the lever adds raises the TFP level, with diminishing returns "
+          "toward the coverage ceiling (Czernich et al. at introduction as an upper bound; Broadband China).",
           core=True),
     Lever("industry_transfer", "Taking over relocating industries", "(三)",
-          "Spending on parks and incentives attracts relocating capital from coastal China into target "
-          "manufacturing sectors, limited by absorptive capacity (infrastructure, labour, finance); "
-          "supplier (backward) spillovers raise local suppliers' productivity (Javorcik 2004).",
+          "Incentives (land discounts, rebates, grants) are transfers, counted once: they tip the 'but-for' share "
+          "of incented relocations (Bartik), so relocated investment = spending x but-for share / subsidy rate, "
+          "into target manufacturing sectors after negotiation; the plants bring their markets; part of the "
+          "relocated capacity is displaced from other provinces (netted in the national view); small supplier "
+          "spillovers (Havranek & Irsova).",
           core=True),
     Lever("finance_clustering", "Finance clustering", "(四)四",
-          "Spending attracts financial institutions: credit supply rises and the cost of capital falls, "
-          "raising the investment rate; finance-sector output and jobs; returns diminish and turn "
-          "negative above about 100% credit/GDP (Arcand, Berkes & Panizza).",
+          "Support for financial institutions builds a cluster stock that closes part of the credit gap only where "
+          "credit is rationed against the model's credit target, and cuts the regional risk premium a little; no "
+          "intermediation margin is counted as output; above about 100% credit/GDP more credit does not raise "
+          "productivity (Arcand, Berkes & Panizza).",
           core=True),
     Lever("ftz_opening", "Free-trade-zone opening", "(一)二",
-          "Spending on the Heilongjiang Pilot FTZ and trade facilitation lowers non-tariff trade costs and "
-          "clearance time, raises firms' export participation and attracts FDI."),
+          "A reform, paid as administration: the outlay builds an implementation stock (saturating: the effect does "
+          "not scale with money beyond the administrative need), implemented after a lag of years; it raises "
+          "exports by the effect inland and border FTZ evaluations find, and hardly imports."),
     Lever("innovation_chain", "Innovation chain", "(四)三",
-          "Spending adds to the R&D/knowledge stock, which raises TFP with a lag."),
+          "R&D spending, net of the business R&D it displaces (Boeing), builds a knowledge stock that raises GDP "
+          "at a regional rate of return after a lag (meta-analyses of R&D returns; a rate, not an elasticity, "
+          "because HLJ's R&D stock is small)."),
     Lever("industrial_chains", "Industrial chains", "(四)一",
-          "Sector-targeted investment and productivity in leading chains (agri-food processing, graphite, "
-          "petrochemicals on Russian feedstock, equipment); links to energy imports and to exports."),
+          "Subsidies to leading firms' projects in target chains (agri-food processing, graphite, petrochemicals, "
+          "equipment) are transfers; only the additional projects add capital (capex = spending x additionality / "
+          "subsidy rate); no TFP from the same yuan (Criscuolo et al.; Barwick et al.: idle capacity)."),
     Lever("producer_services", "Producer services", "(四)二",
-          "Spending raises producer-services capacity (finance, IT, logistics, exhibitions): services output "
-          "and jobs, and lower input costs for manufacturing."),
+          "Spending buys business, IT and logistics services for manufacturers; a services stock raises goods "
+          "makers' TFP (cheaper, better inputs) and the service sectors' own productivity, saturating and after a "
+          "lag, with small maxima (producer services help manufacturing only above a city-size threshold)."),
 )}
 
 

@@ -2,16 +2,19 @@
 
 Final local use of commodity ``c`` (real, 2018 prices) is household consumption, government
 consumption, investment and lever spending, each spread over commodities by its own vector
-(household, government and GFCF columns of the HLJ 2007 input-output table; one vector per lever)::
+(household, government and GFCF columns of the HLJ 2007 input-output table; one vector per lever,
+``d_l`` its real demand per yuan, ``<lever>_demand_factor`` (1 if absent), with lever civil works at their escalated
+unit cost: levers block)::
 
-    f_c = C * hh_c + G * gov_c + I * gfcf_c + sum_l spending_l * lever_vector_l,c
+    f_c = C * hh_c + G * gov_c + I * gfcf_c + sum_l spending_l * d_l * lever_vector_l,c
 
 HLJ producers supply the share ``rpc_c`` (regional purchase coefficient, competitiveness block) of
 HLJ's own use of ``c`` (intermediate and final); the rest leaks to other provinces and abroad. They
 also sell to the rest of China and abroad. Output demanded solves the regional Leontief system::
 
-    x = (I - diag(rpc) A)^-1 (rpc * f + rest_of_china_sales + exports_local)
+    x = (I - diag(rpc) A)^-1 (rpc * f + rest_of_china_sales + exports_local + relocated_sales)
 
+(``relocated_sales``: the markets plants relocated by the industry_transfer lever bring with them),
 with ``A`` the technical coefficients (commodity x sector, HLJ 2007, rescaled so that each column's
 intermediate inputs plus value added equal output at the 2018 value-added ratios). Value added
 demanded is ``va_ratio * x``; the production block delivers it up to capacity.
@@ -46,7 +49,12 @@ G = "demand"
 
 
 def _lever_use() -> str:
-    return " + ".join(f"spending_{lid} * (rename({lid}_commodity_share, 'sector', 'commodity')"
+    # construction bought at an escalated unit cost buys 1/escalation of the real works (levers block)
+    from .levers import DEMAND_FACTOR
+
+    return " + ".join(f"spending_{lid}{f' * {lid}_demand_factor' if lid in DEMAND_FACTOR else ''}"
+                      f" * (rename({lid}_commodity_share, 'sector', 'commodity')"
+                      " * (1 + is_construction_commodity * (1 / construction_cost_escalation - 1))"
                       f" + {lid}_direct_va_share * rename({lid}_host_sector, 'sector', 'commodity'))" for lid in LEVERS)
 
 
@@ -81,7 +89,8 @@ def components() -> list:
             equation="public_investment_fiscal + public_investment_other"),
         # investment
         Aux("total_investment", MONEY,
-            "Investment demand: sector investment (incl. industrial chains, relocated capital, FDI), public, digital",
+            "Investment demand: sector investment (incl. projects induced by lever subsidies, relocated capital), public,"
+            " digital",
             (), G, equation="sum(investment) + public_investment + baseline_digital_investment"),
         Aux("investment_to_gdp", "1", "Investment demand / real GDP", (), G,
             equation=f"total_investment / max(gdp_real, {EPS})"),
@@ -118,8 +127,9 @@ def components() -> list:
         Aux("local_supply_of_final_use", MONEY, "Final local use supplied by HLJ producers", C, G,
             equation="regional_purchase_coefficient * final_local_use"),
         Aux("final_demand_for_hlj_output", MONEY,
-            "Final demand for HLJ output: local final use supplied locally + sales to the rest of China + exports",
-            C, G, equation="local_supply_of_final_use + rest_of_china_sales + exports_local"),
+            "Final demand for HLJ output: local final use supplied locally + sales to the rest of China + exports"
+            " + the markets relocated plants bring", C, G,
+            equation="local_supply_of_final_use + rest_of_china_sales + exports_local + relocated_sales"),
         Aux("leontief_inverse", "1", "Regional Leontief inverse (I - diag(rpc) A)^-1 (sector x commodity)",
             ("sector", "commodity"), G,
             equation="inverse(identity('commodity', 'sector') - regional_purchase_coefficient * io_a)"),

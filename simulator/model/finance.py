@@ -1,8 +1,17 @@
 """Finance block: credit stock, credit/GDP, cost of capital, finance-TFP effect.
 
-The loan stock adjusts toward ``credit_depth_target * expected_gdp_real``; the
-finance_clustering lever raises the target depth and cuts the regional premium.
-The TFP effect of credit depth ``c`` (smoothed) is::
+The loan stock adjusts toward the credit target ``credit_to_gdp_2018 * expected_gdp_real``: the
+demand for credit of creditworthy borrowers at the going rate. Credit is rationed when the stock
+lags the target; ``credit_availability = credit / credit_target`` (rationing measured against the
+target) limits private investment (production block). The finance_clustering lever does not raise
+the target (more lenders do not create creditworthy borrowers): it closes an extra share of the gap
+when credit is below the target, and nothing above it::
+
+    net_lending = (target - credit) / T + finance_gap_closure * max(0, target - credit) / T
+
+and cuts the regional premium a little. No intermediation margin is counted as output: the margin
+on extra loans is a transfer from local borrowers to lenders (netted out), so credit raises GDP only
+through the investment it finances. The TFP effect of credit depth ``c`` (smoothed) is::
 
     finance_tfp_effect = exp(e * (ln(c / c_2018) - (c - c_2018) / threshold))
 
@@ -26,16 +35,17 @@ def components() -> list:
         Aux("credit_2018", MONEY_STOCK, "Loan stock in 2018", (), G, equation="credit_to_gdp_2018 * gdp_real_2018 * one_year"),
         Stock("credit", MONEY_STOCK, "Loan stock (2018 prices)", (), G, initial="credit_2018", inflows=("net_lending",),
               non_negative=True),
-        Aux("credit_depth_target", "1", "Target loans / GDP (raised by finance clustering)", (), G,
-            equation="credit_to_gdp_2018 * (1 + finance_credit_depth_gain)"),
+        Aux("credit_depth_target", "1", "Target loans / GDP: the 2018 depth (credit demand of creditworthy borrowers)", (), G,
+            equation="credit_to_gdp_2018"),
         Aux("credit_target", MONEY_STOCK,
             "Desired loan stock: target depth x expected GDP", (), G,
             equation="credit_depth_target * expected_gdp_real * one_year"),
-        Flow("net_lending", MONEY, "Net new lending", (), G,
-             equation="(credit_target - credit) / credit_adjustment_time"),
+        Flow("net_lending", MONEY, "Net new lending: gap closure, faster where the finance cluster relieves rationing", (), G,
+             equation="((credit_target - credit) + finance_gap_closure * max(0, credit_target - credit))"
+                      " / credit_adjustment_time"),
         Aux("credit_to_gdp", "1", "Loans / GDP", (), G, equation=f"credit / (max(gdp_real, {EPS}) * one_year)"),
-        Aux("credit_availability", "1", "Credit relative to the 2018 depth at expected GDP", (), G,
-            equation=f"credit / (max(credit_to_gdp_2018 * expected_gdp_real, {EPS}) * one_year)"),
+        Aux("credit_availability", "1", "Credit relative to the credit target (below 1: rationed)", (), G,
+            equation=f"credit / (max(credit_depth_target * expected_gdp_real, {EPS}) * one_year)"),
         Aux("cost_of_capital", "1/yr", "Lending rate: national rate + regional premium", (), G,
             equation="interest_rate + regional_risk_premium * (1 - finance_premium_reduction)"),
         Aux("cost_of_capital_2018", "1/yr", "Cost of capital at the start", (), G,

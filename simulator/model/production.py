@@ -9,7 +9,7 @@ times its utilisation ``z``) and employment, normalised to 2018 so that no unobs
 national shares of 2018), ``A`` is total factor productivity: one trend per sector (``tfp_growth``,
 sourced from China's record, which includes the baseline's own public capital, R&D and digital
 deepening) times the effects of what levers add on top (public capital, knowledge, digital
-coverage, finance depth, spillovers, chains, producer services), each exactly 1 without levers, and
+adoption, finance depth, spillovers, producer services), each exactly 1 without levers, and
 ``R`` a resource factor (Daqing crude output, energy sector only: depletion is not counted as TFP).
 
 Output is demand-determined (the demand block turns final demand into output through the
@@ -75,8 +75,7 @@ def components() -> list:
             equation="exp(tfp_growth * (time - initial_time))"),
         Aux("tfp", "1", "Total factor productivity by sector, 2018 = 1 (trend x the model's explicit channels)", S, G,
             equation="tfp_trend * public_capital_tfp_effect * knowledge_tfp_effect * digital_tfp_effect"
-                     " * finance_tfp_effect * spillover_tfp_effect * industrial_chains_tfp_effect"
-                     " * producer_services_tfp_effect"),
+                     " * finance_tfp_effect * spillover_tfp_effect * producer_services_tfp_effect"),
         Aux("tfp_aggregate", "1", "Value-added-weighted average TFP (2018 weights)", (), G,
             equation="sum(tfp * va_2018) / gdp_real_2018"),
         Aux("productivity", "1", "TFP x resource factor: output per unit of factor input, 2018 = 1", S, G,
@@ -163,8 +162,9 @@ def components() -> list:
             equation="max(0, depreciation_rate * capital + (desired_capital - capital) / capital_adjustment_time"
                      " + max(expected_capital_growth, -depreciation_rate) * desired_capital)"
                      " * min(credit_availability, 1) ** credit_investment_elasticity"),
-        Flow("investment", MONEY, "Gross investment by sector: private + industrial chains + relocated capital + FDI", S, G,
-             equation="private_investment + industrial_chains_investment + relocated_capital_inflow + fdi_inflow"),
+        Flow("investment", MONEY,
+             "Gross investment by sector: private + projects induced by chain subsidies + relocated capital", S, G,
+             equation="private_investment + industrial_chains_investment + relocated_capital_inflow"),
         Stock("capital", MONEY_STOCK, "Installed fixed capital by sector", S, G, initial="capital_2018",
               inflows=("investment",), outflows=("depreciation",), non_negative=True),
         Flow("depreciation", MONEY, "Physical depreciation of sector capital", S, G, equation="depreciation_rate * capital"),
@@ -194,8 +194,10 @@ def components() -> list:
         Stock("lever_public_capital", MONEY_STOCK, "Public capital added by levers (port feeder links)", (), G,
               initial=0.0, inflows=("lever_public_capital_formation",),
               outflows=("lever_public_capital_depreciation",), non_negative=True),
-        Flow("lever_public_capital_formation", MONEY, "Public capital built by the port lever (feeder roads, rail links)",
-             (), G, equation="port_investment_public_capital_share * spending_port_investment"),
+        Flow("lever_public_capital_formation", MONEY,
+             "Public capital built by the port lever (feeder roads, rail links), after the construction delay", (), G,
+             equation="delay3(port_investment_public_capital_share * spending_port_investment"
+                      " * port_investment_works_per_yuan, port_investment_construction_delay, 0)"),
         Flow("lever_public_capital_depreciation", MONEY, "Depreciation of lever-built public capital", (), G,
              equation="public_capital_depreciation_rate * lever_public_capital"),
         Aux("public_capital_tfp_effect", "1",

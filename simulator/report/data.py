@@ -26,7 +26,8 @@ REPORT_HEADLINE = ("gdp_real", "gdp_nominal", "trade_total", "exports", "imports
 REPORT_YEARS = (2025, 2030, 2035, 2050)
 #: variables whose fans the uncertainty section draws
 FAN_VARIABLES = ("gdp_real", "employment_total", "trade_total", "population")
-#: parameter blocks that hold policy settings, never sampled as uncertainty
+#: members of the paired appraisal ensemble behind the returns table when no --uncertainty N is given
+RETURNS_MEMBERS = 100
 
 
 @dataclass
@@ -44,7 +45,13 @@ class ReportData:
         per metric with its unit; unavailable metrics and their reasons in ``attrs``).
     uncertainty : dict or None
         ``n, seed, quantiles`` (scenario levels), ``effect`` and ``probability``
-        (paired against the base, or ``None``), ``variables``.
+        (paired against the base, or ``None``), ``variables``, ``lever_mechanisms`` (sampled or
+        fixed as designed) and ``sampling`` (:func:`simulator.ensemble.sampling_table`).
+    return_bands : dict or None
+        The appraisal metrics as median and 90% band over a paired ensemble against the base:
+        ``table`` (:func:`simulator.ensemble.appraisal.return_bands`), ``n``, ``seed``,
+        ``lever_mechanisms``; from the uncertainty ensemble when there is one, else from
+        :data:`RETURNS_MEMBERS` members.
     sensitivity : dict or None
         ``method, output, unit, runs, table`` (one row per parameter column,
         most influential first).
@@ -63,6 +70,7 @@ class ReportData:
     sensitivity: dict | None = None
     validation: dict | None = None
     metadata: dict = field(default_factory=dict)
+    return_bands: dict | None = None
 
     @property
     def headline(self) -> list[str]:
@@ -106,33 +114,62 @@ def _run(prep):
     return res
 
 
-def uncertain_parameters(prep, exclude=()) -> list[str]:
+def uncertain_parameters(prep, exclude=(), *, lever_mechanisms: bool = True) -> list[str]:
     """Parameters to vary (see :func:`simulator.ensemble.uncertain_parameters`)."""
     from ..ensemble import uncertain_parameters as select
 
-    return select(prep, exclude)[0]
+    return select(prep, exclude, lever_mechanisms=lever_mechanisms)[0]
 
 
-def run_uncertainty(prep, base_prep, n: int, seed: int, *, variables=FAN_VARIABLES, chunk_size: int = 2000) -> dict:
-    """Latin-hypercube ensemble of ``n`` members for the scenario (and the base, paired on the same sample)."""
-    from ..ensemble import paired_comparison, run_ensemble, sample
+def run_uncertainty(prep, base_prep, n: int, seed: int, *, variables=FAN_VARIABLES, chunk_size: int = 2000,
+                    lever_mechanisms: bool = True) -> dict:
+    """Latin-hypercube ensemble of ``n`` members for the scenario (and the base, paired on the same sample).
 
-    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    With a base, the appraisal metrics of every member are computed too (``returns``: the
+    :func:`~simulator.ensemble.appraisal.ensemble_returns` frame).
+    """
+    from ..analysis.returns import REQUIRED_VARIABLES
+    from ..ensemble import paired_comparison, run_ensemble, sample, sampling_table
+    from ..ensemble.appraisal import ensemble_returns
+
+    exclude = base_prep.params if base_prep is not None else ()
+    names = uncertain_parameters(prep, exclude=exclude, lever_mechanisms=lever_mechanisms)
     s = sample(prep.parameters, n, seed, "lhs", dimensions=prep.model.dimensions, include=names)
     vars_ = [v for v in variables if v in prep.model]
-    ens = run_ensemble(prep.model, s, prep.params, prep.settings, variables=vars_, chunk_size=chunk_size, seed=seed)
-    out = {"n": n, "seed": seed, "variables": vars_, "quantiles": ens.quantiles(), "effect": None,
-           "probability": None, "sampled_columns": len(s.columns), "elapsed_s": ens.metadata.get("elapsed_s")}
+    keep = list(dict.fromkeys([*vars_, *(v for v in REQUIRED_VARIABLES if v in prep.model)])) \
+        if base_prep is not None else vars_
+    ens = run_ensemble(prep.model, s, prep.params, prep.settings, variables=keep, chunk_size=chunk_size, seed=seed)
+    out = {"n": n, "seed": seed, "variables": vars_, "quantiles": ens.quantiles(variables=vars_), "effect": None,
+           "probability": None, "sampled_columns": len(s.columns), "elapsed_s": ens.metadata.get("elapsed_s"),
+           "lever_mechanisms": lever_mechanisms,
+           "sampling": sampling_table(prep, exclude, lever_mechanisms=lever_mechanisms), "returns": None}
     if base_prep is not None:
-        bens = run_ensemble(base_prep.model, s, base_prep.params, base_prep.settings, variables=vars_,
+        bens = run_ensemble(base_prep.model, s, base_prep.params, base_prep.settings, variables=keep,
                             chunk_size=chunk_size, seed=seed)
-        cmp = paired_comparison(ens, bens)
+        cmp = paired_comparison(ens, bens, variables=vars_)
         out["effect"], out["probability"] = cmp.effect, cmp.probability
+        out["returns"] = ensemble_returns(bens, ens)
     return out
 
 
+def run_return_bands(prep, base_prep, n: int, seed: int, *, lever_mechanisms: bool = True, members=None) -> dict:
+    """Median and 90% band of the appraisal metrics of ``prep`` against ``base_prep``.
+
+    ``members`` (an :func:`~simulator.ensemble.appraisal.ensemble_returns` frame of an ensemble
+    already run) is summarised as it is; otherwise a paired ensemble of ``n`` members is run.
+    """
+    from ..ensemble.appraisal import COMPARE_METRICS, PairedReturns, paired_returns, return_bands
+
+    if members is None:
+        pr = paired_returns(base_prep, {prep.name: prep}, n, seed, lever_mechanisms=lever_mechanisms)
+    else:
+        pr = PairedReturns({prep.name: members}, None, [], {})
+    return {"table": return_bands(pr, COMPARE_METRICS), "n": int(n), "seed": int(seed),
+            "lever_mechanisms": lever_mechanisms}
+
+
 def one_at_a_time(prep, base_prep=None, *, variable: str = "gdp_real", year: float | None = None,
-                  chunk_size: int = 2000) -> dict:
+                  chunk_size: int = 2000, lever_mechanisms: bool = True) -> dict:
     """Swing of the headline result when each uncertain parameter moves across its range, alone.
 
     Member 0 keeps every parameter at its value; members ``2k+1`` / ``2k+2`` set
@@ -152,7 +189,8 @@ def one_at_a_time(prep, base_prep=None, *, variable: str = "gdp_real", year: flo
 
     from ..ensemble import marginals, run_ensemble
 
-    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else (),
+                                 lever_mechanisms=lever_mechanisms)
     margs = [m for m in marginals(prep.parameters, prep.model.dimensions, include=names) if not m.degenerate]
     if not margs:
         return {"method": "oat", "output": "", "unit": "", "runs": 0, "table": pd.DataFrame()}
@@ -195,7 +233,8 @@ def one_at_a_time(prep, base_prep=None, *, variable: str = "gdp_real", year: flo
 
 
 def morris_screening(prep, base_prep=None, *, variable: str = "gdp_real", year: float | None = None,
-                     trajectories: int = 16, seed: int = 20240501, chunk_size: int = 2000) -> dict:
+                     trajectories: int = 16, seed: int = 20240501, chunk_size: int = 2000,
+                     lever_mechanisms: bool = True) -> dict:
     """Morris elementary effects of the headline result, with the sensitivity layer (SALib).
 
     The design (``trajectories x (D + 1)`` rows) runs as one vectorised
@@ -218,7 +257,8 @@ def morris_screening(prep, base_prep=None, *, variable: str = "gdp_real", year: 
     """
     from ..ensemble import analyze_function, marginals, run_ensemble
 
-    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else ())
+    names = uncertain_parameters(prep, exclude=base_prep.params if base_prep is not None else (),
+                                 lever_mechanisms=lever_mechanisms)
     margs = [m for m in marginals(prep.parameters, prep.model.dimensions, include=names) if not m.degenerate]
     settings = dataclasses.replace(prep.settings, on_nonfinite="ignore")
     y_out = _output_year_from_settings(settings, year)
@@ -310,7 +350,8 @@ def summary_markdown(text: str, keep_subsections=("acceptance", "summary")) -> s
 
 
 def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int | None = None,
-            sensitivity: str | None = "morris", validation: bool = True) -> ReportData:
+            sensitivity: str | None = "morris", validation: bool = True, lever_mechanisms: bool = True,
+            returns_members: int = RETURNS_MEMBERS) -> ReportData:
     """Run everything the report shows.
 
     Parameters
@@ -329,6 +370,12 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
         range (no SALib needed), or skip the section.
     validation : bool
         Include the model's validation summary.
+    lever_mechanisms : bool
+        Sample the lever-mechanism parameters in the ensembles (default); False: the policy as
+        designed (mechanisms at their central values).
+    returns_members : int
+        Members of the paired appraisal ensemble behind the returns bands when ``uncertainty`` is not
+        given (0: no bands).
     """
     from ..analysis import returns_table
     from ..scenarios import prepare
@@ -345,7 +392,16 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
     if base is not None and "gdp_real" in results:
         metrics = returns_table(base, {prep.name: results})
     seed = seed if seed is not None else (prep.metadata.get("seed") or 20240501)
-    unc = run_uncertainty(prep, base_prep, int(uncertainty), int(seed)) if uncertainty else None
+    unc = run_uncertainty(prep, base_prep, int(uncertainty), int(seed), lever_mechanisms=lever_mechanisms) \
+        if uncertainty else None
+    bands = None
+    if metrics is not None and prep.scenario.levers:
+        if unc is not None and unc.get("returns") is not None:
+            bands = run_return_bands(prep, base_prep, int(uncertainty), int(seed), lever_mechanisms=lever_mechanisms,
+                                     members=unc["returns"])
+        elif returns_members:
+            bands = run_return_bands(prep, base_prep, int(returns_members), int(seed),
+                                     lever_mechanisms=lever_mechanisms)
     sens = None
     if sensitivity == "morris":
         try:
@@ -353,9 +409,9 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
         except ImportError:
             sensitivity = "oat"  # the sensitivity extra is not installed: the cheap method needs no SALib
         else:
-            sens = morris_screening(prep, base_prep, seed=int(seed))
+            sens = morris_screening(prep, base_prep, seed=int(seed), lever_mechanisms=lever_mechanisms)
     if sensitivity == "oat":
-        sens = one_at_a_time(prep, base_prep)
+        sens = one_at_a_time(prep, base_prep, lever_mechanisms=lever_mechanisms)
     elif sensitivity not in ("morris", None):
         raise ValueError(f"unknown sensitivity method {sensitivity!r} (choose 'morris', 'oat' or None)")
     val = validation_summary() if validation else None
@@ -370,6 +426,8 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
         "uncertainty_seed": seed if uncertainty else None,
         "settings": dataclasses.asdict(prep.settings),
         "uncertainty_members": int(uncertainty or 0),
+        "returns_members": bands["n"] if bands else 0,
+        "lever_mechanisms_sampled": lever_mechanisms,
         "sensitivity_runs": sens["runs"] if sens else 0,
         "regsim_version": __version__,
         "python": platform.python_version(),
@@ -377,4 +435,4 @@ def collect(scenario, compare=None, *, uncertainty: int | None = None, seed: int
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "compute_seconds": round(time.perf_counter() - t0, 2),
     }
-    return ReportData(prep, base_prep, results, base, metrics, unc, sens, val, meta)
+    return ReportData(prep, base_prep, results, base, metrics, unc, sens, val, meta, bands)

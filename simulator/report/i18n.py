@@ -173,6 +173,30 @@ PHRASES = {
     "returns_unavailable": ("Not available (the model does not provide the inputs yet): ",
                             "暂不可用（模型尚未提供所需变量）："),
     "evidence": ("Evidence", "实证参考"),
+    "band": ("Median [90% band]", "中位数［90%区间］"),
+    "central_run": ("Central run", "中心参数运行"),
+    "bands_note": ("Median and 90% band over {n} paired runs of the scenario and the comparison (every uncertain "
+                   "parameter drawn from its distribution, Latin hypercube, seed {seed}; {mech}); the central run "
+                   "has every parameter at its central value. Payback years count the runs that pay back; the "
+                   "shares say how many do.",
+                   "基于 {n} 次本情景与对照情景配对运行的中位数及90%区间（所有不确定参数按其分布抽样，"
+                   "拉丁超立方，随机种子 {seed}；{mech}）；中心参数运行取各参数的中心值。"
+                   "回收年份只统计实现回收的运行，比例说明实现回收的运行占比。"),
+    "mech_sampled": ("the lever-mechanism parameters are sampled too", "政策工具机制参数同样抽样"),
+    "mech_as_designed": ("the lever-mechanism parameters are fixed at their central values: the policy as designed",
+                         "政策工具机制参数固定在中心值：按设计实施的政策"),
+    "literature_range": ("literature {lo}–{hi} (docs/levers.md)", "文献区间 {lo}–{hi}（docs/levers.md）"),
+    "literature_note": ("Range the literature supports for this lever's PV of GDP per yuan at 8%: {basis}.",
+                        "文献支持的该政策工具每元投入GDP现值（8%折现）区间：{basis}。"),
+    "sampled_title": ("Lever-mechanism parameters in the ensemble", "集合模拟中的政策工具机制参数"),
+    "sampled_note": ("{n} parameters are sampled: {lev} lever-mechanism parameters (below) and {other} parameters of "
+                     "the economy; the {fixed} policy settings (budgets, timing, financing, target shares) are fixed.",
+                     "共抽样 {n} 个参数：{lev} 个政策工具机制参数（见下表）和 {other} 个经济参数；{fixed} 个政策设置"
+                     "（预算、时间、融资、投向比例）保持固定。"),
+    "distribution": ("Distribution", "分布"),
+    "sampled": ("Sampled", "是否抽样"),
+    "m_gdp_payback_share": ("Share of runs with GDP payback within the horizon", "模拟期内实现GDP回收的运行比例"),
+    "m_fiscal_payback_share": ("Share of runs with fiscal payback within the horizon", "模拟期内实现财政回收的运行比例"),
     "fiscal_position": ("Fiscal position of the province", "省级财政状况"),
     "fiscal_position_note": ("Scenario values at key years, the comparison scenario below.",
                              "关键年份本情景取值，下方为对照情景。"),
@@ -209,6 +233,7 @@ PHRASES = {
     "m_gdp_added": ("GDP added in {y}", "{y}年新增GDP"),
     "m_jobs_added": ("Jobs added in {y}", "{y}年新增就业"),
     "m_trade_added": ("Trade added in {y}", "{y}年新增进出口"),
+    "m_trade_added_pct": ("Trade added in {y} (% of the comparison's)", "{y}年新增进出口（占对照情景的%）"),
     "paid back": ("paid back", "已回收"),
     "not within the horizon": ("not within the horizon", "模拟期内未回收"),
     "no extra spending": ("no extra spending", "无新增投入"),
@@ -272,6 +297,8 @@ UNITS = [
     ("person-years", "人·年"),
     ("PV at", "现值，折现率"),
     ("true/false", "是/否"),
+    ("share of members", "运行占比"),
+    ("% of the base's trade_total in", "占对照情景进出口总额的%，"),
     ("10k persons/yr", "万人/年"),
     ("10k persons", "万人"),
     ("persons", "人"),
@@ -329,9 +356,9 @@ class Labels:
         m = re.fullmatch(r"impact_multiplier_y(\d+)", name)
         if m:
             return self.get("m_impact_multiplier", j=m.group(1))
-        m = re.fullmatch(r"(gdp|jobs|trade)_added_(\d+)", name)
+        m = re.fullmatch(r"(gdp|jobs|trade)_added_(\d+)(_pct)?", name)
         if m:
-            return self.get(f"m_{m.group(1)}_added", y=m.group(2))
+            return self.get(f"m_{m.group(1)}_added{m.group(3) or ''}", y=m.group(2))
         return name
 
     def unit(self, unit: str) -> str:

@@ -215,6 +215,19 @@ def _uncertainty(d, L, figs) -> str:
         return f'<p class="note">{esc(L["no_uncertainty"])}</p>'
     parts = [f'<p class="note">{esc(L.get("fan_note", n=u["n"], seed=u["seed"]))}</p>',
              _img("fans", figs, L["sec_uncertainty"])]
+    tab = u.get("sampling")
+    if tab is not None and len(tab):
+        smp = tab[tab["sampled"]]
+        lev = tab[tab["role"] == "lever mechanism"]
+        rows = [[f"<code>{esc(r.parameter)}</code>", esc(r.distribution), esc(f"{fmt(r.lo)} – {fmt(r.hi)}"),
+                 esc(L["yes"] if r.sampled else L["no"] + (f" ({r.reason})" if r.reason else ""))]
+                for r in lev.itertuples()]
+        parts.append(f"<h3>{esc(L['sampled_title'])}</h3><p class=\"note\">"
+                     + esc(L.get("sampled_note", n=len(smp), lev=int((smp['role'] == 'lever mechanism').sum()),
+                                 other=int((smp['role'] != 'lever mechanism').sum()),
+                                 fixed=int((tab['role'] == 'policy setting').sum())))
+                     + "</p>" + _table([esc(L["parameter"]), esc(L["distribution"]), esc(L["range"]),
+                                        esc(L["sampled"])], rows))
     if u["probability"] is not None:
         prob = u["probability"]
         years = d.years
@@ -297,6 +310,8 @@ def _returns(d, L, figs) -> str:
         else not d.prep.scenario.levers
     if no_spending:
         return f'<p class="note">{esc(L["no_returns"])}</p>'
+    bands = _band_cells(getattr(d, "return_bands", None))
+    lit = _literature(d)
     rows = []
     for ind, r in t.iterrows():
         if ind in why or ind in _PAYBACKS.values():
@@ -305,13 +320,29 @@ def _returns(d, L, figs) -> str:
         if ind in _PAYBACKS and t.loc[_PAYBACKS[ind], col] != "paid back":
             v = t.loc[_PAYBACKS[ind], col]
         ev = f"{MULTIPLIER_RANGE[0]:g}–{MULTIPLIER_RANGE[1]:g}" if r["evidence"] else ""
-        rows.append([esc(L.metric(ind)) + f"<br><small><code>{esc(ind)}</code></small>", _metric_cell(L, v, r["unit"]),
-                     esc(L.unit(r["unit"])), esc(ev)])
+        if ind == "gdp_pv_ratio_8pct" and lit:
+            ev = L.get("literature_range", lo=f"{lit.lo:g}", hi=f"{lit.hi:g}")
+        row = [esc(L.metric(ind)) + f"<br><small><code>{esc(ind)}</code></small>"]
+        if bands is not None:
+            row.append(esc(bands.get(ind, "")))
+        rows.append(row + [_metric_cell(L, v, r["unit"]), esc(L.unit(r["unit"])), esc(ev)])
+    if bands is not None:
+        for ind in ("gdp_payback_share", "fiscal_payback_share"):
+            if ind in bands:
+                rows.append([esc(L.metric(ind)) + f"<br><small><code>{esc(ind)}</code></small>", esc(bands[ind]), "",
+                             esc(L.unit("share of members")), ""])
     st = t.attrs.get("settings")
     parts = [f'<p class="note">{esc(L.get("returns_note", settings=_returns_settings(L, st)))}</p>' if st else ""]
+    rb = getattr(d, "return_bands", None)
+    if rb is not None:
+        mech = L["mech_sampled"] if rb.get("lever_mechanisms", True) else L["mech_as_designed"]
+        parts.append(f'<p class="note">{esc(L.get("bands_note", n=rb["n"], seed=rb["seed"], mech=mech))}</p>')
     has_ev = any(r[-1] for r in rows)
-    head = [esc(L["variable"]), esc(L["value"]), esc(L["unit"])] + ([esc(L["evidence"])] if has_ev else [])
-    parts.append(_table(head, [r if has_ev else r[:-1] for r in rows], num_cols=(1,)))
+    vcols = ([esc(L["band"])] if bands is not None else []) + [esc(L["central_run"] if bands is not None else L["value"])]
+    head = [esc(L["variable"]), *vcols, esc(L["unit"])] + ([esc(L["evidence"])] if has_ev else [])
+    parts.append(_table(head, [r if has_ev else r[:-1] for r in rows], num_cols=tuple(range(1, 1 + len(vcols)))))
+    if lit:
+        parts.append(f'<p class="note">{esc(L.get("literature_note", basis=lit.basis))}</p>')
     if has_ev:
         from ..analysis.returns import MULTIPLIER_EVIDENCE
 
@@ -327,6 +358,27 @@ def _returns(d, L, figs) -> str:
         parts.append(f'<p class="note">{esc(L["returns_unavailable"])}</p><ul class="note">{items}</ul>')
     parts.append(_fiscal_position(d, L))
     return "".join(parts)
+
+
+def _band_cells(rb) -> dict | None:
+    """Metric -> "median [p5, p95]" text of the report's return bands (``None`` without them)."""
+    if rb is None:
+        return None
+    from ..ensemble.appraisal import format_band
+
+    return {r.metric: format_band(r.p5, r.p50, r.p95, r.unit) if r.n_valid > 0 else "n/a"
+            for r in rb["table"].itertuples()}
+
+
+def _literature(d):
+    """The literature range of the scenario's lever when it sets exactly one (else None)."""
+    from ..levers.mechanisms import LITERATURE
+
+    try:
+        levers = [k for k, v in d.prep.scenario.levers.items() if float(v.get("budget", 0) or 0) > 0]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return LITERATURE.get(levers[0]) if len(levers) == 1 else None
 
 
 def _assumptions(d, L, figs) -> str:

@@ -47,7 +47,7 @@ itself when ``ramp > 0``) until ``end``, exclusive -- ``budget * clip((t - start
 / ramp, 0, 1)`` for ``start <= t < end`` (``simulator/model/levers.py``).
 
     [parameters]                       # override any parameter by name
-    trade_cost_elasticity = -2.5
+    partner_demand_elasticity = 1.2
 
 Inheritance: a child's ``[horizon]`` and ``[parameters]`` keys replace the
 parent's one by one, as do the settings of a lever. A child's shock replaces
