@@ -18,6 +18,15 @@ exceeds what capacity can deliver, prices and delivery delays keep rising and bu
 suppliers until demand is back within capacity, so excess demand cannot persist; below normal
 utilisation prices ease.
 
+The delivery-pressure factor is an *effective* price: it steers buyers' choices but nobody is paid
+it, so it is not income and does not enter nominal value added. HLJ's value-added price (the GDP
+deflator relative to the national price level, ``sector_price`` in the production block) is the
+cost-based price, by double deflation with intermediate inputs at common prices: gross-output price
+``1 + va_ratio (ruc_va - 1) + carbon_cost_share`` less inputs ``1 - va_ratio``, per unit of value
+added::
+
+    value_added_price_relative = ruc_va + carbon_cost_share / va_ratio
+
 Buyers react to it with a lag (``market_share_adjustment_time``). Armington market shares with
 sourced elasticities (``armington_elasticity_domestic`` by commodity, ``armington_elasticity_foreign``):
 
@@ -60,6 +69,10 @@ def components() -> list:
             S, G,
             equation="(1 + va_ratio * (unit_cost_relative_va - 1) + carbon_cost_share)"
                      " * delivery_pressure / init(delivery_pressure)"),
+        Aux("value_added_price_relative", "1",
+            "HLJ value-added price relative to the rest of China, 2018 = 1: unit cost of value added (dual) + the regional"
+            " carbon cost per unit of value added; delivery delays are a cost to buyers, not income, and are excluded",
+            S, G, equation="unit_cost_relative_va + carbon_cost_share / va_ratio"),
         Aux("perceived_unit_cost_relative", "1",
             "Relative unit cost as buyers see it (orders and contracts adjust over market_share_adjustment_time)", S, G,
             equation="smooth(unit_cost_relative, market_share_adjustment_time, 1)"),

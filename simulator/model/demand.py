@@ -32,9 +32,14 @@ supply after exports and a minimum of sales to the rest of China
     o_2018   = max(x_2018 - e_2018 - rpc_ref * U_2018, floor * x_2018)
     rpc_2018 = (x_2018 - e_2018 - o_2018) / U_2018
 
-Household income (real) is the wage bill, transfers (the fiscal block's transfers to households:
-pensions, social assistance, farm subsidies) and other income (non-wage value added); consumption
-follows perceived income. Government consumption and budget-financed public investment come from the
+Household income (real, at consumer prices) is the wage bill, transfers (the fiscal block's transfers
+to households: pensions, social assistance, farm subsidies) and other income (non-wage value added);
+consumption follows perceived income. Every income is deflated by the same consumer price level: the
+real wage bill is the national real wage (CPI-deflated) x the relative wage x employment, so non-wage
+income is nominal GDP less the nominal wage bill, divided by the price level
+(``gdp_nominal / price_level - wage_bill``), not real GDP less the real wage bill, which would mix the
+GDP deflator with the CPI and move income between wages and profits whenever HLJ's value-added prices
+move against the CPI. Government consumption and budget-financed public investment come from the
 fiscal block (``simulator/model/fiscal.py``), so lever money reallocated within the budget, lever bond
 service and fiscal consolidation cut demand yuan for yuan; off-budget public investment (financing
 vehicles, state firms) keeps its 2018 share of GDP.
@@ -68,8 +73,10 @@ def components() -> list:
         Aux("transfer_income_index", "1",
             "Transfers to households (pensions, social assistance, farm subsidies; fiscal block) relative to 2018", (), G,
             equation=f"government_transfers_households / max(init(government_transfers_households), {EPS})"),
-        Aux("other_income_index", "1", "Non-wage income (mixed and property income) relative to 2018: non-wage value added",
-            (), G, equation=f"max(gdp_real - wage_bill, 0) / max(gdp_real_2018 - wage_bill_2018, {EPS})"),
+        Aux("other_income_index", "1",
+            "Non-wage income (mixed and property income) relative to 2018: nominal non-wage value added deflated, like"
+            " the wage bill, by the consumer price level", (), G,
+            equation=f"max(gdp_nominal / max(price_level, {EPS}) - wage_bill, 0) / max(gdp_real_2018 - wage_bill_2018, {EPS})"),
         Aux("household_income", MONEY, "Household disposable income (real): wages, transfers and other income", (), G,
             equation=f"household_income_2018 * (income_share_wages * wage_bill / max(wage_bill_2018, {EPS})"
                      " + income_share_transfers * transfer_income_index"

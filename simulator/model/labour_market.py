@@ -17,6 +17,15 @@ unemployment bends smoothly toward the frictional rate ``u_f`` instead of crossi
 so employment can never exceed the labour force less frictional unemployment; positions beyond
 that stay vacant, and each sector's employment is its positions times the common fill rate.
 
+Participation responds to the perceived job gap, not to the registered unemployment rate: the
+registered rate cannot fall below its frictional floor, while HLJ's hidden unemployment (workers laid
+off in SOE restructuring, rural under-employment, low participation: labour force / population 0.48 in
+2018 against about 0.55 nationally) is drawn into work as long as positions outnumber workers. Above
+the floor the job gap equals the unemployment rate, so the discouraged-worker response is unchanged
+there::
+
+    participation_factor = exp(-s_p (job_gap_perceived - job_gap_2018))
+
 The regional wage relative to the national average wage follows a wage curve (unemployment
 elasticity ``-wage_curve_elasticity``, Nijkamp & Poot 2005 meta-analysis, Blanchflower & Oswald)
 and HLJ's labour productivity relative to the national one (pass-through ``wage_productivity_passthrough``),
@@ -53,8 +62,9 @@ def components() -> list:
         Aux("perceived_unemployment_rate", "1", "Unemployment rate as perceived by households (smoothed over a year)", (), G,
             equation="smooth(unemployment_rate, unemployment_perception_time, unemployment_rate_2018)"),
         Aux("participation_factor", "1",
-            "Participation relative to trend: discouraged workers leave when jobs are scarce, return when plentiful", (), G,
-            equation="exp(-participation_unemployment_sensitivity * (perceived_unemployment_rate - unemployment_rate_2018))"),
+            "Participation relative to trend: discouraged workers leave when jobs are scarce and the hidden unemployed"
+            " return when positions are plentiful (perceived job gap relative to 2018; not floored)", (), G,
+            equation="exp(-participation_unemployment_sensitivity * (perceived_job_gap - job_gap_2018))"),
         Aux("labour_force", PERSONS,
             "Labour supply: the cohort block's labour force by sex x age (participation responding to job availability)"
             " x the labour_supply_multiplier scenario hook", (), G,

@@ -46,7 +46,10 @@ deepening as the wage/user-cost ratio rises)
 Growth decomposition: ``ln(VA/va_2018) = ln(A) + ln(R) + a ln(zK / z_2018 K_2018) + (1-a) ln(E/E_2018)``
 exactly for each sector (outputs ``tfp_contribution``, ``resource_contribution``,
 ``capital_contribution``, ``labour_contribution``). Money: 100m yuan at 2018 prices;
-``gdp_nominal`` in current prices.
+``gdp_nominal`` in current prices: value added x ``sector_price`` = national price level x HLJ's
+value-added price relative to the rest of China (``value_added_price_relative``: the cost-based
+price by double deflation, competitiveness block; delivery delays steer buyers but are nobody's
+income) x the oil pass-through.
 """
 
 from __future__ import annotations
@@ -118,8 +121,9 @@ def components() -> list:
         Aux("va_tertiary", MONEY, "Tertiary industry value added (official definition)", (), G,
             equation="sum(value_added * tertiary_weight)"),
         Aux("sector_price", "1",
-            "Output price by sector, 2018 = 1: national price level x HLJ's relative unit cost x oil pass-through", S, G,
-            equation="price_level * perceived_unit_cost_relative * oil_price_cny_index ** energy_price_passthrough"),
+            "Value-added price by sector, 2018 = 1: national price level x HLJ's value-added price relative to the rest"
+            " of China (unit cost, not delivery delays) x oil pass-through", S, G,
+            equation="price_level * value_added_price_relative * oil_price_cny_index ** energy_price_passthrough"),
         Aux("value_added_nominal", "100m yuan/yr (current prices)", "Value added at current prices", S, G,
             equation="value_added * sector_price"),
         Aux("gdp_nominal", "100m yuan/yr (current prices)", "Regional GDP at current prices", (), G,
