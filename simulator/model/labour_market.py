@@ -39,7 +39,16 @@ so that it keeps working when jobs outnumber workers: unemployment cannot fall b
 floor, but vacancies keep raising the wage::
 
     wage_relative* = wage_relative_2018 * (A (K/E)^a / China labour productivity)^lambda
-                     * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018))
+                     * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018)) * premium
+    d premium / dt = premium * (-b / u_2018 * (job_gap_perceived - u_f)) / T_w
+
+The level curve is the short-run response the wage-curve literature estimates, anchored at 2018; the
+premium is an integral that keeps moving the wage while the market is away from frictional
+unemployment ``u_f``: up while positions go unfilled, down while unemployment exceeds the frictional
+rate (as in 2012-2019, when HLJ's relative wage fell from 0.825 to 0.756 of the national one).
+Regional labour markets return to normal within several years after a shock, Blanchard & Katz 1992,
+mostly through migration; here the wage and, through it, migration and factor substitution carry the
+adjustment.
 
 The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
 it sets the factor-price ratio of the production block, unit labour costs against the rest of
@@ -110,7 +119,17 @@ def components() -> list:
         Aux("wage_relative_target", "1",
             "Wage curve: HLJ / national average wage the labour market and relative productivity point to", (), G,
             equation="wage_relative_2018 * max(relative_labour_productivity, 0.01) ** wage_productivity_passthrough"
-                     " * exp(-wage_curve_elasticity / unemployment_rate_2018 * (perceived_job_gap - job_gap_2018))"),
+                     " * exp(-wage_curve_elasticity / unemployment_rate_2018 * (perceived_job_gap - job_gap_2018))"
+                     " * labour_scarcity_premium"),
+        Stock("labour_scarcity_premium", "1",
+              "Wage premium that builds up while positions outnumber the labour force less frictional unemployment"
+              " (vacancies) and erodes while unemployment is above it, 2018 = 1", (), G,
+              initial=1.0, inflows=("labour_scarcity_premium_change",), non_negative=True),
+        Flow("labour_scarcity_premium_change", "1/yr",
+             "Change of the scarcity premium: the wage curve's log response to the job gap beyond frictional"
+            " unemployment, per wage_premium_adjustment_time", (), G,
+             equation="labour_scarcity_premium * clip(-wage_curve_elasticity / unemployment_rate_2018"
+                      " * (perceived_job_gap - frictional_unemployment), -0.5, 0.5) / wage_premium_adjustment_time"),
         Stock("wage_relative", "1", "HLJ average wage / national average wage (adjusts toward the wage curve)", (), G,
               initial="wage_relative_2018", inflows=("wage_relative_change",)),
         Flow("wage_relative_change", "1/yr", "Adjustment of the relative wage toward its target", (), G,

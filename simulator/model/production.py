@@ -8,8 +8,11 @@ times its utilisation ``z``) and employment, normalised to 2018 so that no unobs
 ``a = 1 - labour_share`` (factor-cost shares from the HLJ 2007 input-output table, moved toward the
 national shares of 2018), ``A`` is total factor productivity: one trend per sector (``tfp_growth``,
 sourced from China's record, which includes the baseline's own public capital, R&D and digital
-deepening) times the effects of what levers add on top (public capital, knowledge, digital
-adoption, finance depth, spillovers, producer services), each exactly 1 without levers, and
+deepening) times ``national_productivity_factor`` (the productivity growth the national
+labour-productivity projection needs beyond that record, shared by every region: competitiveness
+block; it leaves HLJ's TFP relative to the rest of China's at the record ratio) times the effects
+of what levers add on top (public capital, knowledge, digital adoption, finance depth, spillovers,
+producer services), each exactly 1 without levers, and
 ``R`` a resource factor (Daqing crude output, energy sector only: depletion is not counted as TFP).
 
 Output is demand-determined (the demand block turns final demand into output through the
@@ -77,8 +80,8 @@ def components() -> list:
         Aux("tfp_trend", "1", "Trend TFP by sector (2018 = 1): one sourced growth rate per sector", S, G,
             equation="exp(tfp_growth * (time - initial_time))"),
         Aux("tfp", "1", "Total factor productivity by sector, 2018 = 1 (trend x the model's explicit channels)", S, G,
-            equation="tfp_trend * public_capital_tfp_effect * knowledge_tfp_effect * digital_tfp_effect"
-                     " * finance_tfp_effect * spillover_tfp_effect * producer_services_tfp_effect"),
+            equation="tfp_trend * national_productivity_factor * public_capital_tfp_effect * knowledge_tfp_effect"
+                     " * digital_tfp_effect * finance_tfp_effect * spillover_tfp_effect * producer_services_tfp_effect"),
         Aux("tfp_aggregate", "1", "Value-added-weighted average TFP (2018 weights)", (), G,
             equation="sum(tfp * va_2018) / gdp_real_2018"),
         Aux("productivity", "1", "TFP x resource factor: output per unit of factor input, 2018 = 1", S, G,
