@@ -65,6 +65,17 @@ _OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "^", "%": "MOD", "<": "<",
         ">=": ">=", "==": "=", "!=": "<>", "and": "AND", "or": "OR"}
 
 
+#: stateful builtins and the position of their first initial-value argument
+_STATEFUL = {"smooth": 2, "smooth1": 2, "smooth3": 2, "smoothn": 3, "delay1": 2, "delay3": 2, "delayn": 3,
+             "delay": 2}
+
+
+def _float_literal(v: float) -> str:
+    """An XMILE number that reads as a float in every tool (``1.0``, not ``1``)."""
+    s = _num(v)
+    return s if any(c in s for c in ".eEI") else (f"({s[1:-1]}.0)" if s.startswith("(") else f"{s}.0")
+
+
 def _num(v: float) -> str:
     if math.isnan(v):
         raise XmileError("NaN cannot be written as an XMILE number")
@@ -262,6 +273,12 @@ class _Equations:
             return f"(IF {a} > 0 THEN 1 ELSE (IF {a} < 0 THEN -1 ELSE 0))"
         if f == "mod":
             return f"({t(args[0])} MOD {t(args[1])})"
+        if f in _STATEFUL:
+            # a literal initial value is written as a float ("1.0"): PySD keeps an integer literal's
+            # dtype for the state of SMTH/DELAY, and an integer state truncates every step's change
+            args_text = [t(a) for a in args[:_STATEFUL[f]]] + [
+                _float_literal(a.value) if isinstance(a, Num) else t(a) for a in args[_STATEFUL[f]:]]
+            return f"{_SIMPLE[f]}({', '.join(args_text)})"
         if f in _SIMPLE:
             return f"{_SIMPLE[f]}({', '.join(t(a) for a in args)})"
         raise XmileError(f"function {f!r} has no XMILE equivalent", variable=owner, construct=f)
