@@ -37,7 +37,7 @@ import numpy as np
 
 from . import builtins as B
 from .components import RESERVED_NAMES, Lookup, Model, ModelError
-from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Sub, Subscript, Unary, Var
+from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Sub, Subscript, Unary, Var, to_text
 
 Layout = tuple[str, ...]
 
@@ -467,6 +467,8 @@ class VecGen:
                 raise _err(ctx, f"rename(): {a!r} has {self.size(a)} elements, {b!r} {self.size(b)}")
             ren = lambda dd: tuple(b if d == a else d for d in dd)  # noqa: E731
             return Val(v.code, ren(v.layout), ren(v.logical), v.lit)
+        if f == "shift":
+            return self.shift(node)
         if f == "matmul":
             a, b = self.expr(args[0]), self.expr(args[1])
             if not a.logical or not b.logical:
@@ -516,6 +518,23 @@ class VecGen:
         if f in B.REDUCTIONS:  # min/max with two or more value arguments handled above
             raise _err(ctx, f"{f}(): dimension names must be given in quotes")
         raise _err(ctx, f"unknown function {f!r}")
+
+    def shift(self, node: Call) -> Val:
+        """``shift(x, 'dim', k)``: the value ``k`` positions earlier along ``dim`` (0 for the first ``k``)."""
+        ctx = self.ctx
+        x, d, k = node.args
+        usage = "shift() takes a value, a dimension name in quotes and a number of positions, e.g. shift(x, 'age', 1)"
+        if not isinstance(d, Str):
+            raise _err(ctx, usage)
+        if not isinstance(k, Num) or not float(k.value).is_integer() or k.value < 1:
+            raise _err(ctx, f"shift(): the number of positions must be a whole number >= 1 written in the equation, "
+                            f"got {to_text(k)}")
+        v = self.expr(x)
+        dim = self.dim_args(node, [d], v)[0]
+        n, k = self.size(dim), int(k.value)
+        if k >= n:
+            raise _err(ctx, f"shift(): {k} positions is not fewer than the {n} elements of {dim!r} (the result would be 0)")
+        return Val(f"_shift({self.full(v)}, {1 + v.logical.index(dim)}, {k})", v.logical, v.logical)
 
     def reduce(self, node: Call) -> Val:
         f = node.func
@@ -794,7 +813,7 @@ NAMESPACE = {
     "_minimum": np.minimum, "_maximum": np.maximum,
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
     "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
-    "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul,
+    "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul, "_shift": B.shift,
     "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,

@@ -571,6 +571,18 @@ def specialise(node: Node, coords: dict[str, str], dims_of: dict, model: Model, 
                     inner[src] = model.dimensions[src][model.dimensions[dst].index(co[dst])]
                 a = rec(args[0], inner)
                 return None if a is None else Call(f, (a,) + tuple(args[1:]))
+            if f == "shift" and len(args) == 3 and isinstance(args[1], Str) and isinstance(args[2], Num):
+                d = args[1].value
+                e = _coord(d, co, model) if d in model.dimensions else None
+                if e is None:
+                    a = rec(args[0], co)
+                    return None if a is None else Call(f, (a,) + tuple(args[1:]))
+                j = model.dimensions[d].index(e) - int(args[2].value)
+                if j < 0:
+                    return Num(0.0)
+                inner = {k: v for k, v in co.items() if k != d and model.subranges.get(k) != d}
+                inner[d] = model.dimensions[d][j]
+                return rec(args[0], inner)
             if f in ("matmul", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
                 return None
             lk = comps.get(f)
