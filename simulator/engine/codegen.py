@@ -795,6 +795,12 @@ def _dview(d, a: int, b: int, shape):
     return v
 
 
+def _fill_static(out, value):
+    """Write a value fixed for the run into every saved time of its ``(N, T, ...)`` output."""
+    v = np.asarray(value)
+    out[...] = v if v.ndim == 0 else v[:, None]
+
+
 def _s_safediv(a, b, alt):
     return a / b if b != 0 else alt
 
@@ -817,7 +823,7 @@ NAMESPACE = {
     "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,
-    "_broadcast_to": np.broadcast_to,
+    "_broadcast_to": np.broadcast_to, "_fill_static": _fill_static,
     # scalar variant
     "_mpow": math.pow, "_mexp": math.exp, "_mlog": math.log, "_mlog10": math.log10, "_msqrt": math.sqrt,
     "_msin": math.sin, "_mcos": math.cos, "_mtan": math.tan, "_masin": math.asin, "_macos": math.acos,

@@ -724,7 +724,10 @@ class CompiledModel:
     stocks : list of str
         Stock names (including hidden ones) in state-vector order.
     slices : dict of str to slice
-        Columns of each stock in the flat state array ``(N, n_state)``.
+        Where each stock is in the state. The state of ``N`` members is one flat array of
+        ``N * n_state`` numbers: first the scalar stocks as an ``(n_scalar, N)`` block (a scalar
+        stock's slice is its row: each is contiguous, so arithmetic on it is), then the arrayed
+        stocks as an ``(N, n_array)`` block (an arrayed stock's slice is its columns).
     static, init_order, dynamic : list
         Evaluation items of each phase, in order (see :func:`order_with_elements`).
     """
@@ -739,20 +742,42 @@ class CompiledModel:
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     sizes: dict[str, int | None] = field(default_factory=dict)
     n_state: int = 0
+    n_scalar: int = 0
+    n_array: int = 0
     constants: list[str] = field(default_factory=list)
     timeseries: list[str] = field(default_factory=list)
     static: list = field(default_factory=list)
     init_order: list = field(default_factory=list)
     dynamic: list = field(default_factory=list)
     pieces: dict[str, Pieces] = field(default_factory=dict)
+    #: names each auxiliary (and pipeline-delay, previous, noise output) depends on
+    deps: dict[str, set[str]] = field(default_factory=dict)
     init_pieces: dict[str, Pieces] = field(default_factory=dict)
-    nonneg_cols: np.ndarray | None = None
+    nonneg_rows: list[int] = field(default_factory=list)
+    nonneg_cols: list[int] = field(default_factory=list)
     pipes: list[str] = field(default_factory=list)
     prevs: list[str] = field(default_factory=list)
     noises: list[str] = field(default_factory=list)
     vector: object = None   # codegen.VectorProgram
     scalar: object = None   # codegen.ScalarProgram or None
     scalar_ok: bool = False
+
+    def nonneg_index(self, N: int) -> np.ndarray | None:
+        """Positions in the flat state of ``N`` members held by non-negative stocks (None if none)."""
+        if not self.nonneg_rows and not self.nonneg_cols:
+            return None
+        parts = [np.arange(r * N, (r + 1) * N) for r in self.nonneg_rows]
+        if self.nonneg_cols:
+            cols = np.asarray(self.nonneg_cols)
+            parts.append((self.n_scalar * N + np.arange(N)[:, None] * self.n_array + cols[None, :]).reshape(-1))
+        return np.sort(np.concatenate(parts))
+
+    def state_blocks(self, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The ``(n_scalar, N)`` and ``(N, n_array)`` views of a flat state (None where empty)."""
+        N = flat.shape[-1] // max(self.n_state, 1)
+        a = self.n_scalar * N
+        return (flat[..., :a].reshape(flat.shape[:-1] + (self.n_scalar, N)) if self.n_scalar else None,
+                flat[..., a:].reshape(flat.shape[:-1] + (N, self.n_array)) if self.n_array else None)
 
     def display(self, name: str) -> str:
         """The user-visible variable that owns ``name`` (``name`` itself if visible)."""
@@ -795,16 +820,25 @@ def _compile_model(model: Model) -> CompiledModel:
         if isinstance(c, Lookup) and c.dims:
             codegen._lookup_tables(c, model, n)  # checks the per-element tables
 
-    col = 0
-    nonneg: list[int] = []
+    # state: scalar stocks are rows of an (n_scalar, N) block (each one contiguous), arrayed stocks
+    # columns of an (N, n_array) block, both in one flat buffer (see CompiledModel)
+    col = row = 0
+    nonneg_rows: list[int] = []
+    nonneg_cols: list[int] = []
     for s in stocks:
-        k = cm.sizes[s] or 1
-        cm.slices[s] = slice(col, col + k)
-        if comps[s].non_negative:
-            nonneg.extend(range(col, col + k))
-        col += k
-    cm.stocks, cm.n_state = stocks, col
-    cm.nonneg_cols = np.asarray(nonneg, dtype=int) if nonneg else None
+        if comps[s].dims:
+            k = cm.sizes[s]
+            cm.slices[s] = slice(col, col + k)
+            if comps[s].non_negative:
+                nonneg_cols.extend(range(col, col + k))
+            col += k
+        else:
+            cm.slices[s] = slice(row, row + 1)
+            if comps[s].non_negative:
+                nonneg_rows.append(row)
+            row += 1
+    cm.stocks, cm.n_scalar, cm.n_array, cm.n_state = stocks, row, col, row + col
+    cm.nonneg_rows, cm.nonneg_cols = nonneg_rows, nonneg_cols
 
     for s in stocks:
         c = comps[s]
@@ -881,6 +915,7 @@ def _compile_model(model: Model) -> CompiledModel:
             dynamic_set.add(n)
     cm.static = [it for it in order if it[1] not in dynamic_set]
     cm.dynamic = [it for it in order if it[1] in dynamic_set]
+    cm.deps = deps
 
     # initialisation: stocks take their initial equations; auxiliaries their equations
     init_deps: dict[str, set[str]] = {n: deps[n] for n in auxes}

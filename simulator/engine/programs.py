@@ -89,15 +89,18 @@ class VectorProgram:
         for s in cm.stocks:
             self.fill_stock(s, lay)
         # dynamic phase
-        self.dyn_lines = _Lines()
         lay = dict(self.after_static)
         for s in cm.stocks:
             lay[s] = tuple(comps[s].dims)
         for n in cm.noises + cm.pipes + cm.prevs:
             lay[n] = tuple(comps[n].dims)
         self.dyn_names = []
+        #: the code of each dynamic item, in evaluation order: (name, lines)
+        self.dyn_chunks: list[tuple[str, list[str]]] = []
         for item in cm.dynamic:
-            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2, hoist=True)
+            chunk = _Lines()
+            self.emit_item(item, "dynamic", lay, chunk, 2, hoist=True)
+            self.dyn_chunks.append((item[1], chunk.lines))
             if item[1] not in self.dyn_names:
                 self.dyn_names.append(item[1])
         self.dyn_layouts = lay
@@ -228,6 +231,24 @@ class VectorProgram:
             out(depth, f"_maximum({name}, 0.0, out={name})")
         lay[n] = full
 
+    def state_split(self, flat: str, depth: int, out: _Lines) -> None:
+        """Lines binding ``{flat}1`` and ``{flat}2``: the scalar and arrayed blocks of a flat state."""
+        cm, N = self.cm, self.N
+        if cm.n_scalar:
+            out(depth, f"{flat}1 = {flat}[:{cm.n_scalar} * {N}].reshape(({cm.n_scalar}, {N}))")
+        if cm.n_array:
+            out(depth, f"{flat}2 = {flat}[{cm.n_scalar} * {N}:].reshape(({N}, {cm.n_array}))")
+
+    def stock_view(self, s: str, flat: str) -> str:
+        """Code of stock ``s`` in the state ``flat`` (split by :meth:`state_split`)."""
+        cm = self.cm
+        sl, c = cm.slices[s], cm.components[s]
+        if not c.dims:
+            return f"{flat}1[{sl.start}]"
+        if len(c.dims) == 1:
+            return f"{flat}2[:, {sl.start}:{sl.stop}]"
+        return f"{flat}2[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[s]})"
+
     def fill_stock(self, s: str, lay: dict) -> None:
         cm = self.cm
         c = cm.components[s]
@@ -235,12 +256,12 @@ class VectorProgram:
         g = self.gen(s, lay)
         code = g.align(self.val(s, lay), tuple(c.dims)) if lay[s] != tuple(c.dims) or not c.dims else self.names[s]
         if not c.dims:
-            self.init_lines(2, f"S[:, {sl.start}] = _broadcast_to({code}, ({self.N},))")
+            self.init_lines(2, f"S1[{sl.start}] = _broadcast_to({code}, ({self.N},))")
         elif len(c.dims) == 1:
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
+            self.init_lines(2, f"S2[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
         else:
             shape = cm.shapes[s]
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
+            self.init_lines(2, f"S2[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
                                f".reshape({self.N}, {sl.stop - sl.start})")
 
     def derivative(self, s: str, lay: dict) -> None:
@@ -250,47 +271,96 @@ class VectorProgram:
             return
         g = self.gen(s, lay)
         full = tuple(c.dims)
-        acc = "0.0"
-        for f in c.inflows:
-            acc += f" + {g.align(self.val(f, lay), full)}"
-        for f in c.outflows:
-            acc += f" - {g.align(self.val(f, lay), full)}"
         sl = cm.slices[s]
-        # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
+        # ``d[...] = f1 + f2 - f3`` (``0.0 - f3`` without inflows), written into d in place
         if not c.dims:
-            col = f"d[:, {sl.start}]"
+            col = f"d1[{sl.start}]"
         elif len(c.dims) == 1:
-            col = f"d[:, {sl.start}:{sl.stop}]"
+            col = f"d2[:, {sl.start}:{sl.stop}]"
         else:
-            col = f"_dview(d, {sl.start}, {sl.stop}, {cm.shapes[s]})"
+            col = f"_dview(d2, {sl.start}, {sl.stop}, {cm.shapes[s]})"
         terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
                 [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
         first_op, first = terms[0]
         self.deriv_lines(2, f"dv = {col}")
-        self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
-        for op, code in terms[1:]:
+        if first_op == "_add" and len(terms) > 1:
+            # in1 + in2 - out ...: the first two terms in one call (0.0 + in1 + ... up to the sign of a zero)
+            op, code = terms[1]
+            self.deriv_lines(2, f"{op}({first}, {code}, out=dv)")
+            rest = terms[2:]
+        else:
+            self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
+            rest = terms[1:]
+        for op, code in rest:
             self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
 
     # -- assembly --------------------------------------------------------------------
+    def needed(self, save: tuple[str, ...]) -> tuple[set[str], set[str]]:
+        """Dynamic names computed at every evaluation, and those computed at save steps only.
+
+        Every evaluation computes what the stocks' derivatives and the recorded histories
+        (pipeline delays, ``previous``) depend on; save steps add what the saved variables depend
+        on (*output-only* auxiliaries); the rest is computed only for a non-finite diagnosis.
+        """
+        cm = self.cm
+        comps = cm.components
+        dyn = set(self.dyn_names)
+
+        def closure(roots):
+            seen: set[str] = set()
+            stack = [r for r in roots if r in dyn]
+            while stack:
+                n = stack.pop()
+                if n in seen:
+                    continue
+                seen.add(n)
+                stack.extend(x for x in cm.deps.get(n, ()) if x in dyn and x not in seen)
+            return seen
+
+        roots = [f for st in cm.stocks for f in comps[st].inflows + comps[st].outflows]
+        roots += [comps[p].inp for p in cm.pipes + cm.prevs]
+        every = closure(roots)
+        return every, closure(save) - every
+
+    def output_plan(self, save: tuple[str, ...]) -> dict[str, str]:
+        """How each saved variable is written: ``"static"`` (once, into the ``(N, T, ...)`` output),
+        ``"direct"`` (one ``[:, k]`` column of the output per save), ``"block"`` (one row of a
+        time-major ``(T, N, ...)`` buffer per save: contiguous writes for values with few elements)
+        or ``"state"`` (a stock, read from the time-major buffer of saved states)."""
+        cm = self.cm
+        static = set(self.static_names)
+        plan = {}
+        for n in save:
+            if n in static:
+                plan[n] = "static"
+            else:
+                plan[n] = "block" if time_major(cm, n) else "direct"
+        stocks = [n for n in save if cm.components[n].kind == "stock" and plan[n] == "block"]
+        cols = sum(cm.sizes[n] or 1 for n in stocks)
+        if len(stocks) > 1 and 2 * cols >= cm.n_state:   # one copy of the state instead of one per stock
+            for n in stocks:
+                plan[n] = "state"
+        return plan
+
     def source(self, save: tuple[str, ...]) -> str:
         cm = self.cm
         L = _Lines()
         save_lines = _Lines()
         static_saves = _Lines()
-        static = set(self.static_names)
+        plan = self.output_plan(save)
         for n in save:
             slot = self.slots.get(("out", n))
             v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
             code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            if n in static:   # the same value at every saved time: written once
-                if time_major(cm, n):
-                    static_saves(2, f"{slot}[...] = {code}")
-                else:
-                    static_saves(2, f"{slot}[...] = _asarray({code})[:, None]")
-            elif time_major(cm, n):
+            if plan[n] == "static":   # the same value at every saved time: written once
+                static_saves(2, f"_fill_static({slot}, {code})")
+            elif plan[n] == "block":
                 save_lines(3, f"{slot}[k] = {code}")
-            else:
+            elif plan[n] == "direct":
                 save_lines(3, f"{slot}[:, k] = {code}")
+        if "state" in plan.values():
+            save_lines(3, f"{self.slots.get(('sblock',))}[k] = s")
+        every, at_save = self.needed(save)
         L(0, "def _make(R):")
         for j in range(len(self.slots.keys)):
             L(1, f"c{j} = R[{j}]")
@@ -304,31 +374,40 @@ class VectorProgram:
         L(2, "return None")
         L(1, "def init(S, time, row):")
         L(2, "i = 0")
+        self.state_split("S", 2, L)
         for j, n in enumerate(cm.timeseries):
             L(2, f"{self.names[n]} = row[{j}]")
         L.lines += self.init_lines.lines
         L(2, "return None")
         L(1, "def evaluate(t, s, d, row, i, k, rec, dbg):")
         L(2, "time = t")
+        self.state_split("s", 2, L)
+        if self.deriv_lines.lines:
+            self.state_split("d", 2, L)
         for st in cm.stocks:
-            sl, c = cm.slices[st], cm.components[st]
-            if not c.dims:
-                L(2, f"{self.names[st]} = s[:, {sl.start}]")
-            elif len(c.dims) == 1:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}]")
-            else:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[st]})")
+            L(2, f"{self.names[st]} = {self.stock_view(st, 's')}")
         for j, n in enumerate(cm.timeseries):
             L(2, f"{self.names[n]} = row[{j}]")
-        L.lines += self.dyn_lines.lines
+        later, rest = [], []
+        for name, lines in self.dyn_chunks:
+            if name in every:
+                L.lines += lines
+            else:
+                (later if name in at_save else rest).append(lines)
         L.lines += self.deriv_lines.lines
         if self.rec_lines.lines:
             L(2, "if rec:")
             L.lines += self.rec_lines.lines
+        if later:
+            L(2, "if k >= 0 or dbg:")
+            for lines in later:
+                L.lines += ["    " + x for x in lines]
         if save_lines.lines:
             L(2, "if k >= 0:")
             L.lines += save_lines.lines
         L(2, "if dbg:")
+        for lines in rest:
+            L.lines += ["    " + x for x in lines]
         L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
         L(2, "return None")
         L(1, "def save_static():")
