@@ -238,6 +238,18 @@ def inverse(m):
     return np.linalg.inv(m)
 
 
+def solve(m, b):
+    """``inverse(m)`` applied to ``b`` without forming the inverse: ``m`` of shape ``(N|1, n, n)``,
+    ``b`` of shape ``(N|1, n, *B)``; the result ``(N, n, *B)`` solves ``m @ y = b`` for each
+    member (batched LU, ``numpy.linalg.solve``)."""
+    m = np.asarray(m)
+    b = np.asarray(b)
+    lead = np.broadcast_shapes(m.shape[:1], b.shape[:1])
+    rhs = b.reshape(b.shape[:2] + (-1,))
+    y = np.linalg.solve(np.broadcast_to(m, lead + m.shape[1:]), np.broadcast_to(rhs, lead + rhs.shape[1:]))
+    return y.reshape(lead + (m.shape[2],) + b.shape[2:])
+
+
 def poisson_ppf(u, mean):
     """Poisson quantile of the uniform draws ``u`` for (possibly varying) ``mean``."""
     from scipy.stats import poisson

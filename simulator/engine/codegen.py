@@ -636,6 +636,10 @@ class VecGen:
 
     def internal(self, node: Call) -> Val:
         f = node.func
+        if f == "_solve":   # matmul(inverse(M), b) without the inverse (compiler._solve_inverses)
+            m, b = self.expr(node.args[0]), self.expr(node.args[1])
+            out = m.logical[1:] + b.logical[1:]
+            return Val(f"_solve({self.full(m)}, {self.full(b)})", out, out)
         parts = [self.expr(a) for a in node.args]
         fmt = {"_poisson": "_poisson_ppf({1}, {0})", "_triangular": "_tri_ppf({3}, {0}, {1}, {2})",
                "_lognormal": "_lognormal({0}, {1}, {2})"}.get(f)
@@ -820,7 +824,7 @@ NAMESPACE = {
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
     "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
     "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul, "_shift": B.shift,
-    "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
+    "_inverse": B.inverse, "_solve": B.solve, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,
     "_broadcast_to": np.broadcast_to, "_fill_static": _fill_static,

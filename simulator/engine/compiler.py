@@ -583,7 +583,7 @@ def specialise(node: Node, coords: dict[str, str], dims_of: dict, model: Model, 
                 inner = {k: v for k, v in co.items() if k != d and model.subranges.get(k) != d}
                 inner[d] = model.dimensions[d][j]
                 return rec(args[0], inner)
-            if f in ("matmul", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
+            if f in ("matmul", "_solve", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
                 return None
             lk = comps.get(f)
             if isinstance(lk, Lookup) and lk.dims:
@@ -796,11 +796,114 @@ def compile_model(model: Model) -> CompiledModel:
         sys.setrecursionlimit(limit)
 
 
+def _is_static_map(comps: dict[str, Component]) -> dict[str, bool]:
+    """Which components depend on constants only (before ordering; a cycle counts as dynamic)."""
+    memo: dict[str, bool] = {}
+
+    def static(n: str) -> bool:
+        if n in memo:
+            return memo[n]
+        c = comps.get(n)
+        if n in ("dt", "initial_time", "final_time") or isinstance(c, (Constant, Lookup)):
+            memo[n] = True
+            return True
+        if not isinstance(c, Aux) or isinstance(c, (Pipe, Prev, Noise)):
+            memo[n] = False
+            return False
+        memo[n] = False   # provisional: a cycle is not static
+        nodes = ([c.node] if c.equation is not None else []) + [x for _, x in c.element_nodes]
+        ok = all(not (isinstance(x, Call) and (x.func in B.TIME_DEPENDENT or x.func.startswith("_")))
+                 for node in nodes for x in walk(node))
+        ok = ok and all(static(v) for node in nodes for v in names(node))
+        memo[n] = ok
+        return ok
+
+    return {n: static(n) for n in comps}
+
+
+def _solve_inverses(comps: dict[str, Component], model: Model) -> dict[str, Component]:
+    """``matmul(X, b)`` with ``X = inverse(M)`` a dynamic auxiliary used only that way becomes
+    ``_solve(M, b)`` (a batched LU solve, about three times cheaper than the inverse and more
+    accurate; ``X`` itself is then computed only where it is saved). Results differ from the
+    inverse-then-product in the last bits."""
+    if model.subranges:   # M inlined in another equation: the subrange rule could restrict it
+        return comps
+    cands = {n: c.node.args[0] for n, c in comps.items()
+             if isinstance(c, Aux) and not isinstance(c, (Pipe, Prev, Noise)) and not c.elements
+             and c.equation is not None and isinstance(c.node, Call) and c.node.func == "inverse"
+             and len(c.node.args) == 1}
+    if not cands:
+        return comps
+
+    def node_list(c):
+        if isinstance(c, Stock):
+            return ([c.initial_node] if c.initial is not None else []) + [x for _, x in c.element_nodes]
+        if isinstance(c, Aux):
+            return ([c.node] if c.equation is not None else []) + [x for _, x in c.element_nodes]
+        return []
+
+    ok = dict.fromkeys(cands, True)
+
+    def scan(node: Node, first_of_matmul: bool = False) -> None:
+        if isinstance(node, Var):
+            if node.name in ok and not first_of_matmul:
+                ok[node.name] = False
+            return
+        if isinstance(node, Call) and node.func == "matmul" and len(node.args) == 2:
+            scan(node.args[0], True)
+            scan(node.args[1])
+            return
+        for ch in children(node):
+            scan(ch)
+
+    for c in comps.values():
+        for root in node_list(c):
+            scan(root)
+    static = _is_static_map(comps)
+    chosen = {n for n, good in ok.items() if good and not static[n]}
+    if not chosen:
+        return comps
+
+    def rewrite(node: Node) -> Node:
+        if isinstance(node, Call):
+            args = tuple(rewrite(a) for a in node.args)
+            if node.func == "matmul" and len(args) == 2 and isinstance(args[0], Var) and args[0].name in chosen:
+                return Call("_solve", (cands[args[0].name], args[1]))
+            return Call(node.func, args)
+        if isinstance(node, Unary):
+            return Unary(node.op, rewrite(node.operand))
+        if isinstance(node, Bin):
+            return Bin(node.op, rewrite(node.left), rewrite(node.right))
+        if isinstance(node, Index):
+            return Index(rewrite(node.operand), node.element)
+        if isinstance(node, Subscript):
+            return Subscript(rewrite(node.operand), node.items)
+        if isinstance(node, IfElse):
+            return IfElse(rewrite(node.cond), rewrite(node.then), rewrite(node.orelse))
+        return node
+
+    out = {}
+    for n, c in comps.items():
+        if isinstance(c, Stock):
+            init = rewrite(c.initial_node) if c.initial is not None else None
+            els = tuple((k, rewrite(x)) for k, x in c.element_nodes)
+            out[n] = Stock(**{**c.__dict__, "initial": init, "elements": els}) if (
+                init != c.initial_node or els != c.element_nodes) else c
+        elif isinstance(c, Aux) and not isinstance(c, (Pipe, Prev, Noise)):
+            eq = rewrite(c.node) if c.equation is not None else None
+            els = tuple((k, rewrite(x)) for k, x in c.element_nodes)
+            out[n] = type(c)(**{**c.__dict__, "equation": eq, "elements": els}) if (
+                eq != c.node or els != c.element_nodes) else c
+        else:
+            out[n] = c
+    return out
+
+
 def _compile_model(model: Model) -> CompiledModel:
     from . import codegen, programs
 
     ex = _expand(model)
-    comps = ex.out
+    comps = _solve_inverses(ex.out, model)
     dims = {n: c.dims for n, c in comps.items()}
     cm = CompiledModel(model=model, components=comps, visible=ex.visible, dims=dims, owner_of=ex.owner_of)
     cm.shapes = {n: tuple(len(model.dimensions[d]) for d in c.dims) for n, c in comps.items()}

@@ -442,7 +442,7 @@ def scalar_possible(cm) -> bool:
             for x in walk(node):
                 if isinstance(x, (Index, Subscript)):
                     return False
-                if isinstance(x, Call) and (x.func in ("matmul", "inverse", "identity", "rename", "shift")
+                if isinstance(x, Call) and (x.func in ("matmul", "_solve", "inverse", "identity", "rename", "shift")
                                             or (x.func in B.REDUCTIONS and len(x.args) > 1
                                                 and isinstance(x.args[1], Str))):
                     return False
