@@ -111,6 +111,13 @@ class Ctx:
     static_codes: set = field(default_factory=set)
     #: ``spill(code) -> name`` assigns a deeply nested sub-expression to a local first
     spill: object = None
+    #: dynamic names whose value depends on time, constants and time series only (no ensemble axis
+    #: unless a constant is set per member); None: no lazy conditionals
+    time_only: frozenset | None = None
+    #: conditions of the conditionals emitted lazily: condition node -> its code (shared by a program)
+    lazy_conds: dict | None = None
+    #: counter of the names of lazily evaluated conditions
+    counter: list = field(default_factory=lambda: [0])
 
 
 def too_deep(code: str, limit: int = 30) -> bool:
@@ -281,6 +288,8 @@ class VecGen:
             return Val(code, lay, log)
         if isinstance(node, IfElse):
             parts = [self.expr(n) for n in (node.cond, node.then, node.orelse)]
+            if self.lazy(node.cond, parts[0]):
+                return self.lazy_if(node.cond, parts)
             return self.elementwise("_where({}, {}, {})", parts, as_values=True)
         if isinstance(node, Index):
             return self.index(node)
@@ -289,6 +298,49 @@ class VecGen:
         if isinstance(node, Call):
             return self.call(node)
         raise _err(ctx, f"unsupported expression {node!r}")
+
+    def lazy(self, cond: Node, c: Val) -> bool:
+        """Whether ``if_then_else(cond, ...)`` evaluates only the branch taken: ``cond`` is a scalar
+        that depends on time, constants and time series only (so it has no ensemble axis, unless a
+        constant of it is set per member: checked when the step runs)."""
+        from .expr import walk
+
+        ctx = self.ctx
+        if ctx.time_only is None or c.lit is not None or c.layout or c.logical:
+            return False
+        ok = ctx.time_only | ctx.static_names | RESERVED_NAMES
+        for x in walk(cond):
+            if isinstance(x, Var) and x.name not in ok:
+                return False
+            if isinstance(x, Call) and x.func.startswith("_"):
+                return False
+        return True
+
+    def lazy_if(self, cond: Node, parts: list[Val]) -> Val:
+        """``if_then_else`` with a time-only condition: the branch taken when the condition is a
+        scalar at run time (``numpy.where`` otherwise, as for any condition). The branch is
+        broadcast to the dimensions ``where`` would have given it, so values and layouts agree."""
+        c, a, b = parts
+        log = _order([p.logical for p in parts])
+        lay = tuple(d for d in log if any(d in p.layout for p in parts))
+        sizes = tuple(self.size(d) for d in lay)
+
+        def branch(p: Val) -> str:
+            if p.lit is not None:
+                return self.as_value(p)
+            code = self.align(p, lay)
+            return code if p.layout == lay or not lay else f"_bfull({code}, {sizes})"
+
+        ctx = self.ctx
+        ctx.counter[0] += 1
+        q = f"q{ctx.counter[0]}"
+        ccode = c.code
+        ctx.lazy_conds.setdefault(cond, ccode)
+        ta, tb = branch(a), branch(b)
+        wa, wb = (self.as_value(p) if p.lit is not None else self.align(p, lay) for p in (a, b))
+        wc = self._align(Val(q, (), ()), lay)
+        code = f"(({ta}) if {q} else ({tb})) if _is0({q} := {ccode}) else _where({wc}, {wa}, {wb})"
+        return Val(f"({code})", lay, log)
 
     def elementwise(self, fmt: str, parts: list[Val], as_values: bool = False) -> Val:
         log = _order([p.logical for p in parts])
@@ -799,6 +851,16 @@ def _dview(d, a: int, b: int, shape):
     return v
 
 
+def _is0(x) -> bool:
+    """Whether ``x`` is a scalar (no ensemble axis): a lazily evaluated condition."""
+    return getattr(x, "ndim", 0) == 0
+
+
+def _need(cond, branch: bool) -> bool:
+    """Whether a value used only in one branch of a lazy conditional is needed this step."""
+    return getattr(cond, "ndim", 0) != 0 or bool(cond) == branch
+
+
 def _fill_static(out, value):
     """Write a value fixed for the run into every saved time of its ``(N, T, ...)`` output."""
     v = np.asarray(value)
@@ -827,7 +889,7 @@ NAMESPACE = {
     "_inverse": B.inverse, "_solve": B.solve, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,
-    "_broadcast_to": np.broadcast_to, "_fill_static": _fill_static,
+    "_broadcast_to": np.broadcast_to, "_fill_static": _fill_static, "_is0": _is0, "_need": _need,
     # scalar variant
     "_mpow": math.pow, "_mexp": math.exp, "_mlog": math.log, "_mlog10": math.log10, "_msqrt": math.sqrt,
     "_msin": math.sin, "_mcos": math.cos, "_mtan": math.tan, "_masin": math.asin, "_macos": math.acos,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import builtins as B
 from .codegen import Ctx, ScalarGen, Slots, Val, VecGen, build, num_text
 from .components import ModelError
-from .expr import Call, Index, Str, Subscript
+from .expr import Call, IfElse, Index, Str, Subscript, Var
 
 
 # ---------------------------------------------------------------------------
@@ -65,6 +65,9 @@ class VectorProgram:
         self._temps = 0
         self.hoisted: dict[str, str] = {}
         self.static_names_extra: list[str] = []
+        self.time_only: frozenset = frozenset()
+        self.lazy_conds = {}
+        self._lazy_counter = [0]
         # static phase
         self.static_lines = _Lines()
         lay = dict(base)
@@ -89,6 +92,9 @@ class VectorProgram:
         for s in cm.stocks:
             self.fill_stock(s, lay)
         # dynamic phase
+        self.time_only = self._time_only()
+        self.lazy_conds: dict = {}
+        self._lazy_counter = [0]
         lay = dict(self.after_static)
         for s in cm.stocks:
             lay[s] = tuple(comps[s].dims)
@@ -104,6 +110,8 @@ class VectorProgram:
             if item[1] not in self.dyn_names:
                 self.dyn_names.append(item[1])
         self.dyn_layouts = lay
+        self.uses = self._uses()
+        self.guard_codes = {cond: code for cond, code in self.lazy_conds.items()}
         self.deriv_lines = _Lines()
         for s in cm.stocks:
             self.derivative(s, lay)
@@ -116,6 +124,86 @@ class VectorProgram:
             self.rec_lines(3, f"{H}[{row}] = {self.gen(c.inp, lay).align(x, tuple(c.dims))}")
         self.debug_names = list(cm.stocks) + self.static_names + self.dyn_names
         self._factories: dict[tuple, object] = {}
+
+    def _uses(self) -> dict[str, list[tuple[str, frozenset]]]:
+        """Where each dynamic name is used by another dynamic one: ``(user, branches)``, the
+        branches of lazily evaluated conditionals the use sits in (``(condition, True)`` for a
+        ``then`` branch, ``(condition, False)`` for an ``else`` one)."""
+        from .expr import children
+
+        cm = self.cm
+        dyn = set(self.dyn_names)
+        uses: dict[str, list[tuple[str, frozenset]]] = {n: [] for n in dyn}
+
+        def rec(node, ctx: frozenset, user: str) -> None:
+            if isinstance(node, Var):
+                if node.name in dyn:
+                    uses[node.name].append((user, ctx))
+                return
+            if isinstance(node, IfElse) and node.cond in self.lazy_conds:
+                rec(node.cond, ctx, user)
+                rec(node.then, ctx | {(node.cond, True)}, user)
+                rec(node.orelse, ctx | {(node.cond, False)}, user)
+                return
+            for ch in children(node):
+                rec(ch, ctx, user)
+
+        for n in self.dyn_names:
+            c = cm.components[n]
+            if isinstance(c, self.Pipe):
+                if c.time in dyn:
+                    uses[c.time].append((n, frozenset()))
+                continue
+            if c.kind not in ("aux", "flow"):
+                continue
+            p = cm.pieces.get(n)
+            nodes = ([c.node] if p is None else ([p.default] if p.default is not None else []) + [x for _, x in p.overrides])
+            for node in nodes:
+                rec(node, frozenset(), n)
+        return uses
+
+    def guards(self, every: set[str], at_save: set[str], roots: set[str]) -> dict[str, tuple]:
+        """Names computed only when a lazy condition takes one branch: ``name -> (condition, branch)``.
+
+        A name is *guarded* when every use of it, by a name computed this step, sits in the same
+        branch of a lazy conditional, directly or through users guarded by it. Roots (flows,
+        recorded histories, saved variables), variables split per element and the names lazy
+        conditions read are never guarded.
+        """
+        from .expr import names
+
+        computed = every | at_save
+        split = {n for n in self.dyn_names if sum(1 for m, _ in self.dyn_chunks if m == n) > 1}
+        # names a lazy condition reads stay where they are: a guard's test reads them
+        in_conds = set().union(*(names(c) for c in self.lazy_conds)) if self.lazy_conds else set()
+        G: dict[str, frozenset] = {}
+        for n in reversed(self.dyn_names):
+            if n not in computed or n in roots or n in split or n in in_conds:
+                G[n] = frozenset()
+                continue
+            acc = None
+            for user, ctx in self.uses.get(n, ()):
+                if user not in computed:
+                    continue
+                g = ctx | G.get(user, frozenset()) if user != n else frozenset()
+                acc = g if acc is None else acc & g
+            G[n] = acc or frozenset()
+        out = {}
+        for n, g in G.items():
+            if g:
+                out[n] = min(g, key=lambda cb: (repr(cb[0]), cb[1]))
+        return out
+
+    def _time_only(self) -> frozenset:
+        """Dynamic auxiliaries whose value depends on time, constants and time series only."""
+        cm = self.cm
+        base = set(self.static_set) | {"time", "dt", "initial_time", "final_time"} | set(cm.timeseries)
+        out: set[str] = set()
+        for item in cm.dynamic:
+            n = item[1]
+            if cm.components[n].kind in ("aux", "flow") and cm.deps.get(n, set()) <= base | out:
+                out.add(n)
+        return frozenset(out)
 
     # -- emission ---------------------------------------------------------------
     def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False, out=None, depth=2) -> VecGen:
@@ -132,7 +220,8 @@ class VectorProgram:
                   slots=self.slots, where=where or cm.display(n),
                   target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
                   static_names=self.static_set, hoist=self.hoist if hoist else None,
-                  static_codes=self.static_codes if hoist else set(), spill=spill)
+                  static_codes=self.static_codes if hoist else set(), spill=spill,
+                  time_only=self.time_only if hoist else None, lazy_conds=self.lazy_conds, counter=self._lazy_counter)
         return VecGen(ctx)
 
     def hoist(self, code: str) -> str:
@@ -322,6 +411,38 @@ class VectorProgram:
         every = closure(roots)
         return every, closure(save) - every
 
+    def roots(self, save) -> set[str]:
+        """What a step needs whatever its conditions: the stocks' flows, recorded inputs, saved names."""
+        cm = self.cm
+        comps = cm.components
+        out = {f for st in cm.stocks for f in comps[st].inflows + comps[st].outflows}
+        out |= {comps[p].inp for p in cm.pipes + cm.prevs}
+        return out | set(save)
+
+    def place(self, chunks: list[tuple[str, list[str]]], guards: dict, indent: int) -> list[str]:
+        """Lines of ``chunks`` (in order), guarded ones moved just before their first user and
+        wrapped in ``if dbg or _need(condition, branch):`` (one block for consecutive ones)."""
+        order = [(n, lines, None) for n, lines in chunks if n not in guards]
+        moved = [(n, lines) for n, lines in chunks if n in guards]
+        for n, lines in reversed(moved):
+            users = {u for u, _ in self.uses.get(n, ())}
+            pos = next((j for j, (m, _, _) in enumerate(order) if m in users), len(order))
+            order.insert(pos, (n, lines, guards[n]))
+        out: list[str] = []
+        pad = "    " * indent
+        current = None
+        for _n, lines, g in order:
+            if g is None:
+                current = None
+                out += [pad + x for x in lines]
+                continue
+            if g != current:
+                cond, branch = g
+                out.append(pad + f"        if dbg or _need({self.guard_codes[cond]}, {branch}):")
+                current = g
+            out += [pad + "    " + x for x in lines]
+        return out
+
     def output_plan(self, save: tuple[str, ...]) -> dict[str, str]:
         """How each saved variable is written: ``"static"`` (once, into the ``(N, T, ...)`` output),
         ``"direct"`` (one ``[:, k]`` column of the output per save), ``"block"`` (one row of a
@@ -388,25 +509,23 @@ class VectorProgram:
             L(2, f"{self.names[st]} = {self.stock_view(st, 's')}")
         for j, n in enumerate(cm.timeseries):
             L(2, f"{self.names[n]} = row[{j}]")
-        later, rest = [], []
+        guards = self.guards(every, at_save, self.roots(save))
+        first, later, rest = [], [], []
         for name, lines in self.dyn_chunks:
-            if name in every:
-                L.lines += lines
-            else:
-                (later if name in at_save else rest).append(lines)
+            (first if name in every else later if name in at_save else rest).append((name, lines))
+        L.lines += self.place(first, guards, 0)
         L.lines += self.deriv_lines.lines
         if self.rec_lines.lines:
             L(2, "if rec:")
             L.lines += self.rec_lines.lines
         if later:
             L(2, "if k >= 0 or dbg:")
-            for lines in later:
-                L.lines += ["    " + x for x in lines]
+            L.lines += self.place(later, guards, 1)
         if save_lines.lines:
             L(2, "if k >= 0:")
             L.lines += save_lines.lines
         L(2, "if dbg:")
-        for lines in rest:
+        for _, lines in rest:
             L.lines += ["    " + x for x in lines]
         L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
         L(2, "return None")
