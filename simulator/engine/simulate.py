@@ -167,6 +167,38 @@ def compiled(model: Model) -> CompiledModel:
     return cm
 
 
+#: members per chunk times the cells-weighted mean width of a model's variables (numbers per
+#: member of the variables computed at every step, each counted as often as it has numbers):
+#: fitted on the Heilongjiang models and the cohort block (docs/performance.md, bench_chunks.py)
+CHUNK_WIDTH_BUDGET = 45_000
+#: the range of :func:`default_chunk_size`
+CHUNK_RANGE = (1000, 4000)
+
+
+def default_chunk_size(model: Model, save: list[str] | None = None) -> int:
+    """Members an ensemble should simulate at once for ``model`` (saving ``save``).
+
+    Wide arrays per member (an age x sex population: 36 numbers) make every operation of a
+    chunk bigger than the processor's caches sooner: their best chunk is smaller than that of a
+    model of scalars and short vectors. The size is ``CHUNK_WIDTH_BUDGET / w``, ``w`` the mean
+    width of the variables computed at every step weighted by their numbers, rounded down to a
+    multiple of 250 and kept within ``CHUNK_RANGE``. Results never depend on it.
+
+    Returns
+    -------
+    int
+        1,000 to 4,000 members.
+    """
+    cm = compiled(model)
+    every, _ = cm.vector.needed(tuple(_save_list(cm, save)))
+    sizes = [cm.sizes[n] or 1 for n in every] + [cm.sizes[s] or 1 for s in cm.stocks]
+    lo, hi = CHUNK_RANGE
+    if not sizes:
+        return hi
+    width = sum(x * x for x in sizes) / sum(sizes)
+    return max(lo, min(hi, int(CHUNK_WIDTH_BUDGET / width) // 250 * 250))
+
+
 def _ensemble_params(cm: CompiledModel, params: Mapping[str, object] | None, n_runs: int | None):
     """Validate overrides and return (constant arrays, N)."""
     params = dict(params or {})
