@@ -48,7 +48,7 @@ def best(fn, n):
     return min(w), min(c)
 
 def want(name):
-    return only is None or any(name.startswith(o) for o in only)
+    return only is None or any(name.startswith(o) or o.startswith(name) for o in only)
 
 out = {}
 if want("hlj"):

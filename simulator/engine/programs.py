@@ -38,8 +38,9 @@ def _undeclared(c, v: Val, where: str, what: str = "equation") -> None:
 class VectorProgram:
     """Generated numpy code of one compiled model (see the module docstring).
 
-    ``factory(save)`` returns ``_make(R) -> (static, init, evaluate)``; ``slot_keys`` tells
-    :func:`simulate` what to put in ``R``.
+    ``factory(save)`` returns ``_make(R) -> (static, init, bind, save_static)``, ``bind(s, d)``
+    the ``evaluate(t, row, i, k, rec, dbg)`` of a state array ``s`` and its derivative ``d`` (their
+    views made once); ``slots.keys`` tells :func:`simulate` what to put in ``R``.
     """
 
     def __init__(self, cm):
@@ -113,6 +114,7 @@ class VectorProgram:
         self.uses = self._uses()
         self.guard_codes = {cond: code for cond, code in self.lazy_conds.items()}
         self.deriv_lines = _Lines()
+        self.deriv_views: list[tuple[str, str]] = []
         for s in cm.stocks:
             self.derivative(s, lay)
         self.rec_lines = _Lines()
@@ -371,17 +373,18 @@ class VectorProgram:
         terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
                 [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
         first_op, first = terms[0]
-        self.deriv_lines(2, f"dv = {col}")
+        dv = f"e{len(self.deriv_views)}"          # the stock's part of d: a view made once per bound array
+        self.deriv_views.append((dv, col))
         if first_op == "_add" and len(terms) > 1:
             # in1 + in2 - out ...: the first two terms in one call (0.0 + in1 + ... up to the sign of a zero)
             op, code = terms[1]
-            self.deriv_lines(2, f"{op}({first}, {code}, out=dv)")
+            self.deriv_lines(2, f"{op}({first}, {code}, out={dv})")
             rest = terms[2:]
         else:
-            self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
+            self.deriv_lines(2, f"{first_op}(0.0, {first}, out={dv})")
             rest = terms[1:]
         for op, code in rest:
-            self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
+            self.deriv_lines(2, f"{op}({dv}, {code}, out={dv})")
 
     # -- assembly --------------------------------------------------------------------
     def needed(self, save: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -500,15 +503,22 @@ class VectorProgram:
             L(2, f"{self.names[n]} = row[{j}]")
         L.lines += self.init_lines.lines
         L(2, "return None")
-        L(1, "def evaluate(t, s, d, row, i, k, rec, dbg):")
-        L(2, "time = t")
+        # bind(s, d): the views of a state array and its derivative array, made once; evaluate() of a step
+        L(1, "def bind(s, d):")
         self.state_split("s", 2, L)
         if self.deriv_lines.lines:
             self.state_split("d", 2, L)
         for st in cm.stocks:
             L(2, f"{self.names[st]} = {self.stock_view(st, 's')}")
+        for dv, col in self.deriv_views:
+            L(2, f"{dv} = {col}")
+        E = _Lines()
+        E(1, "def evaluate(t, row, i, k, rec, dbg):")
+        E(2, "time = t")
         for j, n in enumerate(cm.timeseries):
-            L(2, f"{self.names[n]} = row[{j}]")
+            E(2, f"{self.names[n]} = row[{j}]")
+        bound = len(L.lines)
+        L.lines += E.lines
         guards = self.guards(every, at_save, self.roots(save))
         first, later, rest = [], [], []
         for name, lines in self.dyn_chunks:
@@ -529,10 +539,12 @@ class VectorProgram:
             L.lines += ["    " + x for x in lines]
         L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
         L(2, "return None")
+        L.lines[bound:] = ["    " + x for x in L.lines[bound:]]   # evaluate() inside bind()
+        L(2, "return evaluate")
         L(1, "def save_static():")
         L.lines += static_saves.lines
         L(2, "return None")
-        L(1, "return static, init, evaluate, save_static")
+        L(1, "return static, init, bind, save_static")
         return "\n".join(L.lines) + "\n"
 
     def factory(self, save: tuple[str, ...]):

@@ -425,7 +425,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
 
-    static, init, evaluate, save_static = factory(R)
+    static, init, bind, save_static = factory(R)
     static()
     save_static()
     step_times = st.start + np.arange(n_steps + 1) * st.dt
@@ -444,18 +444,22 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         k2, k3, k4 = (np.zeros(N * cm.n_state) for _ in range(3))
         h2, h6 = h / 2, h / 6
     d = np.zeros(N * cm.n_state)
+    evaluate = bind(state, d)
+    if rk4:
+        ev2, ev3, ev4 = bind(tmp, k2), bind(tmp, k3), bind(tmp, k4)
+    times = [np.float64(t) for t in step_times]
     mul, add = np.multiply, np.add
     k_save = 0
     report_every = max(1, n_steps // 50)
     for i in range(n_steps + 1):
-        t = st.start + i * st.dt
+        t = times[i]
         k = k_save if i % stride == 0 else -1
-        evaluate(np.float64(t), state, d, ts[i], i, k, True, False)
+        evaluate(t, ts[i], i, k, True, False)
         if each_step and (not np.isfinite(state).all() or (k >= 0 and not (
                 all(np.isfinite(bufs[n][k]).all() for n in blocked)
                 and all(np.isfinite(o[:, k]).all() for o in direct)
                 and (k > 0 or all(np.isfinite(o).all() for o in fixed))))):
-            _raise_nonfinite(cm, evaluate, state, d, ts[i], i, t)
+            _raise_nonfinite(cm, bind, state, d, ts[i], i, t)
         if k >= 0:
             k_save += 1
         if i == n_steps:
@@ -465,11 +469,11 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             add(state, tmp, out=state)
         else:
             add(state, mul(d, h2, out=tmp), out=tmp)
-            evaluate(np.float64(t + h / 2), tmp, k2, ts_half[i], i, -1, False, False)
+            ev2(np.float64(t + h / 2), ts_half[i], i, -1, False, False)
             add(state, mul(k2, h2, out=tmp), out=tmp)
-            evaluate(np.float64(t + h / 2), tmp, k3, ts_half[i], i, -1, False, False)
+            ev3(np.float64(t + h / 2), ts_half[i], i, -1, False, False)
             add(state, mul(k3, h, out=tmp), out=tmp)
-            evaluate(np.float64(t + h), tmp, k4, ts_end[i], i, -1, False, False)
+            ev4(np.float64(t + h), ts_end[i], i, -1, False, False)
             # state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4), same order of operations
             add(d, mul(k2, 2, out=tmp), out=tmp)
             add(tmp, mul(k3, 2, out=k3), out=tmp)
@@ -492,7 +496,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             out[n] = bufs[n]
     if (not each_step and st.on_nonfinite == "raise"
             and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o in out.values()))):
-        del out, bufs, sblock, rows1, cols2, direct, fixed, R, static, init, evaluate, save_static
+        del out, bufs, sblock, rows1, cols2, direct, fixed, R, static, init, bind, evaluate, save_static
         return _run_vector(cm, overrides, N, st, visible, n_steps, stride, n_save, noise, progress, each_step=True)
     if progress is not None:
         progress(1.0)
@@ -558,8 +562,8 @@ def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_sa
     return out
 
 
-def _raise_nonfinite(cm: CompiledModel, evaluate, state, d, row, i, t):
-    values = evaluate(np.float64(t), state, np.zeros_like(d), row, i, -1, False, True)
+def _raise_nonfinite(cm: CompiledModel, bind, state, d, row, i, t):
+    values = bind(state, np.zeros_like(d))(np.float64(t), row, i, -1, False, True)
     rows1, cols2 = cm.state_blocks(state)
     bad_rows = np.zeros(len(state) // max(cm.n_state, 1), dtype=bool)
     if rows1 is not None:
