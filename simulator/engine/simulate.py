@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import builtins as B
-from .buffers import POOL
+from .buffers import POOL, tune_allocator
 from .compiler import CompiledModel, compile_model
 from .components import Constant, Model, ModelError
 from .results import Results
@@ -293,6 +293,7 @@ def simulate(
     """
     settings = settings or SimSettings()
     settings.check_steps()
+    tune_allocator()
     cm = compiled(model)
     overrides, N = _ensemble_params(cm, params, n_runs)
     with np.errstate(all="ignore"):
