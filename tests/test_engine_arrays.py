@@ -438,3 +438,51 @@ def test_apply_to_all_cycle_through_other_elements_is_no_loop():
     # b[s2] = 5, a = b[s2] + 1 = 6 everywhere, b[s1] = a[s3] = 6, b[s3] = 5
     np.testing.assert_allclose(value(res, "a"), [6.0, 6.0, 6.0])
     np.testing.assert_allclose(value(res, "b"), [6.0, 5.0, 5.0])
+
+
+def _leontief_model(extra=()):
+    dims = {"commodity": ("c1", "c2", "c3"), "sector": ("s1", "s2", "s3")}
+    return Model("dyn_leontief", [
+        Constant("io", value=rng.uniform(0, 0.3, (3, 3)), dims=("commodity", "sector")),
+        Constant("rpc", value=[0.6, 0.7, 0.8], dims=("commodity",)),
+        Aux("share", equation="rpc * (1 - 0.01 * time)", dims=("commodity",)),
+        Aux("leontief", equation="inverse(identity('commodity', 'sector') - share * io)", dims=("sector", "commodity")),
+        Stock("final", initial=1.0, inflows=("growth",), dims=("commodity",)),
+        Flow("growth", equation="0.1 * final", dims=("commodity",)),
+        Aux("gross", equation="matmul(leontief, final)", dims=("sector",)),
+        Aux("both", equation="matmul(leontief, matmul(io, rename(gross, 'sector', 'commodity')))", dims=("sector",)),
+        *extra,
+    ], dimensions=dims)
+
+
+@pytest.mark.parametrize("save_inverse", [False, True])
+def test_dynamic_inverse_applied_to_a_vector_is_a_solve(save_inverse):
+    from simulator.engine.simulate import compiled
+
+    m = _leontief_model()
+    ios = rng.uniform(0, 0.3, (4, 3, 3))
+    save = ["final", "gross", "both"] + (["leontief"] if save_inverse else [])
+    res = simulate(m, params={"io": ios}, settings=SimSettings(0, 3, 0.5, save_every=0.5), save=save)
+    share = np.array([0.6, 0.7, 0.8])[:, None] * (1 - 0.01 * res.times)[None, :]   # (commodity, T)
+    for i in range(4):
+        for k in range(len(res.times)):
+            L = np.linalg.inv(np.eye(3) - share[:, k, None] * ios[i])
+            g = L @ res["final"][i, k]
+            np.testing.assert_allclose(res["gross"][i, k], g, rtol=1e-12)
+            np.testing.assert_allclose(res["both"][i, k], L @ (ios[i] @ g), rtol=1e-12)
+            if save_inverse:
+                np.testing.assert_allclose(res["leontief"][i, k], L, rtol=1e-12)
+    body = compiled(m).vector.source(tuple(save)).split("def evaluate(")[1]
+    run = body.split("        if dbg:")[0]       # what a step computes (the rest: diagnosis only)
+    assert "_solve(" in run
+    assert ("_inverse(" in run) == save_inverse   # the inverse only when it is saved
+
+
+def test_inverse_used_otherwise_stays_an_inverse():
+    from simulator.engine.simulate import compiled
+
+    m = _leontief_model([Aux("trace", equation="sum(leontief)")])
+    res = simulate(m, settings=SimSettings(0, 1, 0.5, save_every=0.5), save=["trace", "gross"])
+    run = compiled(m).vector.source(("trace", "gross")).split("def evaluate(")[1].split("        if dbg:")[0]
+    assert "_inverse(" in run and "_solve(" not in run
+    assert np.isfinite(res["trace"]).all()

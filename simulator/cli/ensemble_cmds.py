@@ -235,8 +235,9 @@ def _executor_options(f):
                      help="Dask scheduler address, e.g. tcp://host:8786 (default: start a LocalCluster).")(f)
     f = click.option("--workers", type=click.IntRange(min=1), default=None,
                      help="Workers of the LocalCluster started when --executor dask has no --scheduler [default: 2].")(f)
-    f = click.option("--chunk-size", type=click.IntRange(min=1), default=2000, show_default=True,
-                     help="Members simulated at once (memory vs speed; results do not depend on it).")(f)
+    f = click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+                     help="Members simulated at once (memory vs speed; results do not depend on it) "
+                          "[default: from the model's array widths, 1000-4000].")(f)
     return f
 
 
@@ -304,6 +305,10 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
     _check_target(target, force, f"{prep.name}-uncertainty")
     seed = _seed(seed, prep)
     vars_ = _variables(variables, prep.model)
+    if chunk_size is None:
+        from ..engine import default_chunk_size
+
+        chunk_size = default_chunk_size(prep.model, vars_)
     exclude = set(base.params) if base is not None else set()
     names, skipped = _uncertain_columns(prep, exclude, as_designed)
     if not names:
@@ -462,7 +467,10 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     total = n * (d + 2) if method == "sobol" else n * (d + 1)
     _check_members(total, f"-n {n} x {d} factors: the design's")
     update, close = _progress_bar(total, f"{method} {spec}", quiet)
-    from ..engine import NonFiniteError
+    from ..engine import NonFiniteError, default_chunk_size
+
+    if chunk_size is None:
+        chunk_size = default_chunk_size(prep.model, [spec.variable])
 
     try:
         res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,

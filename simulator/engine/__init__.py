@@ -27,10 +27,18 @@ from .components import (
 )
 from .expr import ExpressionError, parse
 from .results import Results
-from .simulate import NonFiniteError, SettingsError, SimSettings, SimulationError, compiled, simulate
+from .simulate import (
+    NonFiniteError,
+    SettingsError,
+    SimSettings,
+    SimulationError,
+    compiled,
+    default_chunk_size,
+    simulate,
+)
 
 __all__ = [
     "AlgebraicLoopError", "Aux", "Constant", "ExpressionError", "Flow", "Lookup", "Model",
     "ModelError", "NonFiniteError", "Results", "SettingsError", "SimSettings", "SimulationError", "Stock",
-    "TimeSeries", "compiled", "parse", "simulate",
+    "TimeSeries", "compiled", "default_chunk_size", "parse", "simulate",
 ]

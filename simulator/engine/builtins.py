@@ -68,7 +68,7 @@ PURE_ARITY: dict[str, tuple[int, int]] = {
     "arcsin": (1, 1), "arccos": (1, 1), "arctan": (1, 1), "int": (1, 1), "round": (1, 1),
     "clip": (3, 3), "sum": (1, 9), "mean": (1, 9), "prod": (1, 9), "stddev": (1, 9), "size": (1, 9),
     "step": (2, 2), "ramp": (2, 3), "pulse": (2, 3), "mod": (2, 2), "modulo": (2, 2), "sign": (1, 1),
-    "rootn": (2, 2), "percent": (1, 1), "safediv": (2, 3), "rename": (3, 3), "matmul": (2, 2),
+    "rootn": (2, 2), "percent": (1, 1), "safediv": (2, 3), "rename": (3, 3), "shift": (3, 3), "matmul": (2, 2),
     "inverse": (1, 1), "identity": (2, 2), "lookup": (2, 2), "lookup_forward": (2, 2),
     "lookup_backward": (2, 2),
 }
@@ -182,6 +182,17 @@ def matmul(a, b, p: int, q: int):
     return out.reshape((out.shape[0],) + sa[1:-1] + sb[2:])
 
 
+def shift(x, axis: int, k: int):
+    """``x`` moved ``k`` positions up along ``axis``: ``out[..., i, ...] = x[..., i - k, ...]``,
+    0 for the first ``k`` positions (``shift(x, 'dim', k)`` in equations; ``k >= 1``)."""
+    x = np.asarray(x)
+    out = np.empty(x.shape)
+    lead = (slice(None),) * axis
+    out[lead + (slice(0, k),)] = 0.0
+    out[lead + (slice(k, None),)] = x[lead + (slice(0, x.shape[axis] - k),)]
+    return out
+
+
 def lookup_mode(x, xs, ys, mode: int):
     """Graphical function of ``x``: mode 0 interpolates (ends held), 1 interpolates and
     extrapolates linearly beyond the ends, 2 (backward, XMILE ``discrete``) holds each
@@ -225,6 +236,18 @@ def interp_elements(u, tables, lead: int, mode: int = 0):
 def inverse(m):
     """Inverse of square matrices over the last two axes (batched over the ensemble axis)."""
     return np.linalg.inv(m)
+
+
+def solve(m, b):
+    """``inverse(m)`` applied to ``b`` without forming the inverse: ``m`` of shape ``(N|1, n, n)``,
+    ``b`` of shape ``(N|1, n, *B)``; the result ``(N, n, *B)`` solves ``m @ y = b`` for each
+    member (batched LU, ``numpy.linalg.solve``)."""
+    m = np.asarray(m)
+    b = np.asarray(b)
+    lead = np.broadcast_shapes(m.shape[:1], b.shape[:1])
+    rhs = b.reshape(b.shape[:2] + (-1,))
+    y = np.linalg.solve(np.broadcast_to(m, lead + m.shape[1:]), np.broadcast_to(rhs, lead + rhs.shape[1:]))
+    return y.reshape(lead + (m.shape[2],) + b.shape[2:])
 
 
 def poisson_ppf(u, mean):

@@ -37,7 +37,7 @@ import numpy as np
 
 from . import builtins as B
 from .components import RESERVED_NAMES, Lookup, Model, ModelError
-from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Sub, Subscript, Unary, Var
+from .expr import Bin, Call, IfElse, Index, Node, Num, Str, Sub, Subscript, Unary, Var, to_text
 
 Layout = tuple[str, ...]
 
@@ -111,6 +111,13 @@ class Ctx:
     static_codes: set = field(default_factory=set)
     #: ``spill(code) -> name`` assigns a deeply nested sub-expression to a local first
     spill: object = None
+    #: dynamic names whose value depends on time, constants and time series only (no ensemble axis
+    #: unless a constant is set per member); None: no lazy conditionals
+    time_only: frozenset | None = None
+    #: conditions of the conditionals emitted lazily: condition node -> its code (shared by a program)
+    lazy_conds: dict | None = None
+    #: counter of the names of lazily evaluated conditions
+    counter: list = field(default_factory=lambda: [0])
 
 
 def too_deep(code: str, limit: int = 30) -> bool:
@@ -281,6 +288,8 @@ class VecGen:
             return Val(code, lay, log)
         if isinstance(node, IfElse):
             parts = [self.expr(n) for n in (node.cond, node.then, node.orelse)]
+            if self.lazy(node.cond, parts[0]):
+                return self.lazy_if(node.cond, parts)
             return self.elementwise("_where({}, {}, {})", parts, as_values=True)
         if isinstance(node, Index):
             return self.index(node)
@@ -289,6 +298,49 @@ class VecGen:
         if isinstance(node, Call):
             return self.call(node)
         raise _err(ctx, f"unsupported expression {node!r}")
+
+    def lazy(self, cond: Node, c: Val) -> bool:
+        """Whether ``if_then_else(cond, ...)`` evaluates only the branch taken: ``cond`` is a scalar
+        that depends on time, constants and time series only (so it has no ensemble axis, unless a
+        constant of it is set per member: checked when the step runs)."""
+        from .expr import walk
+
+        ctx = self.ctx
+        if ctx.time_only is None or c.lit is not None or c.layout or c.logical:
+            return False
+        ok = ctx.time_only | ctx.static_names | RESERVED_NAMES
+        for x in walk(cond):
+            if isinstance(x, Var) and x.name not in ok:
+                return False
+            if isinstance(x, Call) and x.func.startswith("_"):
+                return False
+        return True
+
+    def lazy_if(self, cond: Node, parts: list[Val]) -> Val:
+        """``if_then_else`` with a time-only condition: the branch taken when the condition is a
+        scalar at run time (``numpy.where`` otherwise, as for any condition). The branch is
+        broadcast to the dimensions ``where`` would have given it, so values and layouts agree."""
+        c, a, b = parts
+        log = _order([p.logical for p in parts])
+        lay = tuple(d for d in log if any(d in p.layout for p in parts))
+        sizes = tuple(self.size(d) for d in lay)
+
+        def branch(p: Val) -> str:
+            if p.lit is not None:
+                return self.as_value(p)
+            code = self.align(p, lay)
+            return code if p.layout == lay or not lay else f"_bfull({code}, {sizes})"
+
+        ctx = self.ctx
+        ctx.counter[0] += 1
+        q = f"q{ctx.counter[0]}"
+        ccode = c.code
+        ctx.lazy_conds.setdefault(cond, ccode)
+        ta, tb = branch(a), branch(b)
+        wa, wb = (self.as_value(p) if p.lit is not None else self.align(p, lay) for p in (a, b))
+        wc = self._align(Val(q, (), ()), lay)
+        code = f"(({ta}) if {q} else ({tb})) if _is0({q} := {ccode}) else _where({wc}, {wa}, {wb})"
+        return Val(f"({code})", lay, log)
 
     def elementwise(self, fmt: str, parts: list[Val], as_values: bool = False) -> Val:
         log = _order([p.logical for p in parts])
@@ -467,6 +519,8 @@ class VecGen:
                 raise _err(ctx, f"rename(): {a!r} has {self.size(a)} elements, {b!r} {self.size(b)}")
             ren = lambda dd: tuple(b if d == a else d for d in dd)  # noqa: E731
             return Val(v.code, ren(v.layout), ren(v.logical), v.lit)
+        if f == "shift":
+            return self.shift(node)
         if f == "matmul":
             a, b = self.expr(args[0]), self.expr(args[1])
             if not a.logical or not b.logical:
@@ -516,6 +570,23 @@ class VecGen:
         if f in B.REDUCTIONS:  # min/max with two or more value arguments handled above
             raise _err(ctx, f"{f}(): dimension names must be given in quotes")
         raise _err(ctx, f"unknown function {f!r}")
+
+    def shift(self, node: Call) -> Val:
+        """``shift(x, 'dim', k)``: the value ``k`` positions earlier along ``dim`` (0 for the first ``k``)."""
+        ctx = self.ctx
+        x, d, k = node.args
+        usage = "shift() takes a value, a dimension name in quotes and a number of positions, e.g. shift(x, 'age', 1)"
+        if not isinstance(d, Str):
+            raise _err(ctx, usage)
+        if not isinstance(k, Num) or not float(k.value).is_integer() or k.value < 1:
+            raise _err(ctx, f"shift(): the number of positions must be a whole number >= 1 written in the equation, "
+                            f"got {to_text(k)}")
+        v = self.expr(x)
+        dim = self.dim_args(node, [d], v)[0]
+        n, k = self.size(dim), int(k.value)
+        if k >= n:
+            raise _err(ctx, f"shift(): {k} positions is not fewer than the {n} elements of {dim!r} (the result would be 0)")
+        return Val(f"_shift({self.full(v)}, {1 + v.logical.index(dim)}, {k})", v.logical, v.logical)
 
     def reduce(self, node: Call) -> Val:
         f = node.func
@@ -617,6 +688,10 @@ class VecGen:
 
     def internal(self, node: Call) -> Val:
         f = node.func
+        if f == "_solve":   # matmul(inverse(M), b) without the inverse (compiler._solve_inverses)
+            m, b = self.expr(node.args[0]), self.expr(node.args[1])
+            out = m.logical[1:] + b.logical[1:]
+            return Val(f"_solve({self.full(m)}, {self.full(b)})", out, out)
         parts = [self.expr(a) for a in node.args]
         fmt = {"_poisson": "_poisson_ppf({1}, {0})", "_triangular": "_tri_ppf({3}, {0}, {1}, {2})",
                "_lognormal": "_lognormal({0}, {1}, {2})"}.get(f)
@@ -776,6 +851,22 @@ def _dview(d, a: int, b: int, shape):
     return v
 
 
+def _is0(x) -> bool:
+    """Whether ``x`` is a scalar (no ensemble axis): a lazily evaluated condition."""
+    return getattr(x, "ndim", 0) == 0
+
+
+def _need(cond, branch: bool) -> bool:
+    """Whether a value used only in one branch of a lazy conditional is needed this step."""
+    return getattr(cond, "ndim", 0) != 0 or bool(cond) == branch
+
+
+def _fill_static(out, value):
+    """Write a value fixed for the run into every saved time of its ``(N, T, ...)`` output."""
+    v = np.asarray(value)
+    out[...] = v if v.ndim == 0 else v[:, None]
+
+
 def _s_safediv(a, b, alt):
     return a / b if b != 0 else alt
 
@@ -794,11 +885,11 @@ NAMESPACE = {
     "_minimum": np.minimum, "_maximum": np.maximum,
     "_sum": np.sum, "_mean": np.mean, "_amin": np.min, "_amax": np.max, "_prod": np.prod, "_std": np.std,
     "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
-    "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul,
-    "_inverse": B.inverse, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
+    "_s_lookup_mode": B.s_lookup_mode, "_bfull": _bfull, "_matmul": B.matmul, "_shift": B.shift,
+    "_inverse": B.inverse, "_solve": B.solve, "_rootn": B.rootn, "_safediv": B.safediv, "_step": B.step, "_ramp": B.ramp,
     "_pulse": B.pulse, "_poisson_ppf": B.poisson_ppf, "_tri_ppf": B.triangular_ppf,
     "_lognormal": B.lognormal_from_moments, "_copyto": np.copyto, "_empty": np.empty,
-    "_broadcast_to": np.broadcast_to,
+    "_broadcast_to": np.broadcast_to, "_fill_static": _fill_static, "_is0": _is0, "_need": _need,
     # scalar variant
     "_mpow": math.pow, "_mexp": math.exp, "_mlog": math.log, "_mlog10": math.log10, "_msqrt": math.sqrt,
     "_msin": math.sin, "_mcos": math.cos, "_mtan": math.tan, "_masin": math.asin, "_macos": math.acos,

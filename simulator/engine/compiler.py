@@ -571,7 +571,19 @@ def specialise(node: Node, coords: dict[str, str], dims_of: dict, model: Model, 
                     inner[src] = model.dimensions[src][model.dimensions[dst].index(co[dst])]
                 a = rec(args[0], inner)
                 return None if a is None else Call(f, (a,) + tuple(args[1:]))
-            if f in ("matmul", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
+            if f == "shift" and len(args) == 3 and isinstance(args[1], Str) and isinstance(args[2], Num):
+                d = args[1].value
+                e = _coord(d, co, model) if d in model.dimensions else None
+                if e is None:
+                    a = rec(args[0], co)
+                    return None if a is None else Call(f, (a,) + tuple(args[1:]))
+                j = model.dimensions[d].index(e) - int(args[2].value)
+                if j < 0:
+                    return Num(0.0)
+                inner = {k: v for k, v in co.items() if k != d and model.subranges.get(k) != d}
+                inner[d] = model.dimensions[d][j]
+                return rec(args[0], inner)
+            if f in ("matmul", "_solve", "inverse", "identity", "size", "lookup", "lookup_forward", "lookup_backward"):
                 return None
             lk = comps.get(f)
             if isinstance(lk, Lookup) and lk.dims:
@@ -712,7 +724,10 @@ class CompiledModel:
     stocks : list of str
         Stock names (including hidden ones) in state-vector order.
     slices : dict of str to slice
-        Columns of each stock in the flat state array ``(N, n_state)``.
+        Where each stock is in the state. The state of ``N`` members is one flat array of
+        ``N * n_state`` numbers: first the scalar stocks as an ``(n_scalar, N)`` block (a scalar
+        stock's slice is its row: each is contiguous, so arithmetic on it is), then the arrayed
+        stocks as an ``(N, n_array)`` block (an arrayed stock's slice is its columns).
     static, init_order, dynamic : list
         Evaluation items of each phase, in order (see :func:`order_with_elements`).
     """
@@ -727,20 +742,42 @@ class CompiledModel:
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     sizes: dict[str, int | None] = field(default_factory=dict)
     n_state: int = 0
+    n_scalar: int = 0
+    n_array: int = 0
     constants: list[str] = field(default_factory=list)
     timeseries: list[str] = field(default_factory=list)
     static: list = field(default_factory=list)
     init_order: list = field(default_factory=list)
     dynamic: list = field(default_factory=list)
     pieces: dict[str, Pieces] = field(default_factory=dict)
+    #: names each auxiliary (and pipeline-delay, previous, noise output) depends on
+    deps: dict[str, set[str]] = field(default_factory=dict)
     init_pieces: dict[str, Pieces] = field(default_factory=dict)
-    nonneg_cols: np.ndarray | None = None
+    nonneg_rows: list[int] = field(default_factory=list)
+    nonneg_cols: list[int] = field(default_factory=list)
     pipes: list[str] = field(default_factory=list)
     prevs: list[str] = field(default_factory=list)
     noises: list[str] = field(default_factory=list)
     vector: object = None   # codegen.VectorProgram
     scalar: object = None   # codegen.ScalarProgram or None
     scalar_ok: bool = False
+
+    def nonneg_index(self, N: int) -> np.ndarray | None:
+        """Positions in the flat state of ``N`` members held by non-negative stocks (None if none)."""
+        if not self.nonneg_rows and not self.nonneg_cols:
+            return None
+        parts = [np.arange(r * N, (r + 1) * N) for r in self.nonneg_rows]
+        if self.nonneg_cols:
+            cols = np.asarray(self.nonneg_cols)
+            parts.append((self.n_scalar * N + np.arange(N)[:, None] * self.n_array + cols[None, :]).reshape(-1))
+        return np.sort(np.concatenate(parts))
+
+    def state_blocks(self, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The ``(n_scalar, N)`` and ``(N, n_array)`` views of a flat state (None where empty)."""
+        N = flat.shape[-1] // max(self.n_state, 1)
+        a = self.n_scalar * N
+        return (flat[..., :a].reshape(flat.shape[:-1] + (self.n_scalar, N)) if self.n_scalar else None,
+                flat[..., a:].reshape(flat.shape[:-1] + (N, self.n_array)) if self.n_array else None)
 
     def display(self, name: str) -> str:
         """The user-visible variable that owns ``name`` (``name`` itself if visible)."""
@@ -759,11 +796,114 @@ def compile_model(model: Model) -> CompiledModel:
         sys.setrecursionlimit(limit)
 
 
+def _is_static_map(comps: dict[str, Component]) -> dict[str, bool]:
+    """Which components depend on constants only (before ordering; a cycle counts as dynamic)."""
+    memo: dict[str, bool] = {}
+
+    def static(n: str) -> bool:
+        if n in memo:
+            return memo[n]
+        c = comps.get(n)
+        if n in ("dt", "initial_time", "final_time") or isinstance(c, (Constant, Lookup)):
+            memo[n] = True
+            return True
+        if not isinstance(c, Aux) or isinstance(c, (Pipe, Prev, Noise)):
+            memo[n] = False
+            return False
+        memo[n] = False   # provisional: a cycle is not static
+        nodes = ([c.node] if c.equation is not None else []) + [x for _, x in c.element_nodes]
+        ok = all(not (isinstance(x, Call) and (x.func in B.TIME_DEPENDENT or x.func.startswith("_")))
+                 for node in nodes for x in walk(node))
+        ok = ok and all(static(v) for node in nodes for v in names(node))
+        memo[n] = ok
+        return ok
+
+    return {n: static(n) for n in comps}
+
+
+def _solve_inverses(comps: dict[str, Component], model: Model) -> dict[str, Component]:
+    """``matmul(X, b)`` with ``X = inverse(M)`` a dynamic auxiliary used only that way becomes
+    ``_solve(M, b)`` (a batched LU solve, about three times cheaper than the inverse and more
+    accurate; ``X`` itself is then computed only where it is saved). Results differ from the
+    inverse-then-product in the last bits."""
+    if model.subranges:   # M inlined in another equation: the subrange rule could restrict it
+        return comps
+    cands = {n: c.node.args[0] for n, c in comps.items()
+             if isinstance(c, Aux) and not isinstance(c, (Pipe, Prev, Noise)) and not c.elements
+             and c.equation is not None and isinstance(c.node, Call) and c.node.func == "inverse"
+             and len(c.node.args) == 1}
+    if not cands:
+        return comps
+
+    def node_list(c):
+        if isinstance(c, Stock):
+            return ([c.initial_node] if c.initial is not None else []) + [x for _, x in c.element_nodes]
+        if isinstance(c, Aux):
+            return ([c.node] if c.equation is not None else []) + [x for _, x in c.element_nodes]
+        return []
+
+    ok = dict.fromkeys(cands, True)
+
+    def scan(node: Node, first_of_matmul: bool = False) -> None:
+        if isinstance(node, Var):
+            if node.name in ok and not first_of_matmul:
+                ok[node.name] = False
+            return
+        if isinstance(node, Call) and node.func == "matmul" and len(node.args) == 2:
+            scan(node.args[0], True)
+            scan(node.args[1])
+            return
+        for ch in children(node):
+            scan(ch)
+
+    for c in comps.values():
+        for root in node_list(c):
+            scan(root)
+    static = _is_static_map(comps)
+    chosen = {n for n, good in ok.items() if good and not static[n]}
+    if not chosen:
+        return comps
+
+    def rewrite(node: Node) -> Node:
+        if isinstance(node, Call):
+            args = tuple(rewrite(a) for a in node.args)
+            if node.func == "matmul" and len(args) == 2 and isinstance(args[0], Var) and args[0].name in chosen:
+                return Call("_solve", (cands[args[0].name], args[1]))
+            return Call(node.func, args)
+        if isinstance(node, Unary):
+            return Unary(node.op, rewrite(node.operand))
+        if isinstance(node, Bin):
+            return Bin(node.op, rewrite(node.left), rewrite(node.right))
+        if isinstance(node, Index):
+            return Index(rewrite(node.operand), node.element)
+        if isinstance(node, Subscript):
+            return Subscript(rewrite(node.operand), node.items)
+        if isinstance(node, IfElse):
+            return IfElse(rewrite(node.cond), rewrite(node.then), rewrite(node.orelse))
+        return node
+
+    out = {}
+    for n, c in comps.items():
+        if isinstance(c, Stock):
+            init = rewrite(c.initial_node) if c.initial is not None else None
+            els = tuple((k, rewrite(x)) for k, x in c.element_nodes)
+            out[n] = Stock(**{**c.__dict__, "initial": init, "elements": els}) if (
+                init != c.initial_node or els != c.element_nodes) else c
+        elif isinstance(c, Aux) and not isinstance(c, (Pipe, Prev, Noise)):
+            eq = rewrite(c.node) if c.equation is not None else None
+            els = tuple((k, rewrite(x)) for k, x in c.element_nodes)
+            out[n] = type(c)(**{**c.__dict__, "equation": eq, "elements": els}) if (
+                eq != c.node or els != c.element_nodes) else c
+        else:
+            out[n] = c
+    return out
+
+
 def _compile_model(model: Model) -> CompiledModel:
     from . import codegen, programs
 
     ex = _expand(model)
-    comps = ex.out
+    comps = _solve_inverses(ex.out, model)
     dims = {n: c.dims for n, c in comps.items()}
     cm = CompiledModel(model=model, components=comps, visible=ex.visible, dims=dims, owner_of=ex.owner_of)
     cm.shapes = {n: tuple(len(model.dimensions[d]) for d in c.dims) for n, c in comps.items()}
@@ -783,16 +923,25 @@ def _compile_model(model: Model) -> CompiledModel:
         if isinstance(c, Lookup) and c.dims:
             codegen._lookup_tables(c, model, n)  # checks the per-element tables
 
-    col = 0
-    nonneg: list[int] = []
+    # state: scalar stocks are rows of an (n_scalar, N) block (each one contiguous), arrayed stocks
+    # columns of an (N, n_array) block, both in one flat buffer (see CompiledModel)
+    col = row = 0
+    nonneg_rows: list[int] = []
+    nonneg_cols: list[int] = []
     for s in stocks:
-        k = cm.sizes[s] or 1
-        cm.slices[s] = slice(col, col + k)
-        if comps[s].non_negative:
-            nonneg.extend(range(col, col + k))
-        col += k
-    cm.stocks, cm.n_state = stocks, col
-    cm.nonneg_cols = np.asarray(nonneg, dtype=int) if nonneg else None
+        if comps[s].dims:
+            k = cm.sizes[s]
+            cm.slices[s] = slice(col, col + k)
+            if comps[s].non_negative:
+                nonneg_cols.extend(range(col, col + k))
+            col += k
+        else:
+            cm.slices[s] = slice(row, row + 1)
+            if comps[s].non_negative:
+                nonneg_rows.append(row)
+            row += 1
+    cm.stocks, cm.n_scalar, cm.n_array, cm.n_state = stocks, row, col, row + col
+    cm.nonneg_rows, cm.nonneg_cols = nonneg_rows, nonneg_cols
 
     for s in stocks:
         c = comps[s]
@@ -869,6 +1018,7 @@ def _compile_model(model: Model) -> CompiledModel:
             dynamic_set.add(n)
     cm.static = [it for it in order if it[1] not in dynamic_set]
     cm.dynamic = [it for it in order if it[1] in dynamic_set]
+    cm.deps = deps
 
     # initialisation: stocks take their initial equations; auxiliaries their equations
     init_deps: dict[str, set[str]] = {n: deps[n] for n in auxes}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import builtins as B
 from .codegen import Ctx, ScalarGen, Slots, Val, VecGen, build, num_text
 from .components import ModelError
-from .expr import Call, Index, Str, Subscript
+from .expr import Call, IfElse, Index, Str, Subscript, Var
 
 
 # ---------------------------------------------------------------------------
@@ -38,8 +38,9 @@ def _undeclared(c, v: Val, where: str, what: str = "equation") -> None:
 class VectorProgram:
     """Generated numpy code of one compiled model (see the module docstring).
 
-    ``factory(save)`` returns ``_make(R) -> (static, init, evaluate)``; ``slot_keys`` tells
-    :func:`simulate` what to put in ``R``.
+    ``factory(save)`` returns ``_make(R) -> (static, init, bind, save_static)``, ``bind(s, d)``
+    the ``evaluate(t, row, i, k, rec, dbg)`` of a state array ``s`` and its derivative ``d`` (their
+    views made once); ``slots.keys`` tells :func:`simulate` what to put in ``R``.
     """
 
     def __init__(self, cm):
@@ -65,6 +66,9 @@ class VectorProgram:
         self._temps = 0
         self.hoisted: dict[str, str] = {}
         self.static_names_extra: list[str] = []
+        self.time_only: frozenset = frozenset()
+        self.lazy_conds = {}
+        self._lazy_counter = [0]
         # static phase
         self.static_lines = _Lines()
         lay = dict(base)
@@ -89,19 +93,28 @@ class VectorProgram:
         for s in cm.stocks:
             self.fill_stock(s, lay)
         # dynamic phase
-        self.dyn_lines = _Lines()
+        self.time_only = self._time_only()
+        self.lazy_conds: dict = {}
+        self._lazy_counter = [0]
         lay = dict(self.after_static)
         for s in cm.stocks:
             lay[s] = tuple(comps[s].dims)
         for n in cm.noises + cm.pipes + cm.prevs:
             lay[n] = tuple(comps[n].dims)
         self.dyn_names = []
+        #: the code of each dynamic item, in evaluation order: (name, lines)
+        self.dyn_chunks: list[tuple[str, list[str]]] = []
         for item in cm.dynamic:
-            self.emit_item(item, "dynamic", lay, self.dyn_lines, 2, hoist=True)
+            chunk = _Lines()
+            self.emit_item(item, "dynamic", lay, chunk, 2, hoist=True)
+            self.dyn_chunks.append((item[1], chunk.lines))
             if item[1] not in self.dyn_names:
                 self.dyn_names.append(item[1])
         self.dyn_layouts = lay
+        self.uses = self._uses()
+        self.guard_codes = {cond: code for cond, code in self.lazy_conds.items()}
         self.deriv_lines = _Lines()
+        self.deriv_views: list[tuple[str, str]] = []
         for s in cm.stocks:
             self.derivative(s, lay)
         self.rec_lines = _Lines()
@@ -113,6 +126,86 @@ class VectorProgram:
             self.rec_lines(3, f"{H}[{row}] = {self.gen(c.inp, lay).align(x, tuple(c.dims))}")
         self.debug_names = list(cm.stocks) + self.static_names + self.dyn_names
         self._factories: dict[tuple, object] = {}
+
+    def _uses(self) -> dict[str, list[tuple[str, frozenset]]]:
+        """Where each dynamic name is used by another dynamic one: ``(user, branches)``, the
+        branches of lazily evaluated conditionals the use sits in (``(condition, True)`` for a
+        ``then`` branch, ``(condition, False)`` for an ``else`` one)."""
+        from .expr import children
+
+        cm = self.cm
+        dyn = set(self.dyn_names)
+        uses: dict[str, list[tuple[str, frozenset]]] = {n: [] for n in dyn}
+
+        def rec(node, ctx: frozenset, user: str) -> None:
+            if isinstance(node, Var):
+                if node.name in dyn:
+                    uses[node.name].append((user, ctx))
+                return
+            if isinstance(node, IfElse) and node.cond in self.lazy_conds:
+                rec(node.cond, ctx, user)
+                rec(node.then, ctx | {(node.cond, True)}, user)
+                rec(node.orelse, ctx | {(node.cond, False)}, user)
+                return
+            for ch in children(node):
+                rec(ch, ctx, user)
+
+        for n in self.dyn_names:
+            c = cm.components[n]
+            if isinstance(c, self.Pipe):
+                if c.time in dyn:
+                    uses[c.time].append((n, frozenset()))
+                continue
+            if c.kind not in ("aux", "flow"):
+                continue
+            p = cm.pieces.get(n)
+            nodes = ([c.node] if p is None else ([p.default] if p.default is not None else []) + [x for _, x in p.overrides])
+            for node in nodes:
+                rec(node, frozenset(), n)
+        return uses
+
+    def guards(self, every: set[str], at_save: set[str], roots: set[str]) -> dict[str, tuple]:
+        """Names computed only when a lazy condition takes one branch: ``name -> (condition, branch)``.
+
+        A name is *guarded* when every use of it, by a name computed this step, sits in the same
+        branch of a lazy conditional, directly or through users guarded by it. Roots (flows,
+        recorded histories, saved variables), variables split per element and the names lazy
+        conditions read are never guarded.
+        """
+        from .expr import names
+
+        computed = every | at_save
+        split = {n for n in self.dyn_names if sum(1 for m, _ in self.dyn_chunks if m == n) > 1}
+        # names a lazy condition reads stay where they are: a guard's test reads them
+        in_conds = set().union(*(names(c) for c in self.lazy_conds)) if self.lazy_conds else set()
+        G: dict[str, frozenset] = {}
+        for n in reversed(self.dyn_names):
+            if n not in computed or n in roots or n in split or n in in_conds:
+                G[n] = frozenset()
+                continue
+            acc = None
+            for user, ctx in self.uses.get(n, ()):
+                if user not in computed:
+                    continue
+                g = ctx | G.get(user, frozenset()) if user != n else frozenset()
+                acc = g if acc is None else acc & g
+            G[n] = acc or frozenset()
+        out = {}
+        for n, g in G.items():
+            if g:
+                out[n] = min(g, key=lambda cb: (repr(cb[0]), cb[1]))
+        return out
+
+    def _time_only(self) -> frozenset:
+        """Dynamic auxiliaries whose value depends on time, constants and time series only."""
+        cm = self.cm
+        base = set(self.static_set) | {"time", "dt", "initial_time", "final_time"} | set(cm.timeseries)
+        out: set[str] = set()
+        for item in cm.dynamic:
+            n = item[1]
+            if cm.components[n].kind in ("aux", "flow") and cm.deps.get(n, set()) <= base | out:
+                out.add(n)
+        return frozenset(out)
 
     # -- emission ---------------------------------------------------------------
     def gen(self, n: str, layouts: dict, target=None, where=None, hoist=False, out=None, depth=2) -> VecGen:
@@ -129,7 +222,8 @@ class VectorProgram:
                   slots=self.slots, where=where or cm.display(n),
                   target=tuple(c.dims) if (c is not None and target is None) else (target or ()),
                   static_names=self.static_set, hoist=self.hoist if hoist else None,
-                  static_codes=self.static_codes if hoist else set(), spill=spill)
+                  static_codes=self.static_codes if hoist else set(), spill=spill,
+                  time_only=self.time_only if hoist else None, lazy_conds=self.lazy_conds, counter=self._lazy_counter)
         return VecGen(ctx)
 
     def hoist(self, code: str) -> str:
@@ -228,6 +322,24 @@ class VectorProgram:
             out(depth, f"_maximum({name}, 0.0, out={name})")
         lay[n] = full
 
+    def state_split(self, flat: str, depth: int, out: _Lines) -> None:
+        """Lines binding ``{flat}1`` and ``{flat}2``: the scalar and arrayed blocks of a flat state."""
+        cm, N = self.cm, self.N
+        if cm.n_scalar:
+            out(depth, f"{flat}1 = {flat}[:{cm.n_scalar} * {N}].reshape(({cm.n_scalar}, {N}))")
+        if cm.n_array:
+            out(depth, f"{flat}2 = {flat}[{cm.n_scalar} * {N}:].reshape(({N}, {cm.n_array}))")
+
+    def stock_view(self, s: str, flat: str) -> str:
+        """Code of stock ``s`` in the state ``flat`` (split by :meth:`state_split`)."""
+        cm = self.cm
+        sl, c = cm.slices[s], cm.components[s]
+        if not c.dims:
+            return f"{flat}1[{sl.start}]"
+        if len(c.dims) == 1:
+            return f"{flat}2[:, {sl.start}:{sl.stop}]"
+        return f"{flat}2[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[s]})"
+
     def fill_stock(self, s: str, lay: dict) -> None:
         cm = self.cm
         c = cm.components[s]
@@ -235,12 +347,12 @@ class VectorProgram:
         g = self.gen(s, lay)
         code = g.align(self.val(s, lay), tuple(c.dims)) if lay[s] != tuple(c.dims) or not c.dims else self.names[s]
         if not c.dims:
-            self.init_lines(2, f"S[:, {sl.start}] = _broadcast_to({code}, ({self.N},))")
+            self.init_lines(2, f"S1[{sl.start}] = _broadcast_to({code}, ({self.N},))")
         elif len(c.dims) == 1:
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
+            self.init_lines(2, f"S2[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N}, {sl.stop - sl.start}))")
         else:
             shape = cm.shapes[s]
-            self.init_lines(2, f"S[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
+            self.init_lines(2, f"S2[:, {sl.start}:{sl.stop}] = _broadcast_to({code}, ({self.N},) + {shape})"
                                f".reshape({self.N}, {sl.stop - sl.start})")
 
     def derivative(self, s: str, lay: dict) -> None:
@@ -250,47 +362,129 @@ class VectorProgram:
             return
         g = self.gen(s, lay)
         full = tuple(c.dims)
-        acc = "0.0"
-        for f in c.inflows:
-            acc += f" + {g.align(self.val(f, lay), full)}"
-        for f in c.outflows:
-            acc += f" - {g.align(self.val(f, lay), full)}"
         sl = cm.slices[s]
-        # the same operations as ``d[...] = 0.0 + f1 + f2 - f3``, written into d in place
+        # ``d[...] = f1 + f2 - f3`` (``0.0 - f3`` without inflows), written into d in place
         if not c.dims:
-            col = f"d[:, {sl.start}]"
+            col = f"d1[{sl.start}]"
         elif len(c.dims) == 1:
-            col = f"d[:, {sl.start}:{sl.stop}]"
+            col = f"d2[:, {sl.start}:{sl.stop}]"
         else:
-            col = f"_dview(d, {sl.start}, {sl.stop}, {cm.shapes[s]})"
+            col = f"_dview(d2, {sl.start}, {sl.stop}, {cm.shapes[s]})"
         terms = [("_add", g.align(self.val(f, lay), full)) for f in c.inflows] + \
                 [("_subtract", g.align(self.val(f, lay), full)) for f in c.outflows]
         first_op, first = terms[0]
-        self.deriv_lines(2, f"dv = {col}")
-        self.deriv_lines(2, f"{first_op}(0.0, {first}, out=dv)")
-        for op, code in terms[1:]:
-            self.deriv_lines(2, f"{op}(dv, {code}, out=dv)")
+        dv = f"e{len(self.deriv_views)}"          # the stock's part of d: a view made once per bound array
+        self.deriv_views.append((dv, col))
+        if first_op == "_add" and len(terms) > 1:
+            # in1 + in2 - out ...: the first two terms in one call (0.0 + in1 + ... up to the sign of a zero)
+            op, code = terms[1]
+            self.deriv_lines(2, f"{op}({first}, {code}, out={dv})")
+            rest = terms[2:]
+        else:
+            self.deriv_lines(2, f"{first_op}(0.0, {first}, out={dv})")
+            rest = terms[1:]
+        for op, code in rest:
+            self.deriv_lines(2, f"{op}({dv}, {code}, out={dv})")
 
     # -- assembly --------------------------------------------------------------------
+    def needed(self, save: tuple[str, ...]) -> tuple[set[str], set[str]]:
+        """Dynamic names computed at every evaluation, and those computed at save steps only.
+
+        Every evaluation computes what the stocks' derivatives and the recorded histories
+        (pipeline delays, ``previous``) depend on; save steps add what the saved variables depend
+        on (*output-only* auxiliaries); the rest is computed only for a non-finite diagnosis.
+        """
+        cm = self.cm
+        comps = cm.components
+        dyn = set(self.dyn_names)
+
+        def closure(roots):
+            seen: set[str] = set()
+            stack = [r for r in roots if r in dyn]
+            while stack:
+                n = stack.pop()
+                if n in seen:
+                    continue
+                seen.add(n)
+                stack.extend(x for x in cm.deps.get(n, ()) if x in dyn and x not in seen)
+            return seen
+
+        roots = [f for st in cm.stocks for f in comps[st].inflows + comps[st].outflows]
+        roots += [comps[p].inp for p in cm.pipes + cm.prevs]
+        every = closure(roots)
+        return every, closure(save) - every
+
+    def roots(self, save) -> set[str]:
+        """What a step needs whatever its conditions: the stocks' flows, recorded inputs, saved names."""
+        cm = self.cm
+        comps = cm.components
+        out = {f for st in cm.stocks for f in comps[st].inflows + comps[st].outflows}
+        out |= {comps[p].inp for p in cm.pipes + cm.prevs}
+        return out | set(save)
+
+    def place(self, chunks: list[tuple[str, list[str]]], guards: dict, indent: int) -> list[str]:
+        """Lines of ``chunks`` (in order), guarded ones moved just before their first user and
+        wrapped in ``if dbg or _need(condition, branch):`` (one block for consecutive ones)."""
+        order = [(n, lines, None) for n, lines in chunks if n not in guards]
+        moved = [(n, lines) for n, lines in chunks if n in guards]
+        for n, lines in reversed(moved):
+            users = {u for u, _ in self.uses.get(n, ())}
+            pos = next((j for j, (m, _, _) in enumerate(order) if m in users), len(order))
+            order.insert(pos, (n, lines, guards[n]))
+        out: list[str] = []
+        pad = "    " * indent
+        current = None
+        for _n, lines, g in order:
+            if g is None:
+                current = None
+                out += [pad + x for x in lines]
+                continue
+            if g != current:
+                cond, branch = g
+                out.append(pad + f"        if dbg or _need({self.guard_codes[cond]}, {branch}):")
+                current = g
+            out += [pad + "    " + x for x in lines]
+        return out
+
+    def output_plan(self, save: tuple[str, ...]) -> dict[str, str]:
+        """How each saved variable is written: ``"static"`` (once, into the ``(N, T, ...)`` output),
+        ``"direct"`` (one ``[:, k]`` column of the output per save), ``"block"`` (one row of a
+        time-major ``(T, N, ...)`` buffer per save: contiguous writes for values with few elements)
+        or ``"state"`` (a stock, read from the time-major buffer of saved states)."""
+        cm = self.cm
+        static = set(self.static_names)
+        plan = {}
+        for n in save:
+            if n in static:
+                plan[n] = "static"
+            else:
+                plan[n] = "block" if time_major(cm, n) else "direct"
+        stocks = [n for n in save if cm.components[n].kind == "stock" and plan[n] == "block"]
+        cols = sum(cm.sizes[n] or 1 for n in stocks)
+        if len(stocks) > 1 and 2 * cols >= cm.n_state:   # one copy of the state instead of one per stock
+            for n in stocks:
+                plan[n] = "state"
+        return plan
+
     def source(self, save: tuple[str, ...]) -> str:
         cm = self.cm
         L = _Lines()
         save_lines = _Lines()
         static_saves = _Lines()
-        static = set(self.static_names)
+        plan = self.output_plan(save)
         for n in save:
             slot = self.slots.get(("out", n))
             v = self.val(n, self.dyn_layouts if n in self.dyn_layouts else self.after_static)
             code = self.gen(n, self.dyn_layouts).align(v, tuple(cm.components[n].dims))
-            if n in static:   # the same value at every saved time: written once
-                if time_major(cm, n):
-                    static_saves(2, f"{slot}[...] = {code}")
-                else:
-                    static_saves(2, f"{slot}[...] = _asarray({code})[:, None]")
-            elif time_major(cm, n):
+            if plan[n] == "static":   # the same value at every saved time: written once
+                static_saves(2, f"_fill_static({slot}, {code})")
+            elif plan[n] == "block":
                 save_lines(3, f"{slot}[k] = {code}")
-            else:
+            elif plan[n] == "direct":
                 save_lines(3, f"{slot}[:, k] = {code}")
+        if "state" in plan.values():
+            save_lines(3, f"{self.slots.get(('sblock',))}[k] = s")
+        every, at_save = self.needed(save)
         L(0, "def _make(R):")
         for j in range(len(self.slots.keys)):
             L(1, f"c{j} = R[{j}]")
@@ -304,37 +498,53 @@ class VectorProgram:
         L(2, "return None")
         L(1, "def init(S, time, row):")
         L(2, "i = 0")
+        self.state_split("S", 2, L)
         for j, n in enumerate(cm.timeseries):
             L(2, f"{self.names[n]} = row[{j}]")
         L.lines += self.init_lines.lines
         L(2, "return None")
-        L(1, "def evaluate(t, s, d, row, i, k, rec, dbg):")
-        L(2, "time = t")
+        # bind(s, d): the views of a state array and its derivative array, made once; evaluate() of a step
+        L(1, "def bind(s, d):")
+        self.state_split("s", 2, L)
+        if self.deriv_lines.lines:
+            self.state_split("d", 2, L)
         for st in cm.stocks:
-            sl, c = cm.slices[st], cm.components[st]
-            if not c.dims:
-                L(2, f"{self.names[st]} = s[:, {sl.start}]")
-            elif len(c.dims) == 1:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}]")
-            else:
-                L(2, f"{self.names[st]} = s[:, {sl.start}:{sl.stop}].reshape((-1,) + {cm.shapes[st]})")
+            L(2, f"{self.names[st]} = {self.stock_view(st, 's')}")
+        for dv, col in self.deriv_views:
+            L(2, f"{dv} = {col}")
+        E = _Lines()
+        E(1, "def evaluate(t, row, i, k, rec, dbg):")
+        E(2, "time = t")
         for j, n in enumerate(cm.timeseries):
-            L(2, f"{self.names[n]} = row[{j}]")
-        L.lines += self.dyn_lines.lines
+            E(2, f"{self.names[n]} = row[{j}]")
+        bound = len(L.lines)
+        L.lines += E.lines
+        guards = self.guards(every, at_save, self.roots(save))
+        first, later, rest = [], [], []
+        for name, lines in self.dyn_chunks:
+            (first if name in every else later if name in at_save else rest).append((name, lines))
+        L.lines += self.place(first, guards, 0)
         L.lines += self.deriv_lines.lines
         if self.rec_lines.lines:
             L(2, "if rec:")
             L.lines += self.rec_lines.lines
+        if later:
+            L(2, "if k >= 0 or dbg:")
+            L.lines += self.place(later, guards, 1)
         if save_lines.lines:
             L(2, "if k >= 0:")
             L.lines += save_lines.lines
         L(2, "if dbg:")
+        for _, lines in rest:
+            L.lines += ["    " + x for x in lines]
         L(3, "return (" + "".join(self.names[n] + ", " for n in self.debug_names) + ")")
         L(2, "return None")
+        L.lines[bound:] = ["    " + x for x in L.lines[bound:]]   # evaluate() inside bind()
+        L(2, "return evaluate")
         L(1, "def save_static():")
         L.lines += static_saves.lines
         L(2, "return None")
-        L(1, "return static, init, evaluate, save_static")
+        L(1, "return static, init, bind, save_static")
         return "\n".join(L.lines) + "\n"
 
     def factory(self, save: tuple[str, ...]):
@@ -363,7 +573,7 @@ def scalar_possible(cm) -> bool:
             for x in walk(node):
                 if isinstance(x, (Index, Subscript)):
                     return False
-                if isinstance(x, Call) and (x.func in ("matmul", "inverse", "identity", "rename")
+                if isinstance(x, Call) and (x.func in ("matmul", "_solve", "inverse", "identity", "rename", "shift")
                                             or (x.func in B.REDUCTIONS and len(x.args) > 1
                                                 and isinstance(x.args[1], Str))):
                     return False

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import builtins as B
+from .buffers import POOL, tune_allocator
 from .compiler import CompiledModel, compile_model
 from .components import Constant, Model, ModelError
 from .results import Results
@@ -166,6 +167,38 @@ def compiled(model: Model) -> CompiledModel:
     return cm
 
 
+#: members per chunk times the cells-weighted mean width of a model's variables (numbers per
+#: member of the variables computed at every step, each counted as often as it has numbers):
+#: fitted on the Heilongjiang models and the cohort block (docs/performance.md, bench_chunks.py)
+CHUNK_WIDTH_BUDGET = 45_000
+#: the range of :func:`default_chunk_size`
+CHUNK_RANGE = (1000, 4000)
+
+
+def default_chunk_size(model: Model, save: list[str] | None = None) -> int:
+    """Members an ensemble should simulate at once for ``model`` (saving ``save``).
+
+    Wide arrays per member (an age x sex population: 36 numbers) make every operation of a
+    chunk bigger than the processor's caches sooner: their best chunk is smaller than that of a
+    model of scalars and short vectors. The size is ``CHUNK_WIDTH_BUDGET / w``, ``w`` the mean
+    width of the variables computed at every step weighted by their numbers, rounded down to a
+    multiple of 250 and kept within ``CHUNK_RANGE``. Results never depend on it.
+
+    Returns
+    -------
+    int
+        1,000 to 4,000 members.
+    """
+    cm = compiled(model)
+    every, _ = cm.vector.needed(tuple(_save_list(cm, save)))
+    sizes = [cm.sizes[n] or 1 for n in every] + [cm.sizes[s] or 1 for s in cm.stocks]
+    lo, hi = CHUNK_RANGE
+    if not sizes:
+        return hi
+    width = sum(x * x for x in sizes) / sum(sizes)
+    return max(lo, min(hi, int(CHUNK_WIDTH_BUDGET / width) // 250 * 250))
+
+
 def _ensemble_params(cm: CompiledModel, params: Mapping[str, object] | None, n_runs: int | None):
     """Validate overrides and return (constant arrays, N)."""
     params = dict(params or {})
@@ -260,6 +293,7 @@ def simulate(
     """
     settings = settings or SimSettings()
     settings.check_steps()
+    tune_allocator()
     cm = compiled(model)
     overrides, N = _ensemble_params(cm, params, n_runs)
     with np.errstate(all="ignore"):
@@ -334,6 +368,13 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
                 each_step: bool = False):
     """Integrate with the generated numpy program.
 
+    Outputs: a variable with many elements per member is written into its ``(N, T, ...)`` array
+    at each save; one with few (``programs.time_major``) into a time-major ``(T, N, ...)`` buffer,
+    one contiguous row per save, and handed over as the ``(N, T, ...)`` view of that buffer (a
+    member-major copy would cost more than the whole run of a long scalar model: the copy is a
+    transposition of every saved value). Saved stocks of a model whose state is mostly saved are
+    read from rows of saved states (one copy per save instead of one per stock).
+
     Non-finite values are looked for once at the end (a NaN or infinity in the state stays
     there; saved values are all checked); only if one is found is the run repeated with a
     check after every step (``each_step``), which raises :class:`NonFiniteError` at the first
@@ -349,11 +390,17 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     finally:
         sys.setrecursionlimit(limit)
     sysv = _sys(st)
-    from .programs import time_major
-
-    tm = {n: time_major(cm, n) for n in visible}
-    buf = {n: np.empty((n_save, N) + cm.shapes[n]) if tm[n] else np.empty((N, n_save) + cm.shapes[n])
-           for n in visible}
+    plan = prog.output_plan(tuple(visible))
+    shapes = {}
+    for n in visible:
+        shapes[n] = (n_save, N) + cm.shapes[n] if plan[n] == "block" else (N, n_save) + cm.shapes[n]
+    if "state" in plan.values():
+        shapes[" state"] = (n_save, N * cm.n_state)
+    bufs = POOL.arrays({n: shp for n, shp in shapes.items() if plan.get(n) != "state"})
+    sblock = bufs.pop(" state", None)
+    blocked = [n for n in visible if plan[n] == "block"]
+    direct = [bufs[n] for n in visible if plan[n] == "direct"]
+    fixed = [bufs[n] for n in visible if plan[n] == "static"]   # the same at every saved time
     R = []
     for j, key in enumerate(prog.slots.keys):
         kind = key[0]
@@ -366,46 +413,54 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         elif kind == "N":
             R.append(N)
         elif kind == "out":
-            R.append(buf.get(key[1]))
+            R.append(bufs.get(key[1]))
+        elif kind == "sblock":
+            R.append(sblock)
         elif kind == "hist":
-            rows = n_steps + 1 if key[1] in cm.pipes else 2
-            R.append(np.zeros((rows, N) + cm.shapes[key[1]]))
+            hrows = n_steps + 1 if key[1] in cm.pipes else 2
+            R.append(np.zeros((hrows, N) + cm.shapes[key[1]]))
         elif kind == "noise":
             R.append(noise[key[1]])
         elif kind == "box":
             R.append({})
         else:  # pragma: no cover - every slot kind is handled above
             raise RuntimeError(f"unfilled slot {key}")
-    static, init, evaluate, save_static = factory(R)
+
+    static, init, bind, save_static = factory(R)
     static()
     save_static()
     step_times = st.start + np.arange(n_steps + 1) * st.dt
     ts = _timeseries_rows(cm, step_times)
-    state = np.zeros((N, cm.n_state))
+    state = np.zeros(N * cm.n_state)      # flat: see CompiledModel.slices
     init(state, np.float64(st.start), ts[0])
-    nonneg = cm.nonneg_cols
+    nonneg = cm.nonneg_index(N)
     if nonneg is not None:
-        state[:, nonneg] = np.maximum(state[:, nonneg], 0.0)
+        state[nonneg] = np.maximum(state[nonneg], 0.0)
     rk4 = st.method == "rk4"
     h = st.dt
-    tmp = np.empty((N, cm.n_state))
+    tmp = np.empty(N * cm.n_state)
     if rk4:
         ts_half = _timeseries_rows(cm, np.asarray([t + h / 2 for t in step_times]))
         ts_end = _timeseries_rows(cm, np.asarray([t + h for t in step_times]))
-        k2, k3, k4 = (np.zeros((N, cm.n_state)) for _ in range(3))
+        k2, k3, k4 = (np.zeros(N * cm.n_state) for _ in range(3))
         h2, h6 = h / 2, h / 6
-    d = np.zeros((N, cm.n_state))
-    outs = [(buf[n], tm[n]) for n in visible]
+    d = np.zeros(N * cm.n_state)
+    evaluate = bind(state, d)
+    if rk4:
+        ev2, ev3, ev4 = bind(tmp, k2), bind(tmp, k3), bind(tmp, k4)
+    times = [np.float64(t) for t in step_times]
     mul, add = np.multiply, np.add
     k_save = 0
     report_every = max(1, n_steps // 50)
     for i in range(n_steps + 1):
-        t = st.start + i * st.dt
+        t = times[i]
         k = k_save if i % stride == 0 else -1
-        evaluate(np.float64(t), state, d, ts[i], i, k, True, False)
-        if each_step and (not np.isfinite(state).all() or (k >= 0 and not all(
-                np.isfinite(o[k] if t_major else o[:, k]).all() for o, t_major in outs))):
-            _raise_nonfinite(cm, evaluate, state, d, ts[i], i, t)
+        evaluate(t, ts[i], i, k, True, False)
+        if each_step and (not np.isfinite(state).all() or (k >= 0 and not (
+                all(np.isfinite(bufs[n][k]).all() for n in blocked)
+                and all(np.isfinite(o[:, k]).all() for o in direct)
+                and (k > 0 or all(np.isfinite(o).all() for o in fixed))))):
+            _raise_nonfinite(cm, bind, state, d, ts[i], i, t)
         if k >= 0:
             k_save += 1
         if i == n_steps:
@@ -415,37 +470,37 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             add(state, tmp, out=state)
         else:
             add(state, mul(d, h2, out=tmp), out=tmp)
-            evaluate(np.float64(t + h / 2), tmp, k2, ts_half[i], i, -1, False, False)
+            ev2(np.float64(t + h / 2), ts_half[i], i, -1, False, False)
             add(state, mul(k2, h2, out=tmp), out=tmp)
-            evaluate(np.float64(t + h / 2), tmp, k3, ts_half[i], i, -1, False, False)
+            ev3(np.float64(t + h / 2), ts_half[i], i, -1, False, False)
             add(state, mul(k3, h, out=tmp), out=tmp)
-            evaluate(np.float64(t + h), tmp, k4, ts_end[i], i, -1, False, False)
+            ev4(np.float64(t + h), ts_end[i], i, -1, False, False)
             # state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4), same order of operations
             add(d, mul(k2, 2, out=tmp), out=tmp)
             add(tmp, mul(k3, 2, out=k3), out=tmp)
             add(tmp, k4, out=tmp)
             add(state, mul(tmp, h6, out=tmp), out=state)
         if nonneg is not None:
-            state[:, nonneg] = np.maximum(state[:, nonneg], 0.0)
+            state[nonneg] = np.maximum(state[nonneg], 0.0)
         if progress is not None and i % report_every == 0:
             progress(i / n_steps)
+    out = {}
+    rows1, cols2 = cm.state_blocks(sblock) if sblock is not None else (None, None)
+    for n in visible:
+        if plan[n] == "block":
+            out[n] = np.swapaxes(bufs[n], 0, 1)
+        elif plan[n] == "state":
+            sl = cm.slices[n]
+            v = rows1[:, sl.start] if not cm.shapes[n] else cols2[:, :, sl].reshape((n_save, N) + cm.shapes[n])
+            out[n] = np.swapaxes(v, 0, 1)
+        else:
+            out[n] = bufs[n]
     if (not each_step and st.on_nonfinite == "raise"
-            and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o, _ in outs))):
+            and not (np.isfinite(state).all() and all(np.isfinite(o).all() for o in out.values()))):
+        del out, bufs, sblock, rows1, cols2, direct, fixed, R, static, init, bind, evaluate, save_static
         return _run_vector(cm, overrides, N, st, visible, n_steps, stride, n_save, noise, progress, each_step=True)
     if progress is not None:
         progress(1.0)
-    return {n: _member_major(buf[n]) if tm[n] else buf[n] for n in visible}
-
-
-def _member_major(buf: np.ndarray, block: int = 128) -> np.ndarray:
-    """``(T, N, ...)`` -> C-contiguous ``(N, T, ...)``, copied in cache-sized blocks."""
-    T, N = buf.shape[:2]
-    if buf.size < 100_000:
-        return np.ascontiguousarray(np.swapaxes(buf, 0, 1))
-    out = np.empty((N, T) + buf.shape[2:])
-    for i in range(0, T, block):
-        for j in range(0, N, block):
-            out[j:j + block, i:i + block] = np.swapaxes(buf[i:i + block, j:j + block], 0, 1)
     return out
 
 
@@ -508,9 +563,14 @@ def _run_scalar(cm: CompiledModel, overrides, st, visible, n_steps, stride, n_sa
     return out
 
 
-def _raise_nonfinite(cm: CompiledModel, evaluate, state, d, row, i, t):
-    values = evaluate(np.float64(t), state, np.zeros_like(d), row, i, -1, False, True)
-    bad_rows = ~np.isfinite(state).all(axis=1)
+def _raise_nonfinite(cm: CompiledModel, bind, state, d, row, i, t):
+    values = bind(state, np.zeros_like(d))(np.float64(t), row, i, -1, False, True)
+    rows1, cols2 = cm.state_blocks(state)
+    bad_rows = np.zeros(len(state) // max(cm.n_state, 1), dtype=bool)
+    if rows1 is not None:
+        bad_rows |= ~np.isfinite(rows1).all(axis=0)
+    if cols2 is not None:
+        bad_rows |= ~np.isfinite(cols2).all(axis=1)
     for name, v in zip(cm.vector.debug_names, values):
         v = np.asarray(v)
         if not np.isfinite(v).all():

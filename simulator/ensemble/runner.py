@@ -361,7 +361,7 @@ def run_ensemble(
     settings: SimSettings | None = None,
     *,
     variables: Iterable[str] | None = None,
-    chunk_size: int = 2000,
+    chunk_size: int | None = None,
     executor: str = "inprocess",
     scheduler=None,
     n_workers: int | None = None,
@@ -390,9 +390,11 @@ def run_ensemble(
     variables : iterable of str, optional
         Variables to keep (default: every visible variable -- choose a few for
         large ensembles).
-    chunk_size : int
+    chunk_size : int, optional
         Members simulated at once (memory of one chunk ~ chunk_size x all
-        model variables). Does not change the results.
+        model variables). Does not change the results. Default: chosen from
+        the model's array widths (:func:`simulator.engine.default_chunk_size`,
+        1,000-4,000).
     executor : {"inprocess", "dask"}
         Where chunks run. ``"dask"`` uses ``dask.distributed``: ``scheduler``
         may be an address (``"tcp://host:8786"``), an existing ``Client``, or
@@ -431,9 +433,8 @@ def run_ensemble(
 
     if executor not in EXECUTORS:
         raise EnsembleError(f"unknown executor {executor!r} (choose from {', '.join(EXECUTORS)})")
-    if int(chunk_size) < 1:
+    if chunk_size is not None and int(chunk_size) < 1:
         raise EnsembleError(f"chunk size must be >= 1, got {chunk_size}")
-    chunk_size = int(chunk_size)
     if not isinstance(samples, pd.DataFrame):
         samples = pd.DataFrame(samples)
     settings = settings or SimSettings()
@@ -449,6 +450,11 @@ def run_ensemble(
         if name not in model or not isinstance(model[name], Constant):
             raise EnsembleError(f"base parameter {name!r}: the model has no such constant")
     vars_ = list(variables) if variables is not None else None
+    if chunk_size is None:
+        from ..engine import default_chunk_size
+
+        chunk_size = default_chunk_size(model, vars_)
+    chunk_size = int(chunk_size)
     starts = list(range(0, n, chunk_size))
     t0 = time.perf_counter()
     mem = _MemoryStore(n) if parquet is None else None

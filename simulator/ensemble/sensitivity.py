@@ -210,7 +210,7 @@ def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "s
                 base_params: Mapping[str, object] | None = None, settings=None, include: Iterable[str] | None = None,
                 exclude: Iterable[str] = (), calc_second_order: bool = False, num_levels: int = 4,
                 conf_level: float = 0.95, num_resamples: int = 100, group_by: str = "parameter",
-                chunk_size: int = 2000, executor: str = "inprocess", scheduler=None,
+                chunk_size: int | None = None, executor: str = "inprocess", scheduler=None,
                 progress=None) -> SensitivityResult:
     """Sobol' indices or Morris screening of one model output.
 
