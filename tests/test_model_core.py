@@ -190,6 +190,53 @@ def test_wage_curve_tighter_market_raises_the_relative_wage(model, base):
     assert r["wage_relative"][0, i] > base["wage_relative"][0, i]
 
 
+def _premium_steady_state_bound(model, r, sel):
+    """Largest log premium the erosion allows for the job gaps of the selected years (d ln P/dt = 0)."""
+    b, u18 = float(model["wage_curve_elasticity"].value), float(model["unemployment_rate_2018"].value)
+    uf, tw = float(model["frictional_unemployment"].value), float(model["wage_premium_adjustment_time"].value)
+    decay = float(model["wage_premium_decay_rate"].value)
+    push = np.clip(b / u18 * (uf - r["perceived_job_gap"][0][sel]), -0.5, 0.5) / tw
+    return push.max() / decay
+
+
+def test_wage_premium_is_stationary_not_an_integral(model, base):
+    """Regional relative wages revert to the region's own level (Zhong 2005 for Chinese provinces, Blanchard &
+    Katz 1992 for US states; params/labour_market.toml wage_premium_decay_rate): with the erosion the premium
+    can never exceed the steady state of the largest job-gap push it has met, and once the push stops it
+    decays toward 1 instead of staying (an integral would keep every past year's push forever)."""
+    assert float(model["wage_premium_decay_rate"].value) > 0
+    sel = base.years >= 2018
+    lnp = np.log(base["labour_scarcity_premium"][0][sel])
+    assert lnp.max() <= _premium_steady_state_bound(model, base, sel) + 1e-9
+    # a 2030-2050 labour market exactly at the frictional rate: the premium built up by 2030 erodes
+    from simulator.engine import Aux
+    comp = Aux("perceived_job_gap", "1", "test: job gap at the frictional rate from 2030", (), "labour_market",
+               equation="if_then_else(time < 2030, smooth(job_gap, unemployment_perception_time, job_gap_2018),"
+                        " frictional_unemployment)")
+    r = simulate(model.replace(comp))
+    i30, i50 = yidx(r, 2030), yidx(r, 2050)
+    p30, p50 = np.log(r["labour_scarcity_premium"][0, i30]), np.log(r["labour_scarcity_premium"][0, i50])
+    decay = float(model["wage_premium_decay_rate"].value)
+    # exponential erosion at the decay rate (Euler's (1 - k dt) per step is within a few per cent of exp(-k t))
+    np.testing.assert_allclose(p50, p30 * np.exp(-decay * 20), rtol=0.05, atol=1e-6)
+    assert abs(p30) > 1e-3, "the premium had built up by 2030 (otherwise the erosion check is empty)"
+
+
+def test_level_wage_curve_stays_within_the_unemployment_range_it_is_estimated_on(model, base):
+    """The wage-curve elasticity is estimated on unemployment rates: the level curve reads the perceived
+    unemployment rate, so at the frictional floor it adds at most (u_f / u_2018)^-b, whatever the number of
+    unfilled positions (those work through the bounded scarcity premium)."""
+    b, u18 = float(model["wage_curve_elasticity"].value), float(model["unemployment_rate_2018"].value)
+    uf, s = float(model["frictional_unemployment"].value), float(model["unemployment_floor_softness"].value)
+    r = base
+    target = r["wage_relative_target"][0]
+    rest = (float(model["wage_relative_2018"].value) * r["relative_labour_productivity"][0]
+            ** float(model["wage_productivity_passthrough"].value) * r["labour_scarcity_premium"][0])
+    curve = target / rest
+    np.testing.assert_allclose(curve, (r["perceived_unemployment_rate"][0] / u18) ** (-b), rtol=1e-9)
+    assert curve.max() <= ((uf - s) / u18) ** (-b) + 1e-9
+
+
 def test_employment_never_exceeds_labour_force_less_frictional(base, model):
     uf = float(model["frictional_unemployment"].value)
     assert np.all(base["employment_total"][0] <= base["labour_force"][0] * (1 - uf) + 1e-9)

@@ -33,22 +33,27 @@ adjusting over ``wage_adjustment_time``. Relative productivity is output per wor
 technology and capital stock support (TFP x capital per worker^a) against China's labour
 productivity, not measured output per worker, which moves with demand; with full pass-through the
 labour share stays near its 2018 level instead of drifting when HLJ's productivity lags China's.
-The curve is written in the job gap (unemployment if every
-position were filled), linearised at 2018 with the same elasticity (semi-elasticity ``b / u_2018``),
-so that it keeps working when jobs outnumber workers: unemployment cannot fall below its frictional
-floor, but vacancies keep raising the wage::
+The level curve is written in the (perceived) unemployment rate, the variable the wage-curve
+elasticity is estimated on, so it moves the wage by at most ``(u_f / u_2018)^-b`` (about +3%) when
+unemployment reaches its frictional floor; it is not extrapolated into a regime of unfilled positions
+that no estimate covers. Vacancies beyond the floor raise the wage through the scarcity premium, a
+stock in the job gap (unemployment if every position were filled) with the same semi-elasticity
+``b / u_2018``::
 
     wage_relative* = wage_relative_2018 * (A (K/E)^a / China labour productivity)^lambda
-                     * exp(-b / u_2018 * (job_gap_perceived - job_gap_2018)) * premium
-    d premium / dt = premium * (-b / u_2018 * (job_gap_perceived - u_f)) / T_w
+                     * (u_perceived / u_2018)^(-b) * premium
+    d premium / dt = premium * (-b / u_2018 * (job_gap_perceived - u_f) / T_w - k ln(premium))
 
 The level curve is the short-run response the wage-curve literature estimates, anchored at 2018; the
-premium is an integral that keeps moving the wage while the market is away from frictional
-unemployment ``u_f``: up while positions go unfilled, down while unemployment exceeds the frictional
-rate (as in 2012-2019, when HLJ's relative wage fell from 0.825 to 0.756 of the national one).
-Regional labour markets return to normal within several years after a shock, Blanchard & Katz 1992,
-mostly through migration; here the wage and, through it, migration and factor substitution carry the
-adjustment.
+premium keeps moving the wage while the market is away from frictional unemployment ``u_f``: up
+while positions go unfilled, down while unemployment exceeds the frictional rate (as in 2012-2019,
+when HLJ's relative wage fell from 0.825 to 0.756 of the national one), and erodes toward 1 at the
+rate ``k`` (``wage_premium_decay_rate``): regional relative wages are stationary around the region's
+own level (Chinese provinces: Zhong 2005; US states: Blanchard & Katz 1992, where migration, not the
+wage, carries the long-run adjustment; a compensating differential for climate and amenities, Roback
+1982, anchors that level). A persistent gap therefore holds the premium at the finite level
+``ln premium = -b / u_2018 (gap - u_f) / (T_w k)`` instead of raising the wage without bound
+(``k = 0``, the prior's lower end, is that pure integral).
 
 The HLJ real wage index is the national real wage (driver) times ``wage_relative`` relative to 2018:
 it sets the factor-price ratio of the production block, unit labour costs against the rest of
@@ -119,7 +124,7 @@ def components() -> list:
         Aux("wage_relative_target", "1",
             "Wage curve: HLJ / national average wage the labour market and relative productivity point to", (), G,
             equation="wage_relative_2018 * max(relative_labour_productivity, 0.01) ** wage_productivity_passthrough"
-                     " * exp(-wage_curve_elasticity / unemployment_rate_2018 * (perceived_job_gap - job_gap_2018))"
+                     f" * (max(perceived_unemployment_rate, {EPS}) / unemployment_rate_2018) ** (-wage_curve_elasticity)"
                      " * labour_scarcity_premium"),
         Stock("labour_scarcity_premium", "1",
               "Wage premium that builds up while positions outnumber the labour force less frictional unemployment"
@@ -127,9 +132,11 @@ def components() -> list:
               initial=1.0, inflows=("labour_scarcity_premium_change",), non_negative=True),
         Flow("labour_scarcity_premium_change", "1/yr",
              "Change of the scarcity premium: the wage curve's log response to the job gap beyond frictional"
-            " unemployment, per wage_premium_adjustment_time", (), G,
-             equation="labour_scarcity_premium * clip(-wage_curve_elasticity / unemployment_rate_2018"
-                      " * (perceived_job_gap - frictional_unemployment), -0.5, 0.5) / wage_premium_adjustment_time"),
+             " unemployment, per wage_premium_adjustment_time, less its erosion toward 1 (relative wages are"
+             " stationary around the region's level: wage_premium_decay_rate)", (), G,
+             equation="labour_scarcity_premium * (clip(-wage_curve_elasticity / unemployment_rate_2018"
+                      " * (perceived_job_gap - frictional_unemployment), -0.5, 0.5) / wage_premium_adjustment_time"
+                      f" - wage_premium_decay_rate * ln(max(labour_scarcity_premium, {EPS})))"),
         Stock("wage_relative", "1", "HLJ average wage / national average wage (adjusts toward the wage curve)", (), G,
               initial="wage_relative_2018", inflows=("wage_relative_change",)),
         Flow("wage_relative_change", "1/yr", "Adjustment of the relative wage toward its target", (), G,
