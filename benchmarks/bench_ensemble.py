@@ -231,7 +231,7 @@ def _row_params(model, s, i):
 
     colmap = _column_map(model, s.columns)
     p = _chunk_params(model, colmap, s.to_numpy(dtype=float)[i:i + 1], {})
-    return {k: (v[0] if np.ndim(v) == 2 else float(v[0])) for k, v in p.items()}
+    return {k: (v[0] if np.ndim(v) >= 2 else float(v[0])) for k, v in p.items()}
 
 
 if __name__ == "__main__":
