@@ -3,7 +3,7 @@
 Relative unit cost of value added (the dual of the Cobb-Douglas technology: unit cost is
 ``(1/A) w^(1-a) uc^a`` up to a constant), HLJ against the rest of China, 2018 = 1::
 
-    ruc_va = (A_RoC / (A R)) * (wage_relative / wage_relative_2018)^(1-a) * (uc / uc_RoC)^a
+    ruc_va = (A_RoC / A) * (wage_relative / wage_relative_2018)^(1-a) * (uc / uc_RoC)^a
     A_RoC  = LP_China^(1-a) * exp(p_s t)                       (tfp_rest_of_china_implied)
 
 National balanced growth. The national drivers project labour productivity (``LP_China``, real
@@ -35,6 +35,11 @@ HLJ gains or loses ground only through its own TFP record, levers, wages and cap
 from the national drivers' inconsistency. (Taking the record as the rest of China's TFP made HLJ's
 labour share drift steadily upward, national wages outgrowing national productivity, and its
 capital-output ratio keep rising: no balanced growth path.)
+
+Daqing's depletion (the production block's resource factor ``R``) is not in ``ruc_va``: crude sells at
+the world price (the oil pass-through of the production block), so a depleting field lowers the
+energy sector's capacity, output and rents, not its price relative to the rest of China; buyers
+turn elsewhere through delivery pressure when its capacity falls short.
 
 In ``ruc_va``, ``uc / uc_RoC`` is HLJ's user cost of capital relative to the rest of China's (they differ by
 HLJ's regional risk premium). Gross-output unit cost relative to the rest of China adds delivery
@@ -112,7 +117,7 @@ def components() -> list:
             equation="(user_cost / user_cost_2018) / (user_cost_rest_of_china / init(user_cost_rest_of_china))"),
         Aux("unit_cost_relative_va", "1",
             "HLJ unit cost of value added relative to the rest of China (Cobb-Douglas dual), 2018 = 1", S, G,
-            equation=f"min(tfp_rest_of_china_implied / max(productivity, {EPS})"
+            equation=f"min(tfp_rest_of_china_implied / max(tfp, {EPS})"
                      " * (max(wage_relative, 0) / wage_relative_2018) ** (1 - capital_share)"
                      " * relative_user_cost ** capital_share, 1e6)"),
         Stock("delivery_pressure", "1",
