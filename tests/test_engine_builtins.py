@@ -299,3 +299,25 @@ def test_stateful_helpers_take_the_dimensions_of_input_time_and_initial_value():
     g = res["tr"][0]
     np.testing.assert_allclose(g[0], [0.1, 0.1])                  # the initial trend, per element
     assert np.all(g[1:, 1] > g[1:, 0]) and np.all(g > 0)          # the longer averaging time forgets it slower
+
+
+# -- reductions: the engine's sum over a short axis is numpy's sum, bit for bit -------------
+
+@pytest.mark.parametrize("shape, axis", [((2000, n), -1) for n in range(1, 18)]
+                         + [((7, 2, n), 2) for n in (3, 9, 15, 16)]
+                         + [((50, n, 18), 1) for n in (1, 2, 5, 15, 16)]
+                         + [((1, 5, 18), 1), ((1, 9), -1), ((4, 9), 0), ((30, 2, 18), (1, 2)), ((30, 9), 1)])
+def test_sum_over_a_short_axis_is_bit_identical_to_numpy(shape, axis):
+    rng = np.random.default_rng(len(shape) * 100 + shape[-1])
+    a = rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 8, shape)
+    a[rng.random(shape) < 0.1] = -0.0
+    a[:1] = -0.0                        # a row of negative zeros: numpy's sum is +0.0
+    ref, got = np.sum(a, axis=axis), B.sum_axes(a, axis)
+    assert got.shape == ref.shape
+    assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
+    # non-contiguous input and NaN/inf take the same path as numpy
+    b = np.swapaxes(a, -1, -2) if a.ndim > 1 else a
+    np.testing.assert_array_equal(B.sum_axes(b, axis), np.sum(b, axis=axis))
+    a.flat[3] = np.nan
+    a.flat[5] = np.inf
+    np.testing.assert_array_equal(B.sum_axes(a, axis), np.sum(a, axis=axis))

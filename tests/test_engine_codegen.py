@@ -146,3 +146,52 @@ def test_long_and_deeply_nested_equations_compile(n_runs):
     for _ in range(300):
         z = z * 1.0001 + 1
     np.testing.assert_allclose(res["z"][0], z + res.times, rtol=1e-12)
+
+
+def test_per_element_overrides_shifted_along_a_dimension_are_merged_into_slices():
+    # x[s, g] = a[s, g-1] * b[s, g] for g >= 1 and 0 at g = 0: one slice assignment per sex
+    ages = tuple(f"g{j}" for j in range(6))
+    dims = {"sex": ("f", "m"), "age": ages}
+    elements = {}
+    for s in dims["sex"]:
+        elements[(s, "g0")] = "0"
+        for j in range(1, 6):
+            elements[(s, f"g{j}")] = f"a['{s}', 'g{j - 1}'] * b['{s}', 'g{j}']"
+    rng = np.random.default_rng(3)
+    A, Bv = rng.random((2, 6)), rng.random((2, 6))
+    m = Model("shift", [
+        Constant("a0", value=A.tolist(), dims=("sex", "age")),
+        Aux("a", equation="a0 * (1 + time)", dims=("sex", "age")),
+        Constant("b0", value=Bv.tolist(), dims=("sex", "age")),
+        Stock("b", initial="b0", inflows=("g",), dims=("sex", "age")),
+        Flow("g", equation="0.1 * x", dims=("sex", "age")),
+        Aux("x", equation=None, elements=elements, dims=("sex", "age")),
+    ], dimensions=dims)
+    src = compiled(m).vector.source(("x", "b"))
+    evaluate = src.split("def evaluate(")[1]
+    assert "[:, 0, 1:6] = " in evaluate and "[:, 1, 1:6] = " in evaluate and "[:, 0, 2] = " not in evaluate
+    res = simulate(m, params={"a0": np.stack([A, A * 2])}, settings=SimSettings(0, 2, 1))
+    for i, a0 in enumerate((A, A * 2)):
+        b = Bv.copy()
+        for k in range(3):
+            a = a0 * (1 + float(k))
+            x = np.zeros((2, 6))
+            x[:, 1:] = a[:, :-1] * b[:, 1:]
+            np.testing.assert_array_equal(res["x"][i, k], x)
+            b = b + 0.1 * x
+
+
+def test_overrides_are_not_merged_when_a_source_is_not_a_shifted_element():
+    from simulator.engine.programs import merge_pieces
+
+    def pieces(fmt, n=4):
+        return [((0, j), fmt.format(j=j, jm=j - 1 if j else 0)) for j in range(n)]
+
+    merged = merge_pieces("v1", pieces("(v2[:, 0, {j}] * v3[:, {j}])"))
+    assert merged == ["v1[:, 0, 0:4] = ( v2[:, 0, 0:4] * v3[:, 0:4] )"]
+    assert len(merge_pieces("v1", pieces("(v2[:, 0, {j}] * t5)"))) == 4          # a bare (per-member) name
+    assert len(merge_pieces("v1", pieces("(v1[:, 0, {jm}] * 2.0)"))) == 4        # reads the target
+    assert len(merge_pieces("v1", pieces("(v2[:, {j}, {j}] * 2.0)"))) == 4       # a diagonal, not a slice
+    assert len(merge_pieces("v1", pieces("(v2[:, 0, 3] * v3[:, {j}])"))) == 4    # one fixed element
+    assert len(merge_pieces("v1", pieces("_sum(v2[:, {j}], axis=-1)"))) == 4     # not element-wise
+    assert len(merge_pieces("v1", [((0, 0), "v2[:, 0]"), ((0, 2), "v2[:, 1]")])) == 2   # not consecutive

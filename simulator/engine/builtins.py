@@ -250,6 +250,48 @@ def solve(m, b):
     return y.reshape(lead + (m.shape[2],) + b.shape[2:])
 
 
+def sum_axes(a, axis):
+    """``numpy.sum(a, axis=axis)`` with the same result, faster over a short axis.
+
+    numpy reduces the rows of a short last axis one by one (2,000 rows of 9 elements take
+    about 40 µs); this adds whole columns instead, in numpy's order, so that every result is
+    bit-identical (also the sign of zero sums): a last axis of ``n < 8`` elements is summed
+    left to right from ``0.0``, one of ``8 <= n < 16`` as numpy's pairwise sum does
+    (``((x0 + x1) + (x2 + x3)) + ((x4 + x5) + (x6 + x7))``, then the rest in order, added to
+    ``0.0``), another single axis of fewer than 16 elements slice by slice from ``0.0``.
+    Anything else (several axes, longer axes, arrays that are not C-contiguous float64)
+    goes to ``numpy.sum``. ``tests/test_engine_builtins.py`` checks the equality.
+    """
+    a = np.asarray(a)
+    if type(axis) is int and a.ndim >= 2 and a.dtype == np.float64 and a.flags.c_contiguous:
+        ax = axis % a.ndim
+        n = a.shape[ax]
+        if 0 < n < 16:
+            add = np.add
+            if ax == a.ndim - 1:
+                a2 = a.reshape(-1, n)
+                c = [a2[:, j] for j in range(n)]
+                if n < 8:
+                    res = add(0.0, c[0])
+                    for j in range(1, n):
+                        add(res, c[j], out=res)
+                    return res.reshape(a.shape[:-1])
+                res = add(c[0], c[1])
+                add(res, add(c[2], c[3]), out=res)
+                t = add(c[4], c[5])
+                add(t, add(c[6], c[7]), out=t)
+                add(res, t, out=res)
+                for j in range(8, n):
+                    add(res, c[j], out=res)
+                return add(0.0, res, out=res).reshape(a.shape[:-1])
+            lead = (slice(None),) * ax
+            res = add(0.0, a[lead + (0,)])
+            for j in range(1, n):
+                add(res, a[lead + (j,)], out=res)
+            return res
+    return np.sum(a, axis=axis)
+
+
 def poisson_ppf(u, mean):
     """Poisson quantile of the uniform draws ``u`` for (possibly varying) ``mean``."""
     from scipy.stats import poisson

@@ -35,6 +35,127 @@ def _undeclared(c, v: Val, where: str, what: str = "equation") -> None:
                          f"rename it")
 
 
+#: element-wise helpers a merged piece's source may call
+_PIECE_FUNCS = frozenset({"_maximum", "_minimum", "_exp", "_log", "_power", "_abs", "_sqrt"})
+
+
+def _piece_template(src: str, target: str):
+    """``(template, subscripts)`` of a piece's source: every ``name[:, i, j]`` with integer
+    indices replaced by ``{k}``, the indices in ``subscripts``; None if the source has anything
+    else that is an array (a bare name, a temporary, a function outside :data:`_PIECE_FUNCS`,
+    an integer outside a subscript) or reads the target."""
+    import io
+    import tokenize
+
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    toks = [t for t in toks if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+    parts: list[str] = []
+    subs: list[tuple[str, tuple[int, ...]]] = []
+    j = 0
+    while j < len(toks):
+        t = toks[j]
+        if t.type == tokenize.NAME:
+            if t.string == target:
+                return None
+            nxt = toks[j + 1].string if j + 1 < len(toks) else ""
+            if nxt == "(" and t.string in _PIECE_FUNCS:
+                parts.append(t.string)
+                j += 1
+                continue
+            if nxt == "[" and j + 3 < len(toks) and toks[j + 2].string == ":" and toks[j + 3].string == ",":
+                k, idx = j + 4, []
+                while k < len(toks) and toks[k].type == tokenize.NUMBER and toks[k].string.isdigit():
+                    idx.append(int(toks[k].string))
+                    if k + 1 < len(toks) and toks[k + 1].string == ",":
+                        k += 2
+                        continue
+                    k += 1
+                    break
+                if idx and k < len(toks) and toks[k].string == "]" and toks[k - 1].string != ",":
+                    parts.append("{" + str(len(subs)) + "}")
+                    subs.append((t.string, tuple(idx)))
+                    j = k + 1
+                    continue
+            return None
+        if t.type == tokenize.NUMBER:
+            if t.string.isdigit():
+                return None
+            parts.append(t.string)
+        elif t.type == tokenize.OP and t.string in ("+", "-", "*", "/", "**", "(", ")", ","):
+            parts.append(t.string)
+        else:
+            return None
+        j += 1
+    return " ".join(parts), subs
+
+
+def merge_pieces(name: str, pieces: list[tuple[tuple, str]]) -> list[str]:
+    """Assignments of the overrides ``(element indices, source)`` of arrayed variable ``name``,
+    consecutive ones that differ only in one index, step 1, merged into one slice assignment.
+
+    A run merges when every override has the same source up to the integer indices of its
+    subscripts and each subscript moves by 1 along exactly one of its indices with the target
+    element (e.g. ``x[:, 0, 1] = a[:, 0, 0] * b[:, 0, 1]``, ``x[:, 0, 2] = a[:, 0, 1] * b[:, 0, 2]``,
+    ... -> ``x[:, 0, 1:18] = a[:, 0, 0:17] * b[:, 0, 1:18]``): the same element-wise operations
+    on the same numbers, so the values are bit-identical; sources that read ``name`` itself or
+    any value without such a subscript are never merged.
+    """
+    lines: list[str] = []
+
+    def text(pid, src):
+        return f"{name}[:, {', '.join(str(x) for x in pid)}] = {src}"
+
+    j = 0
+    while j < len(pieces):
+        pid0, src0 = pieces[j]
+        tpl0 = _piece_template(src0, name)
+        run = 1
+        axis = None
+        deltas = None
+        if tpl0 is not None:
+            while j + run < len(pieces):
+                pid, src = pieces[j + run]
+                if len(pid) != len(pid0):
+                    break
+                diff = [d for d in range(len(pid)) if pid[d] != pid0[d]]
+                if len(diff) != 1 or (axis is not None and diff[0] != axis) or pid[diff[0]] != pid0[diff[0]] + run:
+                    break
+                tpl = _piece_template(src, name)
+                if tpl is None or tpl[0] != tpl0[0]:
+                    break
+                ds = []
+                ok = True
+                for (nm0, ix0), (nm, ix) in zip(tpl0[1], tpl[1]):
+                    if nm != nm0 or len(ix) != len(ix0):
+                        ok = False
+                        break
+                    ds.append(tuple((b - a) // run if (b - a) % run == 0 else None for a, b in zip(ix0, ix)))
+                if not ok or any(any(x not in (0, 1) for x in d) or sum(d) != 1 for d in ds) or \
+                        (deltas is not None and ds != deltas):
+                    break
+                axis, deltas = diff[0], ds
+                run += 1
+        if run == 1:
+            lines.append(text(pid0, src0))
+            j += 1
+            continue
+        tgt = [str(x) for x in pid0]
+        tgt[axis] = f"{pid0[axis]}:{pid0[axis] + run}"
+        args = []
+        for (nm, ix), d in zip(tpl0[1], deltas):
+            pos = d.index(1)
+            items = [str(x) for x in ix]
+            items[pos] = f"{ix[pos]}:{ix[pos] + run}"
+            args.append(f"{nm}[:, {', '.join(items)}]")
+        src = tpl0[0].format(*args) if args else tpl0[0]
+        lines.append(f"{name}[:, {', '.join(tgt)}] = {src}")
+        j += run
+    return lines
+
+
 class VectorProgram:
     """Generated numpy code of one compiled model (see the module docstring).
 
@@ -300,6 +421,7 @@ class VectorProgram:
         parts = ([("default", pieces.default)] if pieces.default is not None else []) + list(pieces.overrides)
         if item[0] == "piece":
             parts = [p for p in parts if p[0] == item[2]]
+        pending: list[tuple[tuple, str]] = []   # overrides: (element indices, source), merged into slices
         for pid, pnode in parts:
             v = g.expr(pnode)
             _undeclared(c, v, where, what)
@@ -317,7 +439,9 @@ class VectorProgram:
                     src = v.code
                 if c.kind == "flow" and c.non_negative:
                     src = f"_maximum({src}, 0.0)"
-                out(depth, f"{name}[:, {', '.join(str(x) for x in pid)}] = {src}")
+                pending.append((tuple(pid), src))
+        for line in merge_pieces(name, pending):
+            out(depth, line)
         if pieces.default is not None and c.kind == "flow" and c.non_negative and item[0] == "whole":
             out(depth, f"_maximum({name}, 0.0, out={name})")
         lay[n] = full

@@ -54,13 +54,19 @@ G = "demand"
 
 
 def _lever_use() -> str:
-    # construction bought at an escalated unit cost buys 1/escalation of the real works (levers block)
+    # construction bought at an escalated unit cost buys 1/escalation of the real works (levers block).
+    # Each term is if_then_else(spending != 0, spending x its commodity vector, 0 x spending x a 0/1
+    # commodity vector: the branch's units and shape): the same numbers (a zero spending times the
+    # non-negative vector is +0), and the engine skips the vector of a lever that spends nothing in
+    # the step (spending depends on time and constants only)
     from .levers import DEMAND_FACTOR
 
-    return " + ".join(f"spending_{lid}{f' * {lid}_demand_factor' if lid in DEMAND_FACTOR else ''}"
+    return " + ".join(f"if_then_else(spending_{lid} != 0, spending_{lid}"
+                      f"{f' * {lid}_demand_factor' if lid in DEMAND_FACTOR else ''}"
                       f" * (rename({lid}_commodity_share, 'sector', 'commodity')"
                       " * (1 + is_construction_commodity * (1 / construction_cost_escalation - 1))"
-                      f" + {lid}_direct_va_share * rename({lid}_host_sector, 'sector', 'commodity'))" for lid in LEVERS)
+                      f" + {lid}_direct_va_share * rename({lid}_host_sector, 'sector', 'commodity')),"
+                      f" 0 * spending_{lid} * is_construction_commodity)" for lid in LEVERS)
 
 
 def components() -> list:

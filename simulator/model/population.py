@@ -166,15 +166,21 @@ def _single_year_classes() -> list:
     out = []
     for j in range(5):
         sj = f"population_y{j}"
+        # if_then_else(ageing_step > 0, turn of the year, within the year): the second branch is the
+        # first with ageing_step = 0 written out (the same numbers: the terms it drops are exact zeros);
+        # the engine evaluates only the branch taken (the condition depends on time only)
         if j == 0:
-            nxt = ("(1 - ageing_step) * survival * population_y0 + ageing_step * arriving_from_group_below"
-                   " + dt * births_by_sex * newborn_group")
+            nxt = ("if_then_else(ageing_step > 0, (1 - ageing_step) * survival * population_y0"
+                   " + ageing_step * arriving_from_group_below + dt * births_by_sex * newborn_group,"
+                   " survival * population_y0 + dt * births_by_sex * newborn_group)")
             what = "at the turn of the year the last year of the group below, and the births of the step"
         elif j < 4:
-            nxt = f"survival * (population_y{j} + ageing_step * (population_y{j - 1} - population_y{j}))"
+            nxt = (f"if_then_else(ageing_step > 0, survival * (population_y{j} + ageing_step * "
+                   f"(population_y{j - 1} - population_y{j})), survival * population_y{j})")
             what = f"at the turn of the year population_y{j - 1}"
         else:
-            nxt = "survival * (population_y4 * (1 - ageing_step * closed_group) + ageing_step * population_y3)"
+            nxt = ("if_then_else(ageing_step > 0, survival * (population_y4 * (1 - ageing_step * closed_group)"
+                   " + ageing_step * population_y3), survival * population_y4)")
             what = "at the turn of the year population_y3; the open class 89+ keeps its members"
         init = (f"population_2018 * population_2018_by_age / max(sum(population_2018_by_age), 1e-9)"
                 f" * population_2018_year_share['y{j}'] / sum(population_2018_year_share, 'age_year')")
@@ -210,7 +216,8 @@ def components() -> list:
                      "population_y4[{src}]", 1),
         Aux("population_by_age_after_ageing", PERSONS,
             "Residents by sex x group they are in after this step's ageing (the groups whose rates apply)", SA, G,
-            equation="population_by_age + ageing_step * (last_year_from_group_below - population_y4 * closed_group)"),
+            equation="if_then_else(ageing_step > 0, population_by_age + ageing_step * (last_year_from_group_below"
+                     " - population_y4 * closed_group), population_by_age)"),
         # --- mortality
         Aux("death_rate_multiplier", "1", "History condition in 2019-2022, mortality_level_multiplier afterwards", (), G,
             equation="if_then_else(in_history > 0, hlj_death_rate_multiplier_history, mortality_level_multiplier)"),
