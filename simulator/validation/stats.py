@@ -142,7 +142,8 @@ def theil_decomposition(sim, obs) -> tuple[float, float, float]:
         Bias :math:`(\\bar s-\\bar a)^2/\\mathrm{MSE}`, variance
         :math:`(S_s-S_a)^2/\\mathrm{MSE}` and covariance
         :math:`2(1-r)S_sS_a/\\mathrm{MSE}` shares, with population standard
-        deviations :math:`S`. NaN when the MSE is zero or no pairs remain.
+        deviations :math:`S`. NaN when the MSE is zero, no pairs remain, or the error is at the
+        rounding level of the data (the three terms cancel to zero).
         With a single pair, or a constant series, the whole error is bias
         or variance and ``U^C`` is 0 (``r`` is undefined but
         :math:`S_sS_a = 0`).
@@ -160,6 +161,9 @@ def theil_decomposition(sim, obs) -> tuple[float, float, float]:
     # covariance term from its definition 2(1-r)S_s S_a = 2(S_s S_a - cov); exact when S = 0
     cov = 2.0 * (ss * sa - float(np.mean((s - ms) * (a - ma))))
     total = bias + var + cov  # equals mse up to rounding; normalise so the shares sum to 1 exactly
+    if not (math.isfinite(total) and total > 0.0):
+        # an error at the rounding level of the data (the three terms cancel to 0 or below): no decomposition
+        return (math.nan, math.nan, math.nan)
     return (float(bias / total), float(var / total), float(max(cov, 0.0) / total))
 
 
