@@ -823,17 +823,7 @@ class _Reader:
         if values is not None and (v.tag != "aux" or _child(el, "gf") is not None):
             node, values = self.select([Num(float(x)) for x in values], v, fold=False), None
         if v.tag == "stock":
-            flows = []
-            for kind in ("inflow", "outflow"):
-                lst = []
-                for f in _children(el, kind):
-                    fname = (_text(f) or "").strip()
-                    sym = symbols.get(canonical(fname))
-                    if sym is None or sym.kind in ("stock", "gf"):
-                        raise XmileError(f"{kind} {fname!r} is not a flow or auxiliary of the model",
-                                         variable=v.name)
-                    lst.append(sym.ident)
-                flows.append(tuple(lst))
+            flows = _stock_flows(el, symbols, v.name)
             initial = node if node is not None else values
             out.append(Stock(v.ident, initial=_initial(initial), inflows=flows[0], outflows=flows[1],
                              non_negative=_flag(_child(el, "non_negative"), behavior["stock"]), **common))
@@ -928,17 +918,7 @@ class _Reader:
             raise XmileError("missing equation", variable=v.name, construct="missing equation")
         out: list[Component] = []
         if v.tag == "stock":
-            flows = []
-            for kind in ("inflow", "outflow"):
-                lst = []
-                for f in _children(el, kind):
-                    fname = (_text(f) or "").strip()
-                    sym = symbols.get(canonical(fname))
-                    if sym is None or sym.kind in ("stock", "gf"):
-                        raise XmileError(f"{kind} {fname!r} is not a flow or auxiliary of the model",
-                                         variable=v.name)
-                    lst.append(sym.ident)
-                flows.append(tuple(lst))
+            flows = _stock_flows(el, symbols, v.name)
             out.append(Stock(v.ident, initial=default, elements=per, inflows=flows[0], outflows=flows[1],
                              non_negative=_flag(_child(el, "non_negative"), behavior["stock"]), **common))
             return self._extra + out
@@ -1094,3 +1074,18 @@ def _bounded(xm: XmileModel, source: str) -> XmileModel:
 def load(path, *, max_bytes: int = MAX_BYTES) -> Model:
     """Read an XMILE file and return the regsim :class:`Model` (see :func:`read`)."""
     return read(path, max_bytes=max_bytes).model
+
+
+def _stock_flows(el, symbols, name: str) -> list[tuple[str, ...]]:
+    """The inflow and outflow identifiers of stock element ``el`` (each must be a flow or auxiliary)."""
+    flows = []
+    for kind in ("inflow", "outflow"):
+        lst = []
+        for f in _children(el, kind):
+            fname = (_text(f) or "").strip()
+            sym = symbols.get(canonical(fname))
+            if sym is None or sym.kind in ("stock", "gf"):
+                raise XmileError(f"{kind} {fname!r} is not a flow or auxiliary of the model", variable=name)
+            lst.append(sym.ident)
+        flows.append(tuple(lst))
+    return flows
