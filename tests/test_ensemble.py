@@ -326,6 +326,70 @@ def test_dask_worker_processes_are_bit_identical_to_inprocess():
     np.testing.assert_array_equal(e.values("out"), ref.values("out"))
 
 
+def test_worker_processes_are_bit_identical_to_inprocess_and_report_progress():
+    m = sector_model()
+    s = sample(sector_params(), 301, seed=23, dimensions=m.dimensions)
+    ref = run_ensemble(m, s, settings=SETTINGS, variables=["total", "out", "smooth_total"], executor="inprocess")
+    seen = []
+    e = run_ensemble(m, s, settings=SETTINGS, variables=["total", "out", "smooth_total"], chunk_size=50,
+                     executor="processes", n_workers=2, progress=seen.append)
+    assert e.metadata["executor"] == "processes" and e.metadata["workers"] == 2
+    assert ref.metadata["executor"] == "inprocess"
+    for v in ref.variables:
+        np.testing.assert_array_equal(e.values(v), ref.values(v))
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 7   # 7 chunks come back one by one
+
+
+def test_auto_executor_runs_small_ensembles_in_process_and_large_ones_on_workers():
+    from simulator.ensemble.processes import available_workers
+
+    m = logistic_model()
+    s = sample(logistic_params(), 40, seed=5)
+    assert run_ensemble(m, s, settings=SETTINGS, variables=["p"]).metadata["executor"] == "inprocess"
+    one = run_ensemble(m, s, settings=SETTINGS, variables=["p"], chunk_size=10, n_workers=1)
+    assert one.metadata["executor"] == "inprocess"
+    big = run_ensemble(m, s, settings=SETTINGS, variables=["p"], chunk_size=10)
+    assert big.metadata["executor"] == ("processes" if available_workers() > 1 else "inprocess")
+    np.testing.assert_array_equal(big.values("p"), one.values("p"))
+
+
+@pytest.mark.parametrize("n, chunk, workers", [(10_000, 2000, 2), (10, 3, 4), (1, 2000, 2), (7, 7, 3), (4001, 2000, 2)])
+def test_plan_chunks_covers_every_member_in_equal_shares_of_the_workers(n, chunk, workers):
+    from simulator.ensemble.processes import plan_chunks
+
+    r = plan_chunks(n, chunk, workers)
+    assert r[0][0] == 0 and r[-1][1] == n and all(a[1] == b[0] for a, b in zip(r, r[1:]))
+    sizes = [b - a for a, b in r]
+    assert max(sizes) <= chunk and max(sizes) - min(sizes) <= 1
+    assert len(r) % workers == 0 or len(r) == n          # never one worker left alone with a last chunk
+    if (n, chunk, workers) == (10_000, 2000, 2):
+        assert len(r) == 6 and set(sizes) <= {1666, 1667}     # not 5 chunks of 2,000: 3 on one worker, 2 on the other
+
+
+def test_nonfinite_member_on_a_worker_names_its_global_index():
+    m = Model("blow", [Stock("x", initial=1.0, inflows=("f",)), Flow("f", equation="x / (r - 0.5)"),
+                       Constant("r", value=0.0)])
+    s = pd.DataFrame({"r": [0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.5, 0.3]})
+    with pytest.raises(NonFiniteError, match="member 6"):
+        run_ensemble(m, s, settings=SETTINGS, chunk_size=2, executor="processes", n_workers=2)
+
+
+def test_worker_processes_write_the_same_parquet_dataset(tmp_path):
+    m = sector_model()
+    s = sample(sector_params(), 90, seed=4, dimensions=m.dimensions)
+    mem = run_ensemble(m, s, settings=SETTINGS, variables=["total", "out"], chunk_size=32, executor="inprocess")
+    disk = run_ensemble(m, s, settings=SETTINGS, variables=["total", "out"], chunk_size=32, executor="processes",
+                        n_workers=2, parquet=tmp_path / "members")
+    assert len(list((tmp_path / "members").glob("part-*.parquet"))) == 3
+    for v in ("total", "out"):
+        np.testing.assert_array_equal(disk.values(v), mem.values(v))
+
+
+def test_bad_worker_count_is_refused():
+    with pytest.raises(EnsembleError, match="workers must be >= 1"):
+        run_ensemble(logistic_model(), sample(logistic_params(), 4, seed=1), settings=SETTINGS, n_workers=0)
+
+
 # -- paired comparison ----------------------------------------------------------------
 
 def test_paired_comparison():

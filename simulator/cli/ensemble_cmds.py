@@ -229,12 +229,16 @@ def _json(obj) -> str:
 
 
 def _executor_options(f):
-    f = click.option("--executor", type=click.Choice(["inprocess", "dask"]), default="inprocess", show_default=True,
-                     help="Run chunks in this process (vectorised) or on a Dask cluster.")(f)
+    f = click.option("--executor", type=click.Choice(["auto", "inprocess", "processes", "dask"]), default="auto",
+                     show_default=True,
+                     help="Where the vectorised chunks run: in this process, on worker processes of this machine "
+                          "(one per core), or on a Dask cluster; auto: processes when the machine has more than one "
+                          "core and the ensemble is larger than one chunk. Results do not depend on it.")(f)
     f = click.option("--scheduler", default=None, metavar="ADDR",
                      help="Dask scheduler address, e.g. tcp://host:8786 (default: start a LocalCluster).")(f)
     f = click.option("--workers", type=click.IntRange(min=1), default=None,
-                     help="Workers of the LocalCluster started when --executor dask has no --scheduler [default: 2].")(f)
+                     help="Worker processes (--executor processes or auto) [default: one per core], or workers of "
+                          "the LocalCluster started when --executor dask has no --scheduler [default: 2].")(f)
     f = click.option("--chunk-size", type=click.IntRange(min=1), default=None,
                      help="Members simulated at once (memory vs speed; results do not depend on it) "
                           "[default: from the model's array widths, 1000-4000].")(f)
@@ -305,10 +309,6 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
     _check_target(target, force, f"{prep.name}-uncertainty")
     seed = _seed(seed, prep)
     vars_ = _variables(variables, prep.model)
-    if chunk_size is None:
-        from ..engine import default_chunk_size
-
-        chunk_size = default_chunk_size(prep.model, vars_)
     exclude = set(base.params) if base is not None else set()
     names, skipped = _uncertain_columns(prep, exclude, as_designed)
     if not names:
@@ -356,8 +356,9 @@ def uncertainty(scenario, n, seed, sampler, compare_to, variables, correlations,
         meta = {
             "command": "uncertainty", "regsim_version": __version__, "scenario": prep.name,
             "scenario_metadata": prep.metadata, "parameter_hash": prep.metadata.get("parameter_hash"),
-            "n_members": n, "seed": seed, "sampler": sampler, "chunk_size": chunk_size, "executor": executor,
-            "scheduler": scheduler, "settings": ens.metadata["settings"], "variables": ens.variables,
+            "n_members": n, "seed": seed, "sampler": sampler, "chunk_size": ens.metadata["chunk_size"],
+            "executor": ens.metadata["executor"], "workers": ens.metadata["workers"], "scheduler": scheduler,
+            "settings": ens.metadata["settings"], "variables": ens.variables,
             "units": ens.units, "quantiles": ["p5", "p25", "p50", "p75", "p95"],
             "sampled_parameters": names, "sampled_columns": list(s.columns), "not_sampled": skipped,
             "lever_mechanisms_sampled": not as_designed,
@@ -467,16 +468,13 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
     total = n * (d + 2) if method == "sobol" else n * (d + 1)
     _check_members(total, f"-n {n} x {d} factors: the design's")
     update, close = _progress_bar(total, f"{method} {spec}", quiet)
-    from ..engine import NonFiniteError, default_chunk_size
-
-    if chunk_size is None:
-        chunk_size = default_chunk_size(prep.model, [spec.variable])
+    from ..engine import NonFiniteError
 
     try:
         res = run_sa(prep.model, prep.parameters, spec, method=method, n=n, seed=seed, base_params=prep.params,
                      settings=prep.settings, include=names, num_levels=num_levels, group_by=group_by,
                      chunk_size=chunk_size,
-                     executor=executor, scheduler=scheduler, progress=update)
+                     executor=executor, scheduler=scheduler, n_workers=workers, progress=update)
     except NonFiniteError as exc:
         raise BadInput(f"{scenario}: design run {exc.run} of the {method} sample: non-finite value in "
                        f"{exc.variable!r} at year {exc.time:g}; a parameter's range reaches values the model cannot "
@@ -493,7 +491,7 @@ def sensitivity(scenario, method, output_spec, n, seed, num_levels, group_by, ex
         table.to_csv(tmp / "parameters.csv", index=False)
         meta = {"command": "sensitivity", "regsim_version": __version__, "scenario": prep.name,
                 "scenario_metadata": prep.metadata, "parameter_hash": prep.metadata.get("parameter_hash"),
-                **res.metadata, "executor": executor, "chunk_size": chunk_size, "not_sampled": skipped,
+                **res.metadata, "not_sampled": skipped,
                 "lever_mechanisms_sampled": not as_designed,
                 "total_seconds": round(time.perf_counter() - t_start, 3),
                 "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -70,7 +70,7 @@ class PairedReturns:
 
 def paired_returns(base, alternatives: Mapping[str, object], n: int, seed: int, *, sampler: str = "lhs",
                    lever_mechanisms: bool = True, settings=None, chunk_size: int = 2000,
-                   executor: str = "inprocess", scheduler=None, n_workers=None, progress=None) -> PairedReturns:
+                   executor: str = "auto", scheduler=None, n_workers=None, progress=None) -> PairedReturns:
     """Run ``base`` and every alternative on one sample and compute the appraisal metrics per member.
 
     Parameters

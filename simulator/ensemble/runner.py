@@ -36,7 +36,7 @@ from ..engine import Constant, Model, NonFiniteError, SimSettings, simulate
 
 #: Default quantiles of the ensemble summaries and their labels.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-EXECUTORS = ("inprocess", "dask")
+EXECUTORS = ("auto", "inprocess", "processes", "dask")
 
 
 class EnsembleError(ValueError):
@@ -362,7 +362,7 @@ def run_ensemble(
     *,
     variables: Iterable[str] | None = None,
     chunk_size: int | None = None,
-    executor: str = "inprocess",
+    executor: str = "auto",
     scheduler=None,
     n_workers: int | None = None,
     processes: bool = True,
@@ -394,9 +394,16 @@ def run_ensemble(
         Members simulated at once (memory of one chunk ~ chunk_size x all
         model variables). Does not change the results. Default: chosen from
         the model's array widths (:func:`simulator.engine.default_chunk_size`,
-        1,000-4,000).
-    executor : {"inprocess", "dask"}
-        Where chunks run. ``"dask"`` uses ``dask.distributed``: ``scheduler``
+        1,000-4,000), with worker processes shrunk so that every worker gets
+        the same number of equal chunks (:func:`.processes.plan_chunks`).
+    executor : {"auto", "inprocess", "processes", "dask"}
+        Where chunks run. ``"inprocess"``: one after the other in this process.
+        ``"processes"``: on ``n_workers`` worker processes of this machine
+        (default: every core this process may use; :mod:`.processes`), the
+        members split into equal chunks, a multiple of the workers in number.
+        ``"auto"`` (default): ``"processes"`` when the machine has more than one
+        core and the ensemble is larger than one chunk, else ``"inprocess"``
+        (the metadata records what ran). ``"dask"`` uses ``dask.distributed``: ``scheduler``
         may be an address (``"tcp://host:8786"``), an existing ``Client``, or
         ``None`` to start a ``LocalCluster`` of ``n_workers`` single-threaded
         workers (default 2; worker processes, or threads of this process if
@@ -414,7 +421,8 @@ def run_ensemble(
     metadata : mapping, optional
         Extra provenance.
     progress : callable, optional
-        Called with the fraction of members done (0..1).
+        Called with the fraction of members done (0..1) (with worker processes: as
+        chunks come back).
 
     Returns
     -------
@@ -450,11 +458,27 @@ def run_ensemble(
         if name not in model or not isinstance(model[name], Constant):
             raise EnsembleError(f"base parameter {name!r}: the model has no such constant")
     vars_ = list(variables) if variables is not None else None
+    balance = chunk_size is None   # the default chunk may be shrunk to even out the workers' shares
     if chunk_size is None:
         from ..engine import default_chunk_size
 
         chunk_size = default_chunk_size(model, vars_)
     chunk_size = int(chunk_size)
+    if n_workers is not None and int(n_workers) < 1:
+        raise EnsembleError(f"workers must be >= 1, got {n_workers}")
+    from .processes import available_workers, plan_chunks, process_chunks
+
+    if executor == "auto":
+        executor = "processes" if (n_workers or available_workers()) > 1 and n > chunk_size else "inprocess"
+    workers = None
+    if executor == "processes":
+        workers = int(n_workers or available_workers())
+        if balance:
+            ranges = plan_chunks(n, chunk_size, workers)
+            chunk_size = max(b - a for a, b in ranges)
+        else:
+            ranges = [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
+        workers = min(workers, len(ranges))
     starts = list(range(0, n, chunk_size))
     t0 = time.perf_counter()
     mem = _MemoryStore(n) if parquet is None else None
@@ -488,6 +512,16 @@ def run_ensemble(
             meta = {"times": res.times, "units": dict(res.units), "dims": dict(res.dims),
                     "coords": dict(res.coords), "docs": dict(res.docs), "variables": res.variables}
             accept(s, {v: res[v] for v in res.variables}, meta)
+    elif executor == "processes":
+        # generate the step program here, once, so that the forked workers inherit it
+        from dataclasses import replace
+
+        warm = replace(settings, stop=settings.start + settings.save_every)
+        simulate(model, _chunk_params(model, colmap, values[:1], base), warm, n_runs=1, save=vars_)
+        for start, arrays, meta in process_chunks(model, colmap, values, ranges, base, settings, vars_, workers):
+            accept(start, arrays, meta)
+            if progress is not None:
+                progress(done / n)
     else:
         for start, arrays, meta in _dask_chunks(model, colmap, values, starts, chunk_size, base, settings, vars_,
                                                 scheduler, n_workers, processes):
@@ -497,7 +531,7 @@ def run_ensemble(
     if progress is not None:
         progress(1.0)
     md = {"model": model.name, "settings": asdict(settings), "n_members": n, "chunk_size": chunk_size,
-          "executor": executor, "seed": seed, "regsim_version": __version__,
+          "executor": executor, "workers": workers, "seed": seed, "regsim_version": __version__,
           "elapsed_s": round(time.perf_counter() - t0, 6), "sampled": list(samples.columns),
           "base_params": {k: (np.asarray(v).tolist()) for k, v in base.items()}}
     if disk is not None:

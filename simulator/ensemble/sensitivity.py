@@ -210,8 +210,8 @@ def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "s
                 base_params: Mapping[str, object] | None = None, settings=None, include: Iterable[str] | None = None,
                 exclude: Iterable[str] = (), calc_second_order: bool = False, num_levels: int = 4,
                 conf_level: float = 0.95, num_resamples: int = 100, group_by: str = "parameter",
-                chunk_size: int | None = None, executor: str = "inprocess", scheduler=None,
-                progress=None) -> SensitivityResult:
+                chunk_size: int | None = None, executor: str = "auto", scheduler=None,
+                n_workers: int | None = None, progress=None) -> SensitivityResult:
     """Sobol' indices or Morris screening of one model output.
 
     Parameters
@@ -234,7 +234,7 @@ def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "s
         One factor per parameter (the elements of an arrayed parameter move
         together as a SALib group; one row per parameter) or one per element
         (one row per ``name[element]`` column). See the module docs.
-    base_params, settings, chunk_size, executor, scheduler, progress
+    base_params, settings, chunk_size, executor, scheduler, n_workers, progress
         As in :func:`~simulator.ensemble.run_ensemble`.
 
     Returns
@@ -247,7 +247,7 @@ def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "s
     U, X = sa_design(margs, method, n, seed, calc_second_order=calc_second_order, num_levels=num_levels,
                      group_by=group_by)
     ens = run_ensemble(model, X, base_params, settings, variables=[spec.variable], chunk_size=chunk_size,
-                       executor=executor, scheduler=scheduler, seed=seed, progress=progress)
+                       executor=executor, scheduler=scheduler, n_workers=n_workers, seed=seed, progress=progress)
     Y = ens.at(spec)
     table = sa_analyze(margs, method, U, Y, seed, calc_second_order=calc_second_order, num_levels=num_levels,
                        conf_level=conf_level, num_resamples=num_resamples, group_by=group_by)
@@ -255,5 +255,7 @@ def sensitivity(model, parameters, output: str | OutputSpec, *, method: str = "s
           **_factor_metadata(margs, group_by), "calc_second_order": calc_second_order,
           "num_levels": num_levels if method == "morris" else None, "conf_level": conf_level,
           "num_resamples": num_resamples, "units": ens.units.get(spec.variable, ""),
-          "elapsed_s": ens.metadata.get("elapsed_s")}
+          "elapsed_s": ens.metadata.get("elapsed_s"), "executor": ens.metadata.get("executor"),
+          "chunk_size": ens.metadata.get("chunk_size"),
+          "workers": ens.metadata.get("workers")}
     return SensitivityResult(method, str(spec), table, X, Y, md)
