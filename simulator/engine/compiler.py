@@ -769,7 +769,7 @@ class CompiledModel:
         parts = [np.arange(r * N, (r + 1) * N) for r in self.nonneg_rows]
         if self.nonneg_cols:
             cols = np.asarray(self.nonneg_cols)
-            parts.append((self.n_scalar * N + np.arange(N)[:, None] * self.n_array + cols[None, :]).reshape(-1))
+            parts.append((self.n_scalar * N + np.arange(N)[:, None] + cols[None, :] * N).reshape(-1))
         return np.sort(np.concatenate(parts))
 
     def state_blocks(self, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -777,7 +777,7 @@ class CompiledModel:
         N = flat.shape[-1] // max(self.n_state, 1)
         a = self.n_scalar * N
         return (flat[..., :a].reshape(flat.shape[:-1] + (self.n_scalar, N)) if self.n_scalar else None,
-                flat[..., a:].reshape(flat.shape[:-1] + (N, self.n_array)) if self.n_array else None)
+                flat[..., a:].reshape(flat.shape[:-1] + (self.n_array, N)).swapaxes(-1, -2) if self.n_array else None)
 
     def display(self, name: str) -> str:
         """The user-visible variable that owns ``name`` (``name`` itself if visible)."""

@@ -452,7 +452,7 @@ class VectorProgram:
         if cm.n_scalar:
             out(depth, f"{flat}1 = {flat}[:{cm.n_scalar} * {N}].reshape(({cm.n_scalar}, {N}))")
         if cm.n_array:
-            out(depth, f"{flat}2 = {flat}[{cm.n_scalar} * {N}:].reshape(({N}, {cm.n_array}))")
+            out(depth, f"{flat}2 = {flat}[{cm.n_scalar} * {N}:].reshape(({cm.n_array}, {N})).T")
 
     def stock_view(self, s: str, flat: str) -> str:
         """Code of stock ``s`` in the state ``flat`` (split by :meth:`state_split`)."""

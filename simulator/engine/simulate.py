@@ -407,7 +407,10 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         if j in prog.slots.fixed:
             R.append(prog.slots.fixed[j])
         elif kind == "const":
-            R.append(_constant_value(cm, key[1], overrides))
+            cv = _constant_value(cm, key[1], overrides)
+            if isinstance(cv, np.ndarray) and cv.ndim >= 2 and cv.shape[0] == N and N > 1:
+                cv = np.asfortranarray(cv)
+            R.append(cv)
         elif kind == "sys":
             R.append(sysv[key[1]])
         elif kind == "N":
@@ -418,7 +421,11 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
             R.append(sblock)
         elif kind == "hist":
             hrows = n_steps + 1 if key[1] in cm.pipes else 2
-            R.append(np.zeros((hrows, N) + cm.shapes[key[1]]))
+            shp = cm.shapes[key[1]]
+            if shp and N > 1:   # members innermost in memory
+                R.append(np.moveaxis(np.zeros((hrows,) + shp + (N,)), -1, 1))
+            else:
+                R.append(np.zeros((hrows, N) + shp))
         elif kind == "noise":
             R.append(noise[key[1]])
         elif kind == "box":
