@@ -117,7 +117,10 @@ def main() -> None:
 
     chunk = default_chunk_size(model, variables)
     best = f", best of {args.repeat}" if args.repeat > 1 else ""
-    print(f"### Ensemble size (in-process, LHS, the engine's default chunk: {chunk:,} members{best})")
+    from simulator.ensemble.processes import available_workers
+
+    print(f"### Ensemble size (LHS; the default executor `auto`: in this process up to one chunk of "
+          f"{chunk:,} members, beyond it {available_workers()} worker processes with the chunks evened out{best})")
     print()
     print("| members | sample [s] | run [s] | per member [ms] | quantiles [s] | peak RSS [MB] |")
     print("|---:|---:|---:|---:|---:|---:|")
@@ -137,7 +140,7 @@ def main() -> None:
     n = args.dt_members
     s = sample(ps, n, 1, include=names, dimensions=dims)
     dts = [1.0, 0.5, 0.25, 0.125] + ([] if args.quick else [0.0625])
-    print(f"### Time step ({n:,} members, in-process)")
+    print(f"### Time step ({n:,} members, in this process)")
     print()
     print("| dt [yr] | steps | run [s] | per member [ms] | per member-step [µs] |")
     print("|---:|---:|---:|---:|---:|")
@@ -145,7 +148,8 @@ def main() -> None:
         st_dt = replace(st, dt=dt)
         steps = int(round((st.stop - st.start) / dt))
         try:
-            tr, _ = timed(lambda st_dt=st_dt: run_ensemble(model, s, base, st_dt, variables=variables))
+            tr, _ = timed(lambda st_dt=st_dt: run_ensemble(model, s, base, st_dt, variables=variables,
+                                                           executor="inprocess"))
         except Exception as exc:  # noqa: BLE001 - e.g. a coarse dt may be unstable; report it
             print(f"| {dt:g} | {steps} | failed: {type(exc).__name__} | | |")
             continue
@@ -157,7 +161,7 @@ def main() -> None:
 
     m = args.loop_members
     s = sample(ps, m, 1, include=names, dimensions=dims)
-    tv, _ = timed(lambda: run_ensemble(model, s, base, st, variables=variables), repeat=3)
+    tv, _ = timed(lambda: run_ensemble(model, s, base, st, variables=variables, executor="inprocess"), repeat=3)
 
     def loop():
         for i in range(m):
@@ -183,7 +187,10 @@ def main() -> None:
     print("| executor | chunk | run [s] | per member [ms] | identical |")
     print("|---|---:|---:|---:|---|")
     ref = None
-    rows = [("inprocess", 500, {}), ("inprocess", 2000, {}), ("inprocess", 10000, {}),
+    rows = [("inprocess", 500, {"executor": "inprocess"}), ("inprocess", 2000, {"executor": "inprocess"}),
+            ("inprocess", 10000, {"executor": "inprocess"}),
+            ("processes, one per core (`auto`), default chunk evened out over the workers", None, {}),
+            ("processes, one per core, chunks of 1,000", 1000, {"executor": "processes"}),
             ("dask, LocalCluster of 2 worker processes started and stopped by the call", 2000,
              {"executor": "dask", "n_workers": 2, "processes": True}),
             ("dask, LocalCluster of 2 threads started and stopped by the call", 2000,
@@ -204,7 +211,7 @@ def main() -> None:
         same = "reference" if ref is None else str(all(np.array_equal(e.values(v), ref.values(v), equal_nan=True)
                                                         for v in variables))
         ref = ref or e
-        print(f"| {name} | {cs} | {tr:.3f} | {1e3 * tr / n:.3f} | {same} |")
+        print(f"| {name} | {e.metadata['chunk_size']} | {tr:.3f} | {1e3 * tr / n:.3f} | {same} |")
     client.close()
     cluster.close()
     print()
