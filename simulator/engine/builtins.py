@@ -264,29 +264,31 @@ def solve(m, b):
     if m.ndim != 3 or n < 1:
         y = np.linalg.solve(np.broadcast_to(m, lead + m.shape[1:]), np.broadcast_to(rhs, lead + rhs.shape[1:]))
         return y.reshape(lead + (n,) + b.shape[2:])
-    a = np.abs(m)
-    with np.errstate(invalid="ignore"):   # column sums by einsum: a.sum(axis=1) is 5x slower on (N, 9, 9)
-        ok = (2.0 * a.diagonal(axis1=1, axis2=2) > np.einsum("kij->kj", a)).all(axis=1)   # (1|N,); NaN: False
+    U = m.transpose(1, 2, 0).copy()                 # (n, n, 1|N): one row of members per entry
+    a = np.abs(U)
+    idx = np.arange(n)
+    with np.errstate(invalid="ignore"):
+        ok = (2.0 * a[idx, idx] > a.sum(axis=0)).all(axis=0)   # (1|N,) column dominance; NaN: False
     if ok.all():
-        y = _eliminate(m, rhs, lead[0])
+        y = _eliminate(U, rhs, lead[0])
     else:
         mb = np.broadcast_to(m, lead + m.shape[1:])
         rb = np.broadcast_to(rhs, lead + rhs.shape[1:])
         okb = np.broadcast_to(ok, lead)
         y = np.empty(lead + rhs.shape[1:])
         if okb.any():
-            y[okb] = _eliminate(mb[okb], rb[okb], int(okb.sum()))
+            y[okb] = _eliminate(mb[okb].transpose(1, 2, 0).copy(), rb[okb], int(okb.sum()))
         y[~okb] = np.linalg.solve(np.ascontiguousarray(mb[~okb]), rb[~okb])
     return y.reshape(lead + (n,) + b.shape[2:])
 
 
-def _eliminate(m, rhs, N: int):
-    """Solve ``m @ y = rhs`` (``m`` ``(1|N, n, n)``, ``rhs`` ``(1|N, n, r)``) by Gaussian elimination
-    without row exchanges, vectorised over members (``m`` diagonally dominant: see :func:`solve`).
-    Returns ``y`` ``(N, n, r)``, members innermost in memory."""
-    n = m.shape[-1]
+def _eliminate(U, rhs, N: int):
+    """Solve ``m @ y = rhs`` by Gaussian elimination without row exchanges, vectorised over members
+    (``m`` diagonally dominant: see :func:`solve`). ``U`` is ``m`` transposed to ``(n, n, 1|N)``, a
+    copy that the elimination overwrites; ``rhs`` is ``(1|N, n, r)``. Returns ``y`` ``(N, n, r)``,
+    members innermost in memory."""
+    n = U.shape[0]
     with np.errstate(all="ignore"):
-        U = m.transpose(1, 2, 0).copy()                     # (n, n, 1|N): one row of members per entry
         x = np.empty((n, rhs.shape[2], N))
         x[...] = rhs.transpose(1, 2, 0)                     # (n, r, N)
         for k in range(n - 1):
@@ -302,47 +304,66 @@ def _eliminate(m, rhs, N: int):
 
 
 def sum_axes(a, axis):
-    """``numpy.sum(a, axis=axis)`` with the same result, faster over a short axis.
+    """``numpy.sum(a, axis=axis)`` of the C-ordered ``a``, bit for bit, faster over short axes.
 
     numpy reduces the rows of a short last axis one by one (2,000 rows of 9 elements take
     about 40 µs); this adds whole columns instead, in numpy's order, so that every result is
-    bit-identical (also the sign of zero sums): a last axis of ``n < 8`` elements is summed
-    left to right from ``0.0``, one of ``8 <= n < 16`` as numpy's pairwise sum does
-    (``((x0 + x1) + (x2 + x3)) + ((x4 + x5) + (x6 + x7))``, then the rest in order, added to
-    ``0.0``), another single axis of fewer than 16 elements slice by slice from ``0.0``.
-    Anything else (several axes, longer axes, other dtypes) goes to ``numpy.sum`` of a
+    bit-identical (also the sign of zero sums). Over the last axis, or the last few axes
+    together (``axis=(1, 2)`` of ``(N, 2, 18)``), of ``n < 128`` elements in all, numpy's
+    pairwise sum is: ``n < 8`` elements left to right from ``0.0``; otherwise eight running
+    sums ``r_j = x_j + x_{j+8} + x_{j+16} + ...`` over the largest multiple of eight,
+    ``((r_0 + r_1) + (r_2 + r_3)) + ((r_4 + r_5) + (r_6 + r_7))``, then the rest in order,
+    added to ``0.0``. Another single axis of fewer than 16 elements is added slice by slice from
+    ``0.0``. Anything else (other axes, longer ones, other dtypes) goes to ``numpy.sum`` of a
     C-contiguous copy. Either way the result is that of ``numpy.sum`` over the C-ordered array,
     whatever the memory layout of ``a`` (ensemble values are laid out members-innermost, and
     numpy would otherwise sum those in another order, and a one-member array, which is both C-
     and Fortran-contiguous, in a third). ``tests/test_engine_builtins.py`` checks the equality.
     """
     a = np.asarray(a)
-    if type(axis) is int and a.ndim >= 2 and a.dtype == np.float64:
-        ax = axis % a.ndim
-        n = a.shape[ax]
-        if 0 < n < 16:
-            add = np.add
-            if ax == a.ndim - 1:
-                c = [a[..., j] for j in range(n)]
-                if n < 8:
-                    res = add(0.0, c[0])
-                    for j in range(1, n):
-                        add(res, c[j], out=res)
-                    return res
-                res = add(c[0], c[1])
-                add(res, add(c[2], c[3]), out=res)
-                t = add(c[4], c[5])
-                add(t, add(c[6], c[7]), out=t)
-                add(res, t, out=res)
-                for j in range(8, n):
-                    add(res, c[j], out=res)
-                return add(0.0, res, out=res)
-            lead = (slice(None),) * ax
-            res = add(0.0, a[lead + (0,)])
-            for j in range(1, n):
-                add(res, a[lead + (j,)], out=res)
-            return res
+    if a.dtype == np.float64 and a.ndim >= 2:
+        axes = (axis,) if type(axis) is int else tuple(axis) if isinstance(axis, tuple) else None
+        if axes and all(type(x) is int for x in axes):
+            axes = tuple(sorted(x % a.ndim for x in axes))
+            lead = a.ndim - len(axes)
+            n = int(np.prod([a.shape[x] for x in axes]))
+            if axes == tuple(range(lead, a.ndim)) and lead >= 1 and 0 < n < 128 and len(set(axes)) == len(axes):
+                flat = [a[(Ellipsis,) + np.unravel_index(k, a.shape[lead:])] for k in range(n)]
+                return _pairwise_columns(flat)
+            if len(axes) == 1 and 0 < a.shape[axes[0]] < 16:
+                ax = axes[0]
+                add = np.add
+                lead_sl = (slice(None),) * ax
+                res = add(0.0, a[lead_sl + (0,)])
+                for j in range(1, a.shape[ax]):
+                    add(res, a[lead_sl + (j,)], out=res)
+                return res
     return np.sum(np.ascontiguousarray(a), axis=axis)
+
+
+def _pairwise_columns(c: list):
+    """numpy's pairwise sum of the arrays ``c`` (``len(c) < 128``), element by element (see :func:`sum_axes`)."""
+    n = len(c)
+    add = np.add
+    if n < 8:
+        res = add(0.0, c[0])
+        for j in range(1, n):
+            add(res, c[j], out=res)
+        return res
+    r = [np.array(c[j]) for j in range(8)]
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            add(r[j], c[i + j], out=r[j])
+        i += 8
+    res = add(r[0], r[1])
+    add(res, add(r[2], r[3]), out=res)
+    t = add(r[4], r[5])
+    add(t, add(r[6], r[7]), out=t)
+    add(res, t, out=res)
+    for j in range(i, n):
+        add(res, c[j], out=res)
+    return add(0.0, res, out=res)
 
 
 def c_order(f):

@@ -30,6 +30,7 @@ Equations reach this module only as the validated expression trees of
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -146,6 +147,35 @@ _VBIN = {"+": "({a} + {b})", "-": "({a} - {b})", "*": "({a} * {b})", "/": "({a} 
          "**": "_power({a}, {b})", "%": "_mod({a}, {b})",
          "<": "_lt({a}, {b})", "<=": "_le({a}, {b})", ">": "_gt({a}, {b})", ">=": "_ge({a}, {b})",
          "==": "_eq({a}, {b})", "!=": "_ne({a}, {b})", "and": "_land({a}, {b})", "or": "_lor({a}, {b})"}
+#: binary operators with a result that has dimensions (see _F_UFUNCS)
+_FBIN = {"+": "_fadd({a}, {b})", "-": "_fsub({a}, {b})", "*": "_fmul({a}, {b})", "/": "_fdiv({a}, {b})",
+         "**": "_fpower({a}, {b})", "%": "_fmod({a}, {b})"}
+#: element-wise helpers of the vector code and their members-innermost variants: a result with
+#: dimensions is allocated with the ensemble axis fastest in memory (``order="F"``), whatever
+#: the layout of the operands (numpy's default, ``order="K"``, falls back to C order when no
+#: operand decides it, e.g. a member's scalar times an unsampled constant). See docs/architecture.md.
+_F_UFUNCS = {"_fadd": np.add, "_fsub": np.subtract, "_fmul": np.multiply, "_fdiv": np.divide,
+             "_fpower": np.power, "_fmod": np.mod, "_fminimum": np.minimum, "_fmaximum": np.maximum,
+             "_fabs": np.abs, "_fexp": np.exp, "_flog": np.log, "_flog10": np.log10, "_fsqrt": np.sqrt,
+             "_fsin": np.sin, "_fcos": np.cos, "_ftan": np.tan, "_farcsin": np.arcsin, "_farccos": np.arccos,
+             "_farctan": np.arctan, "_ffloor": np.floor, "_fsign": np.sign}
+_F_NAME = {"_" + k[2:]: k for k in _F_UFUNCS}   # "_exp" -> "_fexp"
+_F_CALL = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, _F_NAME), key=len, reverse=True))
+                     + r")\(")
+
+
+def _members_innermost(fmt: str) -> str:
+    """``fmt`` with every helper of :data:`_F_UFUNCS` replaced by its ``order="F"`` variant."""
+    return _F_CALL.sub(lambda m: _F_NAME[m.group(1)] + "(", fmt)
+
+
+def _f_ufunc(u):
+    def f(*args):
+        return u(*args, order="F")
+    f.__name__ = f"{u.__name__}_members_innermost"
+    return f
+
+
 _FOLD = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
          "/": lambda a, b: a / b, "**": np.power, "%": np.mod,
          "<": lambda a, b: float(a < b), "<=": lambda a, b: float(a <= b), ">": lambda a, b: float(a > b),
@@ -284,7 +314,8 @@ class VecGen:
                     return self.lit(float(_FOLD[node.op](np.float64(a.lit), np.float64(b.lit))))
             log = _order([a.logical, b.logical])
             lay = tuple(d for d in log if d in a.layout or d in b.layout)
-            code = _VBIN[node.op].format(a=self.align(a, lay), b=self.align(b, lay))
+            fmt = _FBIN.get(node.op, _VBIN[node.op]) if lay else _VBIN[node.op]
+            code = fmt.format(a=self.align(a, lay), b=self.align(b, lay))
             return Val(code, lay, log)
         if isinstance(node, IfElse):
             parts = [self.expr(n) for n in (node.cond, node.then, node.orelse)]
@@ -345,6 +376,8 @@ class VecGen:
     def elementwise(self, fmt: str, parts: list[Val], as_values: bool = False) -> Val:
         log = _order([p.logical for p in parts])
         lay = tuple(d for d in log if any(d in p.layout for p in parts))
+        if lay:
+            fmt = _members_innermost(fmt)
         codes = []
         for p in parts:
             if as_values and p.lit is not None:
@@ -883,6 +916,7 @@ NAMESPACE = {
     "_cos": np.cos, "_tan": np.tan, "_arcsin": np.arcsin, "_arccos": np.arccos, "_arctan": np.arctan,
     "_floor": np.floor, "_sign": np.sign, "_round": B.round_half_away,
     "_minimum": np.minimum, "_maximum": np.maximum,
+
     "_sum": B.sum_axes, "_mean": B.c_order(np.mean), "_amin": np.min, "_amax": np.max,
     "_prod": B.c_order(np.prod), "_std": B.c_order(np.std),
     "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
@@ -899,6 +933,7 @@ NAMESPACE = {
     "_s_step": B.s_step, "_s_ramp": B.s_ramp, "_s_pulse": B.s_pulse, "_s_safediv": _s_safediv,
     "_pipe_out": B.pipe_out, "_pipe_static": B.pipe_static, "_s_pipe": B.s_pipe, "_prev_out": B.prev_out,
 }
+NAMESPACE.update({k: _f_ufunc(u) for k, u in _F_UFUNCS.items()})
 
 _CODE_CACHE: dict[str, object] = {}
 

@@ -422,8 +422,9 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
         elif kind == "hist":
             hrows = n_steps + 1 if key[1] in cm.pipes else 2
             shp = cm.shapes[key[1]]
-            if shp and N > 1:   # members innermost in memory
-                R.append(np.moveaxis(np.zeros((hrows,) + shp + (N,)), -1, 1))
+            if shp and N > 1:   # each row (N, *shp) Fortran-ordered: members innermost in memory
+                base = np.zeros((hrows,) + shp[::-1] + (N,))
+                R.append(base.transpose((0, base.ndim - 1) + tuple(range(base.ndim - 2, 0, -1))))
             else:
                 R.append(np.zeros((hrows, N) + shp))
         elif kind == "noise":
