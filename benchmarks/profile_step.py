@@ -66,9 +66,11 @@ def main() -> None:
     S: dict[int, tuple] = {}
     src: dict[str, str] = {}
 
-    def build(source, entry):
+    def build(source, entry, plain=False):
         tree = ast.fix_missing_locations(_Timers().visit(ast.parse(source)))
         ns = dict(codegen.NAMESPACE, _pc=time.perf_counter, _T=T, _S=S)
+        if plain:
+            ns.update(codegen._F_UFUNCS)
         exec(compile(tree, "<regsim generated model, timed>", "exec"), ns)  # noqa: S102 - the engine's own code
         src["text"] = source
         return ns[entry]

@@ -326,10 +326,11 @@ def sum_axes(a, axis):
         if axes and all(type(x) is int for x in axes):
             axes = tuple(sorted(x % a.ndim for x in axes))
             lead = a.ndim - len(axes)
-            n = int(np.prod([a.shape[x] for x in axes]))
+            n = math.prod(a.shape[x] for x in axes)
+            if a.size < 32 * n and a.flags.c_contiguous:   # few members: numpy itself is quicker
+                return np.sum(a, axis=axis)
             if axes == tuple(range(lead, a.ndim)) and lead >= 1 and 0 < n < 128 and len(set(axes)) == len(axes):
-                flat = [a[(Ellipsis,) + np.unravel_index(k, a.shape[lead:])] for k in range(n)]
-                return _pairwise_columns(flat)
+                return _pairwise_columns([a[(Ellipsis,) + ix] for ix in _cells(a.shape[lead:])])
             if len(axes) == 1 and 0 < a.shape[axes[0]] < 16:
                 ax = axes[0]
                 add = np.add
@@ -339,6 +340,17 @@ def sum_axes(a, axis):
                     add(res, a[lead_sl + (j,)], out=res)
                 return res
     return np.sum(np.ascontiguousarray(a), axis=axis)
+
+
+_CELLS: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+
+
+def _cells(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Index tuples of every cell of ``shape`` in C order (memoised)."""
+    c = _CELLS.get(shape)
+    if c is None:
+        c = _CELLS[shape] = [tuple(int(i) for i in ix) for ix in np.ndindex(*shape)]
+    return c
 
 
 def _pairwise_columns(c: list):

@@ -938,8 +938,10 @@ NAMESPACE.update({k: _f_ufunc(u) for k, u in _F_UFUNCS.items()})
 _CODE_CACHE: dict[str, object] = {}
 
 
-def build(source: str, entry: str):
-    """Compile generated ``source`` (cached by its text) and return its function ``entry``."""
+def build(source: str, entry: str, plain: bool = False):
+    """Compile generated ``source`` (cached by its text) and return its function ``entry``
+    (``plain``: the element-wise helpers of :data:`_F_UFUNCS` bound to numpy's ufuncs themselves,
+    default layout, for one-member runs)."""
     code = _CODE_CACHE.get(source)
     if code is None:
         code = compile(source, "<regsim generated model>", "exec")
@@ -947,5 +949,7 @@ def build(source: str, entry: str):
             _CODE_CACHE.clear()
         _CODE_CACHE[source] = code
     ns = dict(NAMESPACE)
+    if plain:
+        ns.update(_F_UFUNCS)
     exec(code, ns)  # noqa: S102 - generated from validated trees only (module docstring)
     return ns[entry]

@@ -671,11 +671,15 @@ class VectorProgram:
         L(1, "return static, init, bind, save_static")
         return "\n".join(L.lines) + "\n"
 
-    def factory(self, save: tuple[str, ...]):
-        f = self._factories.get(save)
+    def factory(self, save: tuple[str, ...], members_innermost: bool = True):
+        """The program's ``_make`` for saving ``save``. ``members_innermost``: the element-wise
+        helpers allocate results with the ensemble axis fastest (``codegen._F_UFUNCS``); a
+        one-member run gains nothing from that and takes the plain ufuncs (the same numbers)."""
+        key = (save, members_innermost)
+        f = self._factories.get(key)
         if f is None:
-            f = build(self.source(save), "_make")
-            self._factories[save] = f
+            f = build(self.source(save), "_make", plain=not members_innermost)
+            self._factories[key] = f
         return f
 
 

@@ -386,7 +386,7 @@ def _run_vector(cm: CompiledModel, overrides, N, st, visible, n_steps, stride, n
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))
     try:
-        factory = prog.factory(tuple(visible))
+        factory = prog.factory(tuple(visible), members_innermost=N > 1)
     finally:
         sys.setrecursionlimit(limit)
     sysv = _sys(st)
