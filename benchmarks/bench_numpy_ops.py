@@ -5,7 +5,9 @@ repeats of many calls, allocator tuned as in a simulation) the operations the ge
 made of: element-wise arithmetic on commodity vectors (``(N, 9)``) with and without an operand
 broadcast over the commodity axis, powers, the sum over a short axis (numpy's and the engine's
 ``builtins.sum_axes``), the batched 9 x 9 solve of the input-output block, and operations on the
-cohort block's ``(N, 2, 18)`` arrays. Prints a markdown table in microseconds per call.
+cohort block's ``(N, 2, 18)`` arrays; then the same with the engine's members-innermost layout
+(Fortran-ordered ensemble arrays, results allocated with ``order="F"``) and its solve by
+elimination over members. Prints a markdown table in microseconds per call.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def main() -> None:
     m = np.eye(9)[None] - rng.random((n, 9))[:, :, None] * (rng.random((1, 9, 9)) / 9)
     rhs = rng.random((n, 9, 1))
     v = rng.random(n)
+    aF, bF = np.asfortranarray(a), np.asfortranarray(b)     # members innermost (the engine's layout)
+    xF = np.asfortranarray(x)
+    mF = np.asfortranarray(m)
+    from simulator.engine.builtins import solve
+
     cases = [
         (f"({n}, 9) * ({n}, 9)", lambda: a * b, 2000),
         (f"({n}, 9) * ({n}, 1)  (broadcast over the commodity axis)", lambda: a * col, 2000),
@@ -48,6 +55,16 @@ def main() -> None:
         (f"({n}, 2, 18) * ({n}, 2, 18)", lambda: x * y, 1000),
         (f"({n}, 2, 18) * ({n}, 1, 1)", lambda: x * z, 1000),
         (f"({n}, 2, 18) + ({n}, 2, 18), out=", lambda: np.add(x, y, out=x), 1000),
+        (f"members innermost: ({n}, 9) * ({n}, 9)", lambda: np.multiply(aF, bF, order="F"), 2000),
+        (f"members innermost: ({n}, 9) * ({n}, 1)", lambda: np.multiply(aF, col, order="F"), 2000),
+        (f"members innermost: ({n}, 9) * (1, 9)", lambda: np.multiply(aF, row, order="F"), 2000),
+        (f"members innermost: ({n}, 1) * (1, 9) (result allocated members-innermost)",
+         lambda: np.multiply(col, row, order="F"), 2000),
+        (f"({n}, 1) * (1, 9) (numpy's default: C order)", lambda: col * row, 2000),
+        (f"members innermost: builtins.sum_axes ({n}, 9), last axis", lambda: sum_axes(aF, -1), 2000),
+        (f"members innermost: ({n}, 2, 18) * ({n}, 1, 1)", lambda: np.multiply(xF, z, order="F"), 1000),
+        (f"members innermost: builtins.solve ({n}, 9, 9), ({n}, 9) (elimination over members)",
+         lambda: solve(mF, rhs[..., 0]), 100),
     ]
     print(f"members {n:,}; best of 5 repeats")
     print()
