@@ -154,6 +154,51 @@ class Results:
         return Results(data, self.times, self.units, self.dims, self.coords, dict(self.metadata), self.docs)
 
     # -- tidy frames ----------------------------------------------------------
+    def long_columns(self, variables: Iterable[str] | None = None, *, with_units: bool = False,
+                     dimension_columns: bool = False) -> tuple[list[str], dict[str, np.ndarray]]:
+        """The columns of :meth:`to_dataframe` as numpy arrays, without pandas: ``(names, arrays)``
+        (the same arguments, rows and order; writers that need no DataFrame use it).
+        """
+        names = list(self.data) if variables is None else list(variables)
+        n_runs = self.n_runs
+        T = self.times.size
+        all_dims: list[str] = []
+        for name in names:
+            for d in self.dims.get(name, ()):
+                if d not in all_dims:
+                    all_dims.append(d)
+        if dimension_columns:
+            clash = sorted(set(all_dims) & RESERVED_COLUMNS)
+            if clash:
+                raise ValueError(f"dimension(s) {', '.join(clash)} have the name of a column of the long frame: "
+                                 f"use dimension_columns=False (the dimension column holds the labels)")
+        # one array per column over all variables (a DataFrame per variable and a concat cost more
+        # than the run itself for the 500 variables of the HLJ model)
+        parts: dict[str, list] = {c: [] for c in ("variable", "dimension", *(all_dims if dimension_columns else ()),
+                                                   "year", "value", "run", "unit")}
+        for name in names:
+            arr = self[name]
+            els = self.elements(name) or ("",)
+            k = len(els)
+            m = n_runs * T * k
+            parts["variable"].append(np.full(m, name, dtype=object))
+            parts["dimension"].append(np.tile(np.asarray(els, dtype=object), n_runs * T))
+            if dimension_columns:
+                own = self.dims.get(name, ())
+                grid = _element_grid(self.element_coords(name)) if own else ()
+                for d in all_dims:
+                    parts[d].append(np.tile(np.asarray(grid[own.index(d)], dtype=object), n_runs * T) if d in own
+                                    else np.full(m, "", dtype=object))
+            parts["year"].append(np.tile(np.repeat(self.times, k), n_runs))
+            parts["value"].append(np.asarray(arr).reshape(-1))
+            if n_runs > 1:
+                parts["run"].append(np.repeat(np.arange(n_runs), T * k))
+            if with_units:
+                parts["unit"].append(np.full(m, self.units.get(name, ""), dtype=object))
+        cols = (["variable", "dimension"] + (all_dims if dimension_columns else []) + ["year", "value"]
+                + (["run"] if n_runs > 1 else []) + (["unit"] if with_units else []))
+        return cols, ({c: np.concatenate(parts[c]) for c in cols} if names else {c: np.empty(0) for c in cols})
+
     def to_dataframe(self, variables: Iterable[str] | None = None, *, with_units: bool = False,
                      dimension_columns: bool = False):
         """Long (tidy) DataFrame: ``variable, dimension, year, value`` (+ ``run`` if several runs).
@@ -178,42 +223,8 @@ class Results:
         import pandas as pd
 
         names = list(self.data) if variables is None else list(variables)
-        frames = []
-        n_runs = self.n_runs
-        T = self.times.size
-        all_dims: list[str] = []
-        for name in names:
-            for d in self.dims.get(name, ()):
-                if d not in all_dims:
-                    all_dims.append(d)
-        if dimension_columns:
-            clash = sorted(set(all_dims) & RESERVED_COLUMNS)
-            if clash:
-                raise ValueError(f"dimension(s) {', '.join(clash)} have the name of a column of the long frame: "
-                                 f"use dimension_columns=False (the dimension column holds the labels)")
-        for name in names:
-            arr = self[name]
-            els = self.elements(name) or ("",)
-            k = len(els)
-            arr3 = arr.reshape(n_runs, T, k)
-            run = np.repeat(np.arange(n_runs), T * k)
-            year = np.tile(np.repeat(self.times, k), n_runs)
-            dim = np.tile(np.asarray(els, dtype=object), n_runs * T)
-            cols = {"variable": name, "dimension": dim}
-            if dimension_columns:
-                own = self.dims.get(name, ())
-                grid = _element_grid(self.element_coords(name)) if own else ()
-                for d in all_dims:
-                    cols[d] = np.tile(grid[own.index(d)], n_runs * T) if d in own else ""
-            cols.update({"year": year, "value": arr3.reshape(-1)})
-            if n_runs > 1:
-                cols["run"] = run
-            if with_units:
-                cols["unit"] = self.units.get(name, "")
-            frames.append(pd.DataFrame(cols))
-        cols = (["variable", "dimension"] + (all_dims if dimension_columns else []) + ["year", "value"]
-                + (["run"] if n_runs > 1 else []) + (["unit"] if with_units else []))
-        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        cols, arrays = self.long_columns(names, with_units=with_units, dimension_columns=dimension_columns)
+        df = pd.DataFrame(arrays) if names else pd.DataFrame(columns=cols)
         df = df[cols]
         df.attrs["units"] = {n: self.units.get(n, "") for n in names}
         df.attrs["dims"] = {n: tuple(self.dims[n]) for n in names if self.dims.get(n)}

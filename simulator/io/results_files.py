@@ -36,6 +36,37 @@ from .outdir import OutputExistsError, atomic_output_dir  # noqa: F401  (re-expo
 COLUMNS = ["scenario", "variable", "dimension", "year", "value", "unit"]
 
 
+def results_columns(results, scenario: str, variables=None) -> tuple[list[str], dict]:
+    """The columns of :func:`results_frame` as numpy arrays (no pandas)."""
+    cols, arrays = results.long_columns(variables, with_units=True)
+    n = len(next(iter(arrays.values()))) if arrays else 0
+    return ["scenario"] + cols, {"scenario": np.full(n, scenario, dtype=object), **arrays}
+
+
+def write_csv(path: Path, columns: list[str], arrays: dict, float_format: str = "%.10g") -> None:
+    """Write columns as CSV exactly as ``pandas.DataFrame.to_csv(path, index=False, float_format=...)``
+    does (header row, ``\n`` line ends, minimal quoting, NaN as an empty field), without pandas:
+    importing pandas costs more than a single run of the model, and ``regsim run`` needs no more.
+    """
+    import csv
+
+    def text(a: np.ndarray) -> list:
+        if a.dtype.kind == "f":
+            out = [float_format % x for x in a.tolist()]
+            for i in np.flatnonzero(np.isnan(a)):
+                out[i] = ""
+            return out
+        if a.dtype.kind in "iub":
+            return [str(x) for x in a.tolist()]
+        return ["" if x is None else str(x) for x in a.tolist()]
+
+    cols = [text(np.asarray(arrays[c])) for c in columns]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows(zip(*cols))
+
+
 def results_frame(results, scenario: str, variables=None):
     """Long DataFrame ``scenario, variable, dimension, year, value, unit`` of run 0 (or all runs)."""
     df = results.to_dataframe(variables, with_units=True)
@@ -62,13 +93,12 @@ def write_results(results, directory: str | Path, *, scenario: str, fmt: str = "
         Parquet needs ``pyarrow`` (the ``parquet`` extra).
     """
     directory = Path(directory)
-    df = results_frame(results, scenario)
     if fmt == "csv":
         path = directory / "timeseries.csv"
-        df.to_csv(path, index=False, float_format="%.10g")
+        write_csv(path, *results_columns(results, scenario))
     elif fmt == "parquet":
         path = directory / "timeseries.parquet"
-        df.to_parquet(path, index=False)
+        results_frame(results, scenario).to_parquet(path, index=False)
     else:
         raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
     meta = dict(results.metadata)
