@@ -149,7 +149,8 @@ multiplier, so that the sourced population and crude rates are reproduced); from
 (`net_outmigration_level_base`, 0.008/yr) is the level that reproduces the sourced 2023 population, about a
 third of the 2019-2020 levels (0.022-0.023) and half their 2019-2022 mean: one post-restriction year is
 thin evidence, so the prior runs from 0.003 to 0.025 (ensembles sample it; its range ends move the 2050
-population by roughly -30% and +10%). Around that base the level responds to HLJ's relative wage and unemployment. The age schedule
+population by roughly -30% and +10%). Around that base the level responds to HLJ's relative wage and
+unemployment. The age schedule
 carries a flat component for ages 55+ (0.8-0.9 of the mean rate at 15-64; `migration_age_schedule`) set so that
 the reconstructed cohorts match the 2020 census 60+ count: a fit of the reconstruction, not an observed
 pattern of old-age moves, and it keeps the elderly leaving at that rate in every projection year.
