@@ -174,7 +174,9 @@ no regional consumer price (households' real income uses the national CPI) and n
 goods in the user cost; no savings or financing constraint on investment beyond credit availability;
 commuting and in-migration do not respond to vacancies (only to the relative wage and unemployment);
 the TFR is held at its 2020-2022 level (`tfr_future`, unless a scenario sets it): no income, housing
-or policy response of fertility.
+or policy response of fertility. HLJ shares the national productivity factor in full (no parameter lets it
+share less, although its own record lags the nation's): that factor, not the sourced `tfp_growth`, supplies
+most of the TFP column of the decomposition below, and with it most of the baseline's growth after 2025.
 """
 
 
