@@ -268,6 +268,9 @@ def test_halving_dt_changes_2050_headlines_less_than_1pct(model):
     for name in HEADLINE:
         x, y = a[name][0, -1], fine[name][0, -1]
         scale = np.maximum(np.abs(y), 1e-6 if name != "lever_spending" else 1.0)
+        if name == "net_migration":
+            # a net flow that can cross zero: against its 2018 value (as in test_model_plausibility.py)
+            scale = np.maximum(scale, np.abs(fine[name][0, 0]))
         assert np.all(np.abs(x - y) / scale < 0.01), name
 
 

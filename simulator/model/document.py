@@ -145,8 +145,16 @@ the 5-year groups of the parameters): births from age-specific fertility (Fuzhou
 scaled to a TFR path, deaths from Brass-logit mortality (China 2000 census standard fitted to HLJ's life
 expectancy) improving by `mortality_improvement_scale`, and net migration on a Rogers-Castro age schedule
 whose level is fitted year by year in 2019-2022 (history conditions, with the TFR and a death-rate
-multiplier, so that the sourced population and crude rates are reproduced) and afterwards responds to
-HLJ's relative wage and unemployment. Everyone moves up one year of age at the turn of each year, so the
+multiplier, so that the sourced population and crude rates are reproduced); from 2023 its base
+(`net_outmigration_level_base`, 0.008/yr) is the level that reproduces the sourced 2023 population, about a
+third of the 2019-2020 levels (0.022-0.023) and half their 2019-2022 mean: one post-restriction year is
+thin evidence, so the prior runs from 0.003 to 0.025 (ensembles sample it; its range ends move the 2050
+population by roughly -30% and +10%). Around that base the level responds to HLJ's relative wage and
+unemployment. The age schedule
+carries a flat component for ages 55+ (0.8-0.9 of the mean rate at 15-64; `migration_age_schedule`) set so that
+the reconstructed cohorts match the 2020 census 60+ count: a fit of the reconstruction, not an observed
+pattern of old-age moves, and it keeps the elderly leaving at that rate in every projection year.
+Everyone moves up one year of age at the turn of each year, so the
 large cohorts born in the 1960s reach retirement and old age on schedule. The labour force is
 participation by sex and age group (statutory retirement ages with the 2025 reform, scenario parameter
 `retirement_reform_scale`) times residents, scaled so that 2018 matches the core's employment; it is
@@ -164,7 +172,11 @@ capital is not vintaged (the technique of the whole stock adjusts); the rest of 
 national labour-productivity path needs the capital deepening shown below at the national TFP path);
 no regional consumer price (households' real income uses the national CPI) and no price of investment
 goods in the user cost; no savings or financing constraint on investment beyond credit availability;
-commuting and in-migration do not respond to vacancies (only to the relative wage and unemployment).
+commuting and in-migration do not respond to vacancies (only to the relative wage and unemployment);
+the TFR is held at its 2020-2022 level (`tfr_future`, unless a scenario sets it): no income, housing
+or policy response of fertility. HLJ shares the national productivity factor in full (no parameter lets it
+share less, although its own record lags the nation's): that factor, not the sourced `tfp_growth`, supplies
+most of the TFP column of the decomposition below, and with it most of the baseline's growth after 2025.
 """
 
 
