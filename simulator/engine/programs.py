@@ -247,6 +247,7 @@ class VectorProgram:
             self.rec_lines(3, f"{H}[{row}] = {self.gen(c.inp, lay).align(x, tuple(c.dims))}")
         self.debug_names = list(cm.stocks) + self.static_names + self.dyn_names
         self._factories: dict[tuple, object] = {}
+        self._sources: dict[tuple, str] = {}   # generated text per save list (shared by both variants)
 
     def _uses(self) -> dict[str, list[tuple[str, frozenset]]]:
         """Where each dynamic name is used by another dynamic one: ``(user, branches)``, the
@@ -678,7 +679,10 @@ class VectorProgram:
         key = (save, members_innermost)
         f = self._factories.get(key)
         if f is None:
-            f = build(self.source(save), "_make", plain=not members_innermost)
+            src = self._sources.get(save)
+            if src is None:
+                src = self._sources[save] = self.source(save)
+            f = build(src, "_make", plain=not members_innermost)
             self._factories[key] = f
         return f
 

@@ -513,11 +513,12 @@ def run_ensemble(
                     "coords": dict(res.coords), "docs": dict(res.docs), "variables": res.variables}
             accept(s, {v: res[v] for v in res.variables}, meta)
     elif executor == "processes":
-        # generate the step program here, once, so that the forked workers inherit it
+        # generate the step program here, once, so that the forked workers inherit it (two members:
+        # the variant for ensembles, see engine.programs.VectorProgram.factory)
         from dataclasses import replace
 
         warm = replace(settings, stop=settings.start + settings.save_every)
-        simulate(model, _chunk_params(model, colmap, values[:1], base), warm, n_runs=1, save=vars_)
+        simulate(model, _chunk_params(model, colmap, values[:2], base), warm, n_runs=min(2, n), save=vars_)
         for start, arrays, meta in process_chunks(model, colmap, values, ranges, base, settings, vars_, workers):
             accept(start, arrays, meta)
             if progress is not None:
