@@ -159,7 +159,8 @@ def test_readme_shows_the_lever_returns_with_their_bands(table):
     assert summary in readme
     rows = [ln for ln in summary.splitlines()[2:]]
     assert len(rows) == len(LEVERS) and all(" [" in ln.split("|")[2] for ln in rows)  # every return has its band
-    words = {1: "One lever sits", 2: "Two levers sit", 3: "Three levers sit", 4: "Four levers sit"}
+    words = {1: "One lever sits", 2: "Two levers sit", 3: "Three levers sit", 4: "Four levers sit",
+             5: "Five levers sit", 6: "Six levers sit", 7: "Seven levers sit", 8: "Eight levers sit"}
     assert words[len(OUTSIDE_RANGE)] in readme
     paid = table[(table["metric"] == "fiscal_payback_share") & (table["mode"] == "all uncertain")]
     if "No lever pays back its fiscal cost by 2050" in readme:

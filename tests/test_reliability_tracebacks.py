@@ -85,10 +85,16 @@ def test_file_output_permission_denied(tmp_path, monkeypatch, command):
 def test_write_errors_name_the_output(tmp_path, monkeypatch, code, needle):
     import pandas as pd
 
+    from simulator.io import results_files
+
     def fail(self, path, *a, **k):
         raise OSError(code, os.strerror(code), str(path))
 
+    def fail_csv(path, *a, **k):   # regsim run writes its CSV without pandas
+        raise OSError(code, os.strerror(code), str(path))
+
     monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
+    monkeypatch.setattr(results_files, "write_csv", fail_csv)
     out = cli("run", BASE, "-o", tmp_path / "res", "-q")
     assert_bad_input(out, str(tmp_path / "res"), needle, "nothing was changed")
     assert not (tmp_path / "res").exists() and leftovers(tmp_path) == []
