@@ -727,7 +727,8 @@ class CompiledModel:
         Where each stock is in the state. The state of ``N`` members is one flat array of
         ``N * n_state`` numbers: first the scalar stocks as an ``(n_scalar, N)`` block (a scalar
         stock's slice is its row: each is contiguous, so arithmetic on it is), then the arrayed
-        stocks as an ``(N, n_array)`` block (an arrayed stock's slice is its columns).
+        stocks as an ``(n_array, N)`` block seen as its ``(N, n_array)`` transpose (an arrayed stock's
+        slice is its columns of the transpose; members innermost in memory: docs/architecture.md).
     static, init_order, dynamic : list
         Evaluation items of each phase, in order (see :func:`order_with_elements`).
     """
@@ -773,7 +774,8 @@ class CompiledModel:
         return np.sort(np.concatenate(parts))
 
     def state_blocks(self, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """The ``(n_scalar, N)`` and ``(N, n_array)`` views of a flat state (None where empty)."""
+        """The ``(n_scalar, N)`` and ``(N, n_array)`` views of a flat state (None where empty; the second
+        a transposed view: members innermost in memory)."""
         N = flat.shape[-1] // max(self.n_state, 1)
         a = self.n_scalar * N
         return (flat[..., :a].reshape(flat.shape[:-1] + (self.n_scalar, N)) if self.n_scalar else None,
@@ -924,7 +926,7 @@ def _compile_model(model: Model) -> CompiledModel:
             codegen._lookup_tables(c, model, n)  # checks the per-element tables
 
     # state: scalar stocks are rows of an (n_scalar, N) block (each one contiguous), arrayed stocks
-    # columns of an (N, n_array) block, both in one flat buffer (see CompiledModel)
+    # columns of an (N, n_array) view of an (n_array, N) block, both in one flat buffer (see CompiledModel)
     col = row = 0
     nonneg_rows: list[int] = []
     nonneg_cols: list[int] = []
