@@ -159,7 +159,12 @@ _F_UFUNCS = {"_fadd": np.add, "_fsub": np.subtract, "_fmul": np.multiply, "_fdiv
              "_fabs": np.abs, "_fexp": np.exp, "_flog": np.log, "_flog10": np.log10, "_fsqrt": np.sqrt,
              "_fsin": np.sin, "_fcos": np.cos, "_ftan": np.tan, "_farcsin": np.arcsin, "_farccos": np.arccos,
              "_farctan": np.arctan, "_ffloor": np.floor, "_fsign": np.sign}
-_F_NAME = {"_" + k[2:]: k for k in _F_UFUNCS}   # "_exp" -> "_fexp"
+#: the helpers an element-wise call emits -> their variant (binary operators go through _FBIN; the
+#: ``_add``/``_subtract`` of derivative assembly, with ``out=``, are never renamed)
+_F_NAME = {"_power": "_fpower", "_mod": "_fmod", "_minimum": "_fminimum", "_maximum": "_fmaximum", "_abs": "_fabs",
+           "_exp": "_fexp", "_log": "_flog", "_log10": "_flog10", "_sqrt": "_fsqrt", "_sin": "_fsin", "_cos": "_fcos",
+           "_tan": "_ftan", "_arcsin": "_farcsin", "_arccos": "_farccos", "_arctan": "_farctan", "_floor": "_ffloor",
+           "_sign": "_fsign"}
 _F_CALL = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, _F_NAME), key=len, reverse=True))
                      + r")\(")
 
@@ -916,7 +921,6 @@ NAMESPACE = {
     "_cos": np.cos, "_tan": np.tan, "_arcsin": np.arcsin, "_arccos": np.arccos, "_arctan": np.arctan,
     "_floor": np.floor, "_sign": np.sign, "_round": B.round_half_away,
     "_minimum": np.minimum, "_maximum": np.maximum,
-
     "_sum": B.sum_axes, "_mean": B.c_order(np.mean), "_amin": np.min, "_amax": np.max,
     "_prod": B.c_order(np.prod), "_std": B.c_order(np.std),
     "_interp": np.interp, "_interp_el": B.interp_elements, "_dview": _dview, "_lookup_mode": B.lookup_mode,
